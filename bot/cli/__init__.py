@@ -1,0 +1,42 @@
+"""``python -m bot``: the command line. Each feature module registers its own subcommand."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from bot.cli import db as db_command
+from bot.cli import run as run_command
+from bot.cli import sandbox as sandbox_command
+from bot.catalogs import ensure_compiled
+from bot.settings import SettingsError
+
+SUBCOMMAND_MODULES = (run_command, sandbox_command, db_command)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Bebas Cemas: BPJS Ketenagakerjaan's Telegram assistant for informal workers.",
+    )
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for module in SUBCOMMAND_MODULES:
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ensure_compiled()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "func"):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except SettingsError as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,74 @@
+"""``python -m bot sandbox``: the embedded default, with no Telegram token needed.
+
+Starts the local Bot API server with its chat page, then the bot as a separate process pointed at
+it through ``TELEGRAM_API_BASE_URL``, exactly as it would talk to Telegram.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import secrets
+import subprocess
+import sys
+
+from bot.logs import configure_logging
+from bot.runners.signals import stop_event_on_signals
+from bot.settings import load_settings
+
+SANDBOX_TOKEN_PREFIX = "123456:sandbox-"
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "sandbox",
+        help="local Telegram sandbox: Bot API server, chat page and the bot (no token needed)",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address of the chat page")
+    parser.add_argument("--port", type=int, default=8081, help="port of the chat page and API")
+    parser.add_argument(
+        "--no-rate-limits",
+        action="store_true",
+        help="do not enforce Telegram's flood limits (benchmarks only)",
+    )
+    parser.set_defaults(func=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    return asyncio.run(_serve(args))
+
+
+async def _serve(args: argparse.Namespace) -> int:
+    from bot.sandbox.server import start_sandbox
+
+    token = SANDBOX_TOKEN_PREFIX + secrets.token_hex(8)
+    sandbox = await start_sandbox(
+        args.host, args.port, token=token, rate_limits=not args.no_rate_limits
+    )
+    stop = stop_event_on_signals()
+    env = dict(os.environ)
+    env.update(TELEGRAM_BOT_TOKEN=token, TELEGRAM_API_BASE_URL=f"{sandbox.url}/bot",
+               BOT_MODE="polling")
+    bot_process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", env=env, stdin=subprocess.DEVNULL
+    )
+    print(f"\n  Bebas Cemas sandbox: open {sandbox.url}/ in your browser\n", flush=True)
+    waiter = asyncio.create_task(bot_process.wait())
+    stopper = asyncio.create_task(stop.wait())
+    await asyncio.wait({waiter, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    exit_code = 0
+    if bot_process.returncode is None:
+        bot_process.terminate()
+        try:
+            await asyncio.wait_for(bot_process.wait(), timeout=15)
+        except TimeoutError:
+            bot_process.kill()
+    else:
+        exit_code = bot_process.returncode
+        print(f"the bot exited with code {exit_code}", file=sys.stderr)
+    stopper.cancel()
+    await sandbox.close()
+    return exit_code

@@ -1,0 +1,204 @@
+"""Typed settings, built once from the environment and an optional ``.env`` file.
+
+Nothing else in the project reads ``os.environ``: the CLI builds a :class:`Settings` and passes it
+down. A missing or invalid value raises :class:`SettingsError`, which the CLI prints as one line
+naming the variable and what is expected.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Literal
+
+from dotenv import dotenv_values
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_PATH = PROJECT_ROOT / "data" / "bebas_cemas.db"
+TELEGRAM_API_BASE_URL = "https://api.telegram.org/bot"
+
+BotMode = Literal["polling", "webhook"]
+
+
+class SettingsError(Exception):
+    """A setting is missing or invalid; ``str()`` is the one line shown to the operator."""
+
+    def __init__(self, variable: str, expected: str, got: str | None = None) -> None:
+        self.variable = variable
+        shown = "" if got is None else f" (got {got!r})"
+        super().__init__(f"{variable}: expected {expected}{shown}")
+
+
+@dataclass(frozen=True)
+class Settings:
+    telegram_bot_token: str | None = None
+    telegram_api_base_url: str = TELEGRAM_API_BASE_URL
+    database_url: str = f"sqlite+aiosqlite:///{DEFAULT_DATABASE_PATH}"
+    bot_mode: BotMode = "polling"
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    webhook_secret: str | None = None
+    admin_ids: frozenset[int] = field(default_factory=frozenset)
+    admin_group_id: int | None = None
+    telegram_rate_limit: bool = True
+    log_level: str = "INFO"
+    lead_reminder_hours: int = 24
+    lead_escalation_hours: int = 48
+
+    def with_overrides(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def require_token(self) -> str:
+        if not self.telegram_bot_token:
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN",
+                "the bot token from @BotFather (or run `python -m bot sandbox`, which needs none)",
+            )
+        return self.telegram_bot_token
+
+    def webhook_path(self) -> str:
+        """The URL path Telegram posts to: the path part of ``WEBHOOK_URL``."""
+        if not self.webhook_url:
+            return "/telegram"
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.webhook_url).path or "/telegram"
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, env_file: Path | None = None
+) -> Settings:
+    """Read settings from ``environ`` (default: the process environment) over ``.env``."""
+    values: dict[str, str] = {}
+    dotenv_path = env_file if env_file is not None else PROJECT_ROOT / ".env"
+    if dotenv_path.is_file():
+        values.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+
+    def get(name: str) -> str | None:
+        raw = values.get(name)
+        if raw is None:
+            return None
+        raw = raw.strip()
+        return raw or None
+
+    mode = (get("BOT_MODE") or "polling").lower()
+    if mode not in ("polling", "webhook"):
+        raise SettingsError("BOT_MODE", "'polling' or 'webhook'", mode)
+
+    secret = get("WEBHOOK_SECRET")
+    if secret is not None and not _is_valid_secret(secret):
+        raise SettingsError(
+            "WEBHOOK_SECRET", "1-256 characters of A-Z, a-z, 0-9, '_' or '-' (Telegram's rule)"
+        )
+    webhook_url = get("WEBHOOK_URL")
+    if webhook_url is not None and not webhook_url.startswith(("https://", "http://")):
+        raise SettingsError("WEBHOOK_URL", "an https:// URL Telegram can reach", webhook_url)
+    if mode == "webhook" and webhook_url is None:
+        raise SettingsError("WEBHOOK_URL", "a public https:// URL when BOT_MODE=webhook")
+
+    return Settings(
+        telegram_bot_token=get("TELEGRAM_BOT_TOKEN"),
+        telegram_api_base_url=(get("TELEGRAM_API_BASE_URL") or TELEGRAM_API_BASE_URL).rstrip("/"),
+        database_url=parse_database_url(get("DATABASE_URL")),
+        bot_mode=mode,  # type: ignore[arg-type]
+        webhook_url=webhook_url,
+        webhook_listen=get("WEBHOOK_LISTEN") or "127.0.0.1",
+        webhook_port=_parse_int("WEBHOOK_PORT", get("WEBHOOK_PORT"), 8443, 1, 65535),
+        webhook_secret=secret,
+        admin_ids=_parse_ids("ADMIN_IDS", get("ADMIN_IDS")),
+        admin_group_id=_parse_optional_chat_id("ADMIN_GROUP_ID", get("ADMIN_GROUP_ID")),
+        telegram_rate_limit=_parse_on_off("TELEGRAM_RATE_LIMIT", get("TELEGRAM_RATE_LIMIT"), True),
+        log_level=_parse_log_level(get("LOG_LEVEL")),
+        lead_reminder_hours=_parse_int(
+            "LEAD_REMINDER_HOURS", get("LEAD_REMINDER_HOURS"), 24, 1, 24 * 30
+        ),
+        lead_escalation_hours=_parse_int(
+            "LEAD_ESCALATION_HOURS", get("LEAD_ESCALATION_HOURS"), 48, 1, 24 * 60
+        ),
+    )
+
+
+def parse_database_url(raw: str | None) -> str:
+    """Accept plain ``sqlite:///`` and ``postgresql://`` URLs and pick the async drivers."""
+    if raw is None:
+        return Settings.database_url
+    try:
+        url: URL = make_url(raw)
+    except (ArgumentError, ValueError):
+        raise SettingsError(
+            "DATABASE_URL",
+            "a URL like sqlite:///data/bebas_cemas.db or postgresql://user@host:5432/dbname",
+            raw,
+        ) from None
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        url = url.set(drivername="sqlite+aiosqlite")
+    elif backend in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+asyncpg")
+        if not url.database:
+            raise SettingsError("DATABASE_URL", "a PostgreSQL URL that names the database", raw)
+    else:
+        raise SettingsError("DATABASE_URL", "a sqlite:/// or postgresql:// URL", raw)
+    return url.render_as_string(hide_password=False)
+
+
+def _is_valid_secret(secret: str) -> bool:
+    return 1 <= len(secret) <= 256 and all(c.isalnum() or c in "_-" for c in secret)
+
+
+def _parse_int(name: str, raw: str | None, default: int, low: int, high: int) -> int:
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(name, f"a whole number from {low} to {high}", raw) from None
+    if not low <= value <= high:
+        raise SettingsError(name, f"a whole number from {low} to {high}", raw)
+    return value
+
+
+def _parse_ids(name: str, raw: str | None) -> frozenset[int]:
+    if raw is None:
+        return frozenset()
+    ids: set[int] = set()
+    for part in raw.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.lstrip("-").isdigit():
+            raise SettingsError(name, "comma-separated Telegram user ids like 12345,67890", raw)
+        ids.add(int(part))
+    return frozenset(ids)
+
+
+def _parse_optional_chat_id(name: str, raw: str | None) -> int | None:
+    if raw is None:
+        return None
+    if not raw.lstrip("-").isdigit():
+        raise SettingsError(name, "a Telegram chat id such as -1001234567890", raw)
+    return int(raw)
+
+
+def _parse_on_off(name: str, raw: str | None, default: bool) -> bool:
+    if raw is None:
+        return default
+    lowered = raw.lower()
+    if lowered in ("on", "true", "1", "yes"):
+        return True
+    if lowered in ("off", "false", "0", "no"):
+        return False
+    raise SettingsError(name, "'on' or 'off'", raw)
+
+
+def _parse_log_level(raw: str | None) -> str:
+    level = (raw or "INFO").upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise SettingsError("LOG_LEVEL", "DEBUG, INFO, WARNING or ERROR", raw)
+    return level

@@ -1,0 +1,71 @@
+"""Who is talking to us: the user record every update starts from.
+
+Plain data in, plain data out; the Telegram handlers pass ids and language codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.events import EventKind
+from bot.i18n import SUPPORTED_LANGUAGES, normalize_language
+from db.base import utcnow
+from db.engine import Database
+from db.repositories.events import EventRepository
+from db.repositories.users import UserRepository
+
+# last_seen is for "active users in 7/30 days": minute precision is plenty, and skipping the
+# write on most updates keeps a busy conversation from writing on every message.
+LAST_SEEN_RESOLUTION = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class UserView:
+    id: int
+    telegram_id: int
+    language: str
+    is_new: bool
+
+
+async def touch_user(
+    db: Database, telegram_id: int, language_code: str | None, now: datetime | None = None
+) -> UserView:
+    """Find or create the user; record first contact once; refresh ``last_seen``."""
+    now = now or utcnow()
+    async with db.transaction() as session:
+        users = UserRepository(session)
+        user = await users.by_telegram_id(telegram_id)
+        if user is None:
+            language = normalize_language(language_code)
+            user = await users.add(telegram_id, language, now)
+            EventRepository(session).add(
+                EventKind.FIRST_CONTACT, user_id=user.id, at=now, language=language
+            )
+            return UserView(user.id, telegram_id, language, is_new=True)
+        if not user.language_chosen and language_code:
+            # Follow Telegram's language until the user picks one explicitly.
+            user.language = normalize_language(language_code)
+        if now - user.last_seen >= LAST_SEEN_RESOLUTION:
+            user.last_seen = now
+        if user.blocked_at is not None:
+            user.blocked_at = None  # they wrote to us again, so they unblocked the bot
+        return UserView(user.id, telegram_id, user.language, is_new=False)
+
+
+async def set_language(db: Database, telegram_id: int, language: str) -> str:
+    """Remember an explicit language choice; returns the language actually stored."""
+    if language not in SUPPORTED_LANGUAGES:
+        raise ValueError(f"unsupported language {language!r}")
+    now = utcnow()
+    async with db.transaction() as session:
+        users = UserRepository(session)
+        user = await users.by_telegram_id(telegram_id)
+        if user is None:
+            user = await users.add(telegram_id, language, now)
+        user.language = language
+        user.language_chosen = True
+        EventRepository(session).add(
+            EventKind.LANGUAGE_CHANGED, user_id=user.id, at=now, language=language
+        )
+    return language

@@ -1,0 +1,58 @@
+"""Errors we cause: logged once with context but without personal data, reported to the admins,
+and the worker gets an apology in their language (python-telegram-bot's errorhandlerbot pattern)."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.i18n import _
+from handlers.context import BotContext
+
+log = logging.getLogger(__name__)
+
+
+def describe_update(update: object) -> str:
+    """Ids and kinds only: never message text, names or phone numbers."""
+    if not isinstance(update, Update):
+        return type(update).__name__
+    parts = [f"update_id={update.update_id}"]
+    if update.effective_chat:
+        parts.append(f"chat_type={update.effective_chat.type}")
+    if update.callback_query:
+        parts.append("kind=callback_query")
+    elif update.effective_message:
+        parts.append("kind=message")
+    return " ".join(parts)
+
+
+async def error_handler(update: object, context: BotContext) -> None:
+    error = context.error
+    if isinstance(error, RetryAfter | NetworkError) and not isinstance(error, Forbidden):
+        # Transient Bot API trouble: python-telegram-bot retries polling itself.
+        log.warning("Bot API error on %s: %s", describe_update(update), error)
+    else:
+        log.error("Unhandled error on %s", describe_update(update), exc_info=error)
+        await _notify_admins(context, f"⚠️ {type(error).__name__} on {describe_update(update)}")
+    if isinstance(update, Update) and update.effective_chat is not None:
+        if update.effective_chat.type != ChatType.PRIVATE:
+            return
+        try:
+            await context.bot.send_message(
+                update.effective_chat.id,
+                _("Sorry, something went wrong on our side. Please try again in a moment.",
+                  context.lang),
+            )
+        except TelegramError:
+            log.warning("could not send the apology for %s", describe_update(update))
+
+
+async def _notify_admins(context: BotContext, text: str) -> None:
+    for admin_id in context.services.settings.admin_ids:
+        try:
+            await context.bot.send_message(admin_id, text[:4000])
+        except TelegramError:
+            log.warning("could not notify admin %s", admin_id)

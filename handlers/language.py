@@ -1,0 +1,32 @@
+"""/bahasa (/language): pick Indonesian or English; the choice is remembered."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.i18n import _
+from bot.users import set_language
+from handlers.context import BotContext
+from handlers.keyboards import LANGUAGE_PREFIX, language_keyboard, main_menu
+
+
+async def language_command(update: Update, context: BotContext) -> None:
+    if update.effective_message is None:
+        return
+    await update.effective_message.reply_html(
+        _("Choose your language:", context.lang), reply_markup=language_keyboard()
+    )
+
+
+async def language_chosen(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    if query is None or query.data is None or update.effective_user is None:
+        return
+    language = await set_language(
+        context.services.db, update.effective_user.id, query.data.removeprefix(LANGUAGE_PREFIX)
+    )
+    await query.answer()
+    if query.message is not None:
+        await query.message.reply_html(
+            _("Language set to English.", language), reply_markup=main_menu(language)
+        )

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Refresh the gettext catalogs after changing user-facing strings:
+#   scripts/i18n.sh   → extracts msgids to locales/messages.pot and merges them into id and en.
+# Then translate the new entries in locales/{id,en}/LC_MESSAGES/messages.po
+# (tests/test_i18n.py fails while any entry is untranslated or fuzzy).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-.venv/bin/python}
+"$PY" -m babel.messages.frontend extract -F babel.cfg -k _ -k ngettext:1,2 \
+  --no-location --sort-output --omit-header -o locales/messages.pot . >/dev/null
+for lang in id en; do
+  po=locales/$lang/LC_MESSAGES/messages.po
+  if [ -f "$po" ]; then
+    "$PY" -m babel.messages.frontend update -i locales/messages.pot -d locales -l "$lang" \
+      --no-fuzzy-matching --ignore-obsolete >/dev/null
+  else
+    "$PY" -m babel.messages.frontend init -i locales/messages.pot -d locales -l "$lang" >/dev/null
+  fi
+done
+"$PY" -m bot.catalogs
