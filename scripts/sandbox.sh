@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Quickstart 1: set up, then start the local Telegram sandbox (Bot API server + chat page + bot)
+# on the embedded SQLite database. No Telegram token needed. Extra arguments go to
+# `python -m bot sandbox` (e.g. --port 9000).
+set -euo pipefail
+source "$(dirname "$0")/setup.sh"
+exec .venv/bin/python -m bot sandbox "$@"
