@@ -26,7 +26,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.i18n import SUPPORTED_LANGUAGES, _
+from bot.i18n import SUPPORTED_LANGUAGES, N_, _
 from bot.services import Services
 from handlers import language, start, unsupported, users
 from handlers.context import SERVICES_KEY, BotContext
@@ -39,9 +39,9 @@ BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
 
 # Commands shown in Telegram's menu, per language: (command, description msgid).
 COMMANDS: tuple[tuple[str, str], ...] = (
-    ("start", "Main menu"),
-    ("bantuan", "Help"),
-    ("bahasa", "Change language"),
+    ("start", N_("Main menu")),
+    ("bantuan", N_("Help")),
+    ("bahasa", N_("Change language")),
 )
 
 

@@ -23,7 +23,7 @@ SUPPORTED_LANGUAGES: tuple[str, ...] = ("id", "en")
 # international "IDR 16,800" style the campaign's English material uses.
 _BABEL_LOCALES = {"id": "id_ID", "en": "en"}
 # Currency patterns without decimals: Rupiah amounts are always whole.
-_CURRENCY_PATTERNS = {"id": "¤#,##0", "en": "¤\u00a0#,##0"}
+_CURRENCY_PATTERNS = {"id": "¤#,##0", "en": "¤ #,##0"}
 
 
 def normalize_language(code: str | None) -> str:
@@ -46,6 +46,11 @@ def translations(lang: str) -> gettext.NullTranslations:
 
 def gettext_for(lang: str):  # noqa: ANN201 - returns the bound gettext function
     return translations(lang).gettext
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction where it is translated later (e.g. a table of labels)."""
+    return message
 
 
 def _(message: str, lang: str, **params: object) -> str:

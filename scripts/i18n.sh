@@ -6,15 +6,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-.venv/bin/python}
-"$PY" -m babel.messages.frontend extract -F babel.cfg -k _ -k ngettext:1,2 \
-  --no-location --sort-output --omit-header -o locales/messages.pot . >/dev/null
+"$PY" -m babel.messages.frontend extract -F babel.cfg -k _ -k N_ -k ngettext:1,2 \
+  --no-location --sort-output --omit-header -o locales/messages.pot . >/dev/null 2>&1
 for lang in id en; do
   po=locales/$lang/LC_MESSAGES/messages.po
   if [ -f "$po" ]; then
     "$PY" -m babel.messages.frontend update -i locales/messages.pot -d locales -l "$lang" \
-      --no-fuzzy-matching --ignore-obsolete >/dev/null
+      --no-fuzzy-matching --ignore-obsolete >/dev/null 2>&1
   else
-    "$PY" -m babel.messages.frontend init -i locales/messages.pot -d locales -l "$lang" >/dev/null
+    "$PY" -m babel.messages.frontend init -i locales/messages.pot -d locales -l "$lang" >/dev/null 2>&1
   fi
 done
+# English is the msgid language: its catalog is complete by copying every untranslated msgid.
+"$PY" scripts/po_tool.py fill-english locales/en/LC_MESSAGES/messages.po
 "$PY" -m bot.catalogs
