@@ -1,0 +1,197 @@
+"""``python -m bot iuran``: the contribution calculator for campaign staff and for evaluation.
+
+    python -m bot iuran INCOME [--jht] [--sektor transportasi|lainnya] [--bulan 1|3|6|12]
+                               [--tanggal YYYY-MM-DD] [--json] [--bahasa id|en]
+
+With ``--json`` it prints one JSON object whose field names are a contract (see
+``bot.calculator.to_json_dict``); otherwise a short breakdown in the chosen language. Input a user
+can get wrong (income, months, date) is checked here rather than by argparse so that the message is
+one clear line in that language; the exit code is then 2, like argparse's own usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import re
+import sys
+
+from babel.dates import format_date
+
+from bot.amounts import InvalidIncome, parse_income
+from bot.calculator import (
+    MAX_INCOME,
+    SECTORS,
+    ContributionEstimate,
+    InvalidMonths,
+    calculate,
+    rules,
+    to_json_dict,
+)
+from bot.i18n import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, babel_locale, format_rupiah
+
+EXIT_BAD_INPUT = 2
+
+# TODO(i18n): move to locales
+_TEXT: dict[str, dict[str, str]] = {
+    "id": {
+        "title": "Perkiraan iuran BPJS Ketenagakerjaan untuk penghasilan {income} per bulan:",
+        "below_floor": "Penghasilan di bawah {floor}, jadi iuran dihitung dari {floor}.",
+        "month": "{month}: JKK {jkk} + JKM {jkm}{jht} = {total}{discount}",
+        "jht": " + JHT {jht}",
+        "discount": " (diskon {percent}% untuk JKK dan JKM)",
+        "government": "Iuran dibayar pemerintah (APBN/APBD), jadi tanpa diskon.",
+        "total": "Total {count} bulan: {total}",
+        "legal": "Dasar hukum: {sources}",
+        "estimate": "Ini perkiraan; kantor cabang BPJS Ketenagakerjaan memastikan jumlahnya.",
+        "not_a_number": "Penghasilan tidak terbaca: {text}. Tulis misalnya 2500000, 2.500.000 "
+        "atau 2,5jt.",
+        "not_positive": "Penghasilan harus lebih dari nol.",
+        "too_large": "Penghasilan di atas {max} per bulan tidak bisa dihitung; periksa angkanya.",
+        "bad_months": "Jumlah bulan harus {choices}.",
+        "bad_date": "Tanggal harus berformat YYYY-MM-DD, misalnya 2026-12-01.",
+        "or": "atau",
+    },
+    "en": {
+        "title": "Estimated BPJS Ketenagakerjaan contributions for an income of {income} a month:",
+        "below_floor": "The income is below {floor}, so contributions are computed on {floor}.",
+        "month": "{month}: JKK {jkk} + JKM {jkm}{jht} = {total}{discount}",
+        "jht": " + JHT {jht}",
+        "discount": " ({percent}% discount on JKK and JKM)",
+        "government": "Paid by the government (APBN/APBD), so no discount applies.",
+        "total": "Total for {count} months: {total}",
+        "legal": "Legal basis: {sources}",
+        "estimate": "This is an estimate; the BPJS Ketenagakerjaan branch office confirms it.",
+        "not_a_number": "Cannot read the income: {text}. Write e.g. 2500000, 2.500.000 or 2,5jt.",
+        "not_positive": "The income must be more than zero.",
+        "too_large": "Incomes above {max} a month cannot be calculated; please check the number.",
+        "bad_months": "The number of months must be {choices}.",
+        "bad_date": "The date must be written YYYY-MM-DD, e.g. 2026-12-01.",
+        "or": "or",
+    },
+}
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class _BadInput(Exception):
+    """Input the user got wrong; carries the one line to print."""
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``iuran`` subcommand to the main parser's subcommands."""
+    parser = subparsers.add_parser(
+        "iuran",
+        help="hitung perkiraan iuran BPU (JKK, JKM, JHT)",
+        description="Hitung perkiraan iuran BPJS Ketenagakerjaan untuk peserta BPU.",
+    )
+    parser.add_argument(
+        "income", metavar="INCOME", help="penghasilan per bulan, mis. 2500000, 2.500.000, 2,5jt"
+    )
+    parser.add_argument("--jht", action="store_true", help="ikut juga Jaminan Hari Tua (JHT)")
+    parser.add_argument("--sektor", choices=SECTORS, default="lainnya", help="sektor pekerjaan")
+    # Checked by run(), not by argparse, so a wrong value gets the one-line message.
+    allowed_months = ",".join(str(m) for m in rules().prepay_months)
+    parser.add_argument(
+        "--bulan",
+        default="1",
+        metavar=f"{{{allowed_months}}}",
+        help="jumlah bulan yang dibayar sekaligus",
+    )
+    parser.add_argument("--tanggal", metavar="YYYY-MM-DD", help="tanggal bayar (bawaan: hari ini)")
+    parser.add_argument("--json", action="store_true", help="keluaran JSON")
+    parser.add_argument(
+        "--bahasa", choices=SUPPORTED_LANGUAGES, default=DEFAULT_LANGUAGE, help="bahasa keluaran"
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handle ``iuran``; returns the exit code."""
+    lang: str = args.bahasa
+    try:
+        estimate = calculate(
+            parse_income(args.income),
+            sector=args.sektor,
+            with_jht=args.jht,
+            months=_months(args.bulan),
+            start=_date(args.tanggal),
+        )
+    except InvalidIncome as error:
+        return _fail(_income_message(error, args.income, lang))
+    except InvalidMonths:
+        return _fail(_months_message(lang))
+    except _BadInput:
+        return _fail(_TEXT[lang]["bad_date"])
+
+    if args.json:
+        print(json.dumps(to_json_dict(estimate), ensure_ascii=False))
+    else:
+        print(render(estimate, lang))
+    return 0
+
+
+def render(estimate: ContributionEstimate, lang: str) -> str:
+    """The human breakdown: one line per month, the total, the legal basis, the caveat."""
+    text = _TEXT[lang]
+
+    def rp(amount: int) -> str:
+        return format_rupiah(amount, lang)
+
+    lines = [text["title"].format(income=rp(estimate.income))]
+    if estimate.below_floor:
+        lines.append(text["below_floor"].format(floor=rp(estimate.basis)))
+    if estimate.paid_by_government:
+        lines.append(text["government"])
+    for m in estimate.breakdown:
+        lines.append(
+            text["month"].format(
+                month=format_date(m.month, "LLLL yyyy", locale=babel_locale(lang)),
+                jkk=rp(m.jkk),
+                jkm=rp(m.jkm),
+                jht=text["jht"].format(jht=rp(m.jht)) if estimate.with_jht else "",
+                total=rp(m.total),
+                discount=text["discount"].format(percent=m.discount_percent)
+                if m.discount_percent
+                else "",
+            )
+        )
+    if estimate.month_count > 1:
+        lines.append(text["total"].format(count=estimate.month_count, total=rp(estimate.total)))
+    lines.append(text["legal"].format(sources="; ".join(estimate.legal_basis)))
+    lines.append(text["estimate"])
+    return "\n".join(lines)
+
+
+def _months(value: str) -> int:
+    # Checked against the allowed set by calculate(); here only "is it a whole number".
+    if not value.strip().isdecimal():
+        raise InvalidMonths(value)
+    return int(value)
+
+
+def _date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    if not _ISO_DATE.fullmatch(value.strip()):
+        raise _BadInput(value)
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError as error:  # e.g. 2026-02-30
+        raise _BadInput(value) from error
+
+
+def _income_message(error: InvalidIncome, text: str, lang: str) -> str:
+    return _TEXT[lang][error.reason].format(text=repr(text), max=format_rupiah(MAX_INCOME, lang))
+
+
+def _months_message(lang: str) -> str:
+    choices = [str(m) for m in rules().prepay_months]
+    joined = f"{', '.join(choices[:-1])} {_TEXT[lang]['or']} {choices[-1]}"
+    return _TEXT[lang]["bad_months"].format(choices=joined)
+
+
+def _fail(message: str) -> int:
+    print(message, file=sys.stderr)
+    return EXIT_BAD_INPUT

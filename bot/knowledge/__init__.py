@@ -1,0 +1,1 @@
+"""What the bot knows: the facts file (``facts.yaml``) and its loader (``facts.py``)."""
