@@ -3,13 +3,33 @@ through ``Application.bot_data`` (no module-level globals)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
+from bot.geo import Directory
+from bot.knowledge.facts import fact
+from bot.routing import DirectoryPlaces
 from bot.settings import Settings
 from db.engine import Database
+
+# Contribution rules change on calendar dates; the campaign counts them in Western Indonesia Time.
+CAMPAIGN_TIMEZONE = ZoneInfo("Asia/Jakarta")
 
 
 @dataclass
 class Services:
     settings: Settings
     db: Database
+    directory: Directory
+    places: DirectoryPlaces = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.places = DirectoryPlaces(self.directory)
+
+    def today(self) -> date:
+        return datetime.now(CAMPAIGN_TIMEZONE).date()
+
+    @property
+    def call_center(self) -> str:
+        return str(fact("call_center"))

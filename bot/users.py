@@ -26,6 +26,9 @@ class UserView:
     telegram_id: int
     language: str
     is_new: bool
+    # The multi-step conversation the user is in ("registration"), if any: loaded with the user
+    # so that routing a text message costs no extra query.
+    flow: str | None = None
 
 
 async def touch_user(
@@ -35,7 +38,7 @@ async def touch_user(
     now = now or utcnow()
     async with db.transaction() as session:
         users = UserRepository(session)
-        user = await users.by_telegram_id(telegram_id)
+        user, flow = await users.by_telegram_id_with_flow(telegram_id)
         if user is None:
             language = normalize_language(language_code)
             user = await users.add(telegram_id, language, now)
@@ -50,7 +53,7 @@ async def touch_user(
             user.last_seen = now
         if user.blocked_at is not None:
             user.blocked_at = None  # they wrote to us again, so they unblocked the bot
-        return UserView(user.id, telegram_id, user.language, is_new=False)
+        return UserView(user.id, telegram_id, user.language, is_new=False, flow=flow)
 
 
 async def set_language(db: Database, telegram_id: int, language: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.app import BotApplication, build_application
+from bot.routing import load_directory
 from bot.services import Services
 from bot.settings import Settings
 from db.engine import Database
@@ -15,5 +16,7 @@ log = logging.getLogger(__name__)
 
 async def prepare(settings: Settings) -> BotApplication:
     await upgrade_async(settings.database_url)
-    services = Services(settings=settings, db=Database(settings.database_url))
+    db = Database(settings.database_url)
+    directory = await load_directory(db)
+    services = Services(settings=settings, db=db, directory=directory)
     return build_application(services)

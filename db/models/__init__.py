@@ -1,7 +1,25 @@
 """Every table, imported here so that ``Base.metadata`` is complete for migrations."""
 
 from db.base import Base
+from db.models.branch import Branch, BranchGroup, LinkCode, Regency
+from db.models.conversation import ConversationState
 from db.models.event import Event
+from db.models.lead import Lead, LeadStatusChange
+from db.models.outbox import OutboxMessage
+from db.models.question import UnansweredQuestion
 from db.models.user import User
 
-__all__ = ["Base", "Event", "User"]
+__all__ = [
+    "Base",
+    "Branch",
+    "BranchGroup",
+    "ConversationState",
+    "Event",
+    "Lead",
+    "LeadStatusChange",
+    "LinkCode",
+    "OutboxMessage",
+    "Regency",
+    "UnansweredQuestion",
+    "User",
+]

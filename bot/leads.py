@@ -1,0 +1,174 @@
+"""Leads: a confirmed registration in the hands of the right branch, and what staff do with it.
+
+Domain module: plain data in and out, persistence through repositories inside the caller's
+unit of work or its own. The Telegram side (cards, buttons) lives in ``handlers/``; sending goes
+through the outbox (``bot.delivery``), written in the same transaction as the lead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.events import EventKind
+from db.models import Lead
+from db.repositories.branches import BranchRepository
+from db.repositories.events import EventRepository
+from db.repositories.leads import OPEN_STATUSES, LeadRepository
+from db.repositories.outbox import OutboxRepository
+
+
+class LeadStatus(StrEnum):
+    NEW = "baru"
+    CLAIMED = "diambil"
+    CONTACTED = "dihubungi"
+    ENROLLED = "terdaftar"
+    DECLINED = "tidak_berminat"
+
+
+class StaffAction(StrEnum):
+    CLAIM = "ambil"
+    CONTACTED = "hubungi"
+    ENROLLED = "daftar"
+    DECLINED = "tolak"
+
+
+ACTION_TARGET: dict[StaffAction, LeadStatus] = {
+    StaffAction.CLAIM: LeadStatus.CLAIMED,
+    StaffAction.CONTACTED: LeadStatus.CONTACTED,
+    StaffAction.ENROLLED: LeadStatus.ENROLLED,
+    StaffAction.DECLINED: LeadStatus.DECLINED,
+}
+OUTBOX_LEAD_CARD = "lead_card"
+OUTBOX_LEAD_REMINDER = "lead_reminder"
+OUTBOX_LEAD_ESCALATION = "lead_escalation"
+
+
+@dataclass(frozen=True)
+class BranchInfo:
+    code: str
+    name: str
+    address: str
+    phone: str
+    provisional: bool
+
+
+@dataclass(frozen=True)
+class LeadCard:
+    """Everything a branch card shows; rendered by ``handlers.lead_cards``."""
+
+    id: int
+    status: str
+    name: str | None
+    phone: str | None
+    phone_is_own: bool
+    occupation: str
+    occupation_other: str | None
+    place_label: str | None
+    regency_name: str
+    province_name: str
+    branch_code: str
+    branch_name: str
+    income: int | None
+    contact_time: str
+    language: str
+    created_at: datetime
+    claimed_by_name: str | None
+    anonymized: bool
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    lead_id: int
+    updated_existing: bool
+    branch: BranchInfo
+
+
+async def branch_info(session: AsyncSession, code: str) -> BranchInfo:
+    branch = await BranchRepository(session).get(code)
+    if branch is None:
+        return BranchInfo(code, code, "", "", True)
+    return BranchInfo(branch.code, branch.name, branch.address, branch.phone, branch.provisional)
+
+
+async def confirm_registration(
+    session: AsyncSession, *, user_id: int, data: dict[str, Any], language: str, now: datetime
+) -> Confirmation:
+    """Create the lead, or update the worker's open one, and queue its card for the branch."""
+    leads = LeadRepository(session)
+    lead = await leads.open_for_user(user_id)
+    updated_existing = lead is not None
+    if lead is None:
+        lead = Lead(user_id=user_id, status=LeadStatus.NEW, created_at=now, reminders_sent=0)
+        leads.add(lead)
+    lead.name = data["name"]
+    lead.phone = data["phone"]
+    lead.phone_is_own = bool(data.get("phone_is_own", True))
+    lead.occupation = data["occupation"]
+    lead.occupation_other = data.get("occupation_other")
+    lead.regency_code = data["regency_code"]
+    lead.province_code = data["province_code"]
+    lead.place_label = data.get("place_label")
+    lead.branch_code = data["branch_code"]
+    lead.income = data.get("income")
+    lead.contact_time = data["contact_time"]
+    lead.language = language
+    lead.updated_at = now
+    lead.last_announced_at = now
+    await session.flush()
+    if not updated_existing:
+        leads.record_status(lead.id, LeadStatus.NEW, None, now)
+    OutboxRepository(session).add(
+        OUTBOX_LEAD_CARD, lead_id=lead.id, payload={"updated": updated_existing}, now=now
+    )
+    EventRepository(session).add(
+        EventKind.REGISTRATION_COMPLETED,
+        user_id=user_id,
+        at=now,
+        language=language,
+        branch_code=lead.branch_code,
+        regency_code=lead.regency_code,
+        province_code=lead.province_code,
+        details={"occupation": lead.occupation, "updated": updated_existing},
+    )
+    return Confirmation(lead.id, updated_existing, await branch_info(session, lead.branch_code))
+
+
+async def load_card(session: AsyncSession, lead: Lead) -> LeadCard:
+    branch = await branch_info(session, lead.branch_code)
+    regency = await _regency_names(session, lead.regency_code)
+    return LeadCard(
+        id=lead.id,
+        status=lead.status,
+        name=lead.name,
+        phone=lead.phone,
+        phone_is_own=lead.phone_is_own,
+        occupation=lead.occupation,
+        occupation_other=lead.occupation_other,
+        place_label=lead.place_label,
+        regency_name=regency[0],
+        province_name=regency[1],
+        branch_code=lead.branch_code,
+        branch_name=branch.name,
+        income=lead.income,
+        contact_time=lead.contact_time,
+        language=lead.language,
+        created_at=lead.created_at,
+        claimed_by_name=lead.claimed_by_name,
+        anonymized=lead.anonymized_at is not None,
+    )
+
+
+async def _regency_names(session: AsyncSession, code: str) -> tuple[str, str]:
+    from db.models import Regency
+
+    regency = await session.get(Regency, code)
+    return (regency.name, regency.province_name) if regency else (code, "")
+
+
+def is_open(status: str) -> bool:
+    return status in OPEN_STATUSES

@@ -1,0 +1,94 @@
+"""Runs the registration flow against the database: the state is read and written on every
+update inside one transaction, so a restart or another bot process resumes at the same step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.events import EventKind
+from bot.leads import Confirmation, confirm_registration
+from bot.registration.flow import FLOW, Input, Outcome, PlaceResolver, State, Step, apply
+from db.base import utcnow
+from db.engine import Database
+from db.repositories.conversations import ConversationRepository
+from db.repositories.events import EventRepository
+
+
+@dataclass(frozen=True)
+class Reply:
+    outcome: Outcome
+    confirmation: Confirmation | None = None
+
+
+async def start(db: Database, user_id: int, language: str, now: datetime | None = None) -> Reply:
+    now = now or utcnow()
+    state = State.start()
+    async with db.transaction() as session:
+        await ConversationRepository(session).put(user_id, FLOW, state.step, state.data, now)
+        EventRepository(session).add(
+            EventKind.REGISTRATION_STARTED, user_id=user_id, at=now, language=language
+        )
+    return Reply(Outcome(state))
+
+
+async def current(db: Database, user_id: int) -> State | None:
+    async with db.transaction() as session:
+        row = await ConversationRepository(session).get(user_id)
+        return State(Step(row.step), dict(row.data)) if row and row.flow == FLOW else None
+
+
+async def advance(
+    db: Database,
+    user_id: int,
+    event: Input,
+    *,
+    places: PlaceResolver,
+    language: str,
+    today: date,
+    now: datetime | None = None,
+) -> Reply | None:
+    """Apply one input; None when the user is not registering."""
+    now = now or utcnow()
+    async with db.transaction() as session:
+        conversations = ConversationRepository(session)
+        row = await conversations.get(user_id, for_update=True)
+        if row is None or row.flow != FLOW:
+            return None
+        state = State(Step(row.step), dict(row.data))
+        outcome = apply(state, event, places, today)
+        events = EventRepository(session)
+        if outcome.declined:
+            await conversations.remove(user_id)
+            events.add(EventKind.REGISTRATION_CANCELLED, user_id=user_id, at=now,
+                       details={"step": str(state.step), "reason": "no_consent"})
+            return Reply(outcome)
+        if outcome.confirmed:
+            confirmation = await confirm_registration(
+                session, user_id=user_id, data=outcome.state.data, language=language, now=now
+            )
+            await conversations.remove(user_id)
+            return Reply(outcome, confirmation)
+        if outcome.state.step != state.step:
+            events.add(EventKind.REGISTRATION_STEP, user_id=user_id, at=now,
+                       details={"step": str(outcome.state.step)})
+        if outcome.state.step != state.step or outcome.state.data != state.data:
+            await conversations.put(
+                user_id, FLOW, outcome.state.step, outcome.state.data, now
+            )
+        return Reply(outcome)
+
+
+async def cancel(db: Database, user_id: int, now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    async with db.transaction() as session:
+        conversations = ConversationRepository(session)
+        row = await conversations.get(user_id)
+        if row is None:
+            return False
+        await conversations.remove(user_id)
+        EventRepository(session).add(
+            EventKind.REGISTRATION_CANCELLED, user_id=user_id, at=now,
+            details={"step": row.step, "reason": "cancelled"},
+        )
+        return True

@@ -1,0 +1,261 @@
+"""Branch staff: who may act on which leads, linking a staff group to its branch, and the
+status changes staff make from their group.
+
+Access rule: admins (``ADMIN_IDS``) and the admin group see every branch; a linked group sees
+only its own branch's leads; anyone else is refused.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.events import EventKind
+from bot.leads import ACTION_TARGET, LeadCard, LeadStatus, StaffAction, is_open, load_card
+from bot.settings import Settings
+from db.engine import Database
+from db.models import LinkCode
+from db.repositories.branches import BranchRepository
+from db.repositories.events import EventRepository
+from db.repositories.leads import LeadRepository
+
+LINK_CODE_TTL = timedelta(hours=24)
+# Unambiguous characters only: staff read the code off a screen or a phone call.
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+_CODE_LENGTH = 8
+
+
+@dataclass(frozen=True)
+class StaffScope:
+    """The branches a chat/user may act on; ``None`` means every branch (admins)."""
+
+    branch_codes: frozenset[str] | None
+
+    def covers(self, branch_code: str) -> bool:
+        return self.branch_codes is None or branch_code in self.branch_codes
+
+
+async def scope_for(
+    session: AsyncSession, *, chat_id: int, user_telegram_id: int, settings: Settings
+) -> StaffScope | None:
+    if user_telegram_id in settings.admin_ids or (
+        settings.admin_group_id is not None and chat_id == settings.admin_group_id
+    ):
+        return StaffScope(None)
+    group = await BranchRepository(session).group(chat_id)
+    if group is None:
+        return None
+    return StaffScope(frozenset({group.branch_code}))
+
+
+class ActionOutcome(StrEnum):
+    DONE = "done"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    CLOSED = "closed"
+    ALREADY_CLAIMED = "already_claimed"
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    outcome: ActionOutcome
+    card: LeadCard | None = None
+
+
+async def apply_action(
+    db: Database,
+    *,
+    lead_id: int,
+    action: StaffAction,
+    staff_telegram_id: int,
+    staff_name: str,
+    chat_id: int,
+    settings: Settings,
+    now: datetime,
+) -> ActionResult:
+    async with db.transaction() as session:
+        scope = await scope_for(
+            session, chat_id=chat_id, user_telegram_id=staff_telegram_id, settings=settings
+        )
+        if scope is None:
+            return ActionResult(ActionOutcome.FORBIDDEN)
+        leads = LeadRepository(session)
+        lead = await leads.get(lead_id, for_update=True)
+        if lead is None:
+            return ActionResult(ActionOutcome.NOT_FOUND)
+        if not scope.covers(lead.branch_code):
+            return ActionResult(ActionOutcome.FORBIDDEN)
+        if not is_open(lead.status):
+            return ActionResult(ActionOutcome.CLOSED, await load_card(session, lead))
+        if (
+            action == StaffAction.CLAIM
+            and lead.claimed_by is not None
+            and lead.claimed_by != staff_telegram_id
+        ):
+            return ActionResult(ActionOutcome.ALREADY_CLAIMED, await load_card(session, lead))
+        target = ACTION_TARGET[action]
+        if lead.claimed_by is None:
+            # Whoever first acts on a lead owns it, whatever the button.
+            lead.claimed_by, lead.claimed_by_name, lead.claimed_at = (
+                staff_telegram_id,
+                staff_name[:120],
+                now,
+            )
+        if target == LeadStatus.CONTACTED and lead.contacted_at is None:
+            lead.contacted_at = now
+        if target in (LeadStatus.ENROLLED, LeadStatus.DECLINED):
+            lead.closed_at = now
+        lead.status = target
+        lead.updated_at = now
+        leads.record_status(lead.id, target, staff_telegram_id, now)
+        EventRepository(session).add(
+            EventKind.LEAD_STATUS,
+            user_id=lead.user_id,
+            at=now,
+            branch_code=lead.branch_code,
+            regency_code=lead.regency_code,
+            province_code=lead.province_code,
+            details={"lead_id": lead.id, "status": str(target)},
+        )
+        return ActionResult(ActionOutcome.DONE, await load_card(session, lead))
+
+
+# --- linking a staff group ------------------------------------------------------------------
+
+
+def _hash(code: str) -> str:
+    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
+
+
+async def create_link_code(db: Database, branch_code: str, now: datetime) -> str:
+    """A one-time code (stored hashed) that links one group to ``branch_code``."""
+    async with db.transaction() as session:
+        if await BranchRepository(session).get(branch_code) is None:
+            raise LookupError(branch_code)
+        code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(_CODE_LENGTH))
+        BranchRepository(session).add_link_code(
+            LinkCode(code_hash=_hash(code), branch_code=branch_code, expires_at=now + LINK_CODE_TTL)
+        )
+    return code
+
+
+class LinkOutcome(StrEnum):
+    LINKED = "linked"
+    INVALID = "invalid"
+    EXPIRED = "expired"
+    USED = "used"
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    outcome: LinkOutcome
+    branch_code: str | None = None
+    branch_name: str | None = None
+
+
+async def link_group(
+    db: Database, *, code: str, chat_id: int, by_telegram_id: int, now: datetime
+) -> LinkResult:
+    async with db.transaction() as session:
+        branches = BranchRepository(session)
+        link = await branches.link_code(_hash(code))
+        if link is None:
+            return LinkResult(LinkOutcome.INVALID)
+        if link.used_at is not None:
+            return LinkResult(LinkOutcome.USED)
+        if link.expires_at < now:
+            return LinkResult(LinkOutcome.EXPIRED)
+        link.used_at = now
+        await branches.link_group(chat_id, link.branch_code, by_telegram_id)
+        branch = await branches.get(link.branch_code)
+        return LinkResult(
+            LinkOutcome.LINKED, link.branch_code, branch.name if branch else link.branch_code
+        )
+
+
+# --- lists and export -----------------------------------------------------------------------
+
+
+async def open_leads(
+    db: Database, *, chat_id: int, user_telegram_id: int, settings: Settings, limit: int = 20
+) -> list[LeadCard] | None:
+    """Open leads in the caller's scope, oldest first; None when the caller is not staff."""
+    async with db.transaction() as session:
+        scope = await scope_for(
+            session, chat_id=chat_id, user_telegram_id=user_telegram_id, settings=settings
+        )
+        if scope is None:
+            return None
+        codes = scope.branch_codes
+        if codes is None:
+            codes = frozenset(b.code for b in await BranchRepository(session).all_branches())
+        leads = await LeadRepository(session).open_for_branches(sorted(codes), limit)
+        return [await load_card(session, lead) for lead in leads]
+
+
+async def one_lead(
+    db: Database, *, lead_id: int, chat_id: int, user_telegram_id: int, settings: Settings
+) -> LeadCard | ActionOutcome:
+    async with db.transaction() as session:
+        scope = await scope_for(
+            session, chat_id=chat_id, user_telegram_id=user_telegram_id, settings=settings
+        )
+        if scope is None:
+            return ActionOutcome.FORBIDDEN
+        lead = await LeadRepository(session).get(lead_id)
+        if lead is None or not scope.covers(lead.branch_code):
+            # Same answer for "not yours" and "doesn't exist": ids are not to be probed.
+            return ActionOutcome.NOT_FOUND
+        return await load_card(session, lead)
+
+
+CSV_COLUMNS = (
+    "id", "status", "name", "phone", "phone_is_own", "occupation", "occupation_other",
+    "place", "regency", "province", "branch_code", "income", "contact_time", "language",
+    "created_at", "claimed_by",
+)
+
+
+async def export_csv(
+    db: Database, *, chat_id: int, user_telegram_id: int, settings: Settings
+) -> bytes | None:
+    async with db.transaction() as session:
+        scope = await scope_for(
+            session, chat_id=chat_id, user_telegram_id=user_telegram_id, settings=settings
+        )
+        if scope is None:
+            return None
+        codes = scope.branch_codes
+        if codes is None:
+            codes = frozenset(b.code for b in await BranchRepository(session).all_branches())
+        leads = await LeadRepository(session).all_for_branches(sorted(codes))
+        cards = [await load_card(session, lead) for lead in leads]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for card in cards:
+        writer.writerow(
+            [
+                card.id, card.status, _csv_safe(card.name), card.phone or "", card.phone_is_own,
+                card.occupation, _csv_safe(card.occupation_other), _csv_safe(card.place_label),
+                card.regency_name, card.province_name, card.branch_code, card.income or "",
+                card.contact_time, card.language, card.created_at.isoformat(),
+                _csv_safe(card.claimed_by_name),
+            ]
+        )
+    # BOM so that Excel, which branch staff open this in, reads UTF-8 names correctly.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _csv_safe(value: str | None) -> str:
+    """Neutralise spreadsheet formulas in text that workers typed (CSV injection)."""
+    if not value:
+        return ""
+    return "'" + value if value[0] in "=+-@\t\r" else value
