@@ -8,6 +8,8 @@ Handler groups run in order for every update; within a group the first matching 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from typing import Any
 
@@ -26,12 +28,32 @@ from telegram.ext import (
     filters,
 )
 
-from bot.i18n import SUPPORTED_LANGUAGES, N_, _
+from bot.delivery import OutboxSender
+from bot.i18n import N_, SUPPORTED_LANGUAGES, _
 from bot.services import Services
-from handlers import language, start, unsupported, users
+from handlers import (
+    calculator,
+    dispatch,
+    language,
+    office,
+    privacy,
+    questions,
+    registration,
+    staff,
+    start,
+    unsupported,
+    users,
+)
 from handlers.context import SERVICES_KEY, BotContext
 from handlers.errors import error_handler
-from handlers.keyboards import LANGUAGE_PATTERN, MENU_PATTERN
+from handlers.keyboards import (
+    LANGUAGE_PATTERN,
+    MENU_CALCULATOR,
+    MENU_OFFICE,
+    MENU_PATTERN,
+    MENU_REGISTER,
+)
+from handlers.lead_cards import LEAD_CALLBACK_PATTERN
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +62,16 @@ BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
 # Commands shown in Telegram's menu, per language: (command, description msgid).
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", N_("Main menu")),
-    ("bantuan", N_("Help")),
+    ("iuran", N_("Contribution calculator")),
+    ("daftar", N_("Register interest: a branch office calls you")),
+    ("cabang", N_("Nearest branch office")),
+    ("dataku", N_("See the data kept about you")),
+    ("hapusdata", N_("Delete your data")),
     ("bahasa", N_("Change language")),
+    ("batal", N_("Cancel what you are doing")),
+    ("bantuan", N_("Help")),
 )
+OUTBOX_TASK_KEY = "outbox_task"
 
 
 def build_application(services: Services) -> BotApplication:
@@ -59,6 +88,7 @@ def build_application(services: Services) -> BotApplication:
             )
         )
         .post_init(_post_init)
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
     )
     if settings.telegram_rate_limit:
@@ -75,20 +105,55 @@ def register_handlers(application: BotApplication) -> None:
     application.add_handler(TypeHandler(Update, users.load_user), group=-1)
 
     private = filters.ChatType.PRIVATE
+    groups = filters.ChatType.GROUPS
+    new_private = private & ~filters.UpdateType.EDITED
     application.add_handlers(
         [
+            # Commands first: /batal or /start must work whatever conversation the user is in.
             CommandHandler("start", start.start, filters=private),
             CommandHandler(["bantuan", "help"], start.help_command, filters=private),
             CommandHandler(["bahasa", "language"], language.language_command, filters=private),
+            CommandHandler(
+                ["daftar", "register"], registration.start_registration, filters=private
+            ),
+            CommandHandler(["batal", "cancel"], registration.cancel_command, filters=private),
+            CommandHandler(["iuran", "calculator"], calculator.start_calculator, filters=private),
+            CommandHandler(["cabang", "office"], office.start_office, filters=private),
+            CommandHandler(["dataku", "mydata"], privacy.my_data_command, filters=private),
+            CommandHandler(["hapusdata", "deletedata"], privacy.delete_command, filters=private),
+            # Staff commands (access is checked per chat and user in bot.staff).
+            CommandHandler(["hubungkan", "link"], staff.link_command),
+            CommandHandler("leads", staff.leads_command, filters=groups | private),
+            CommandHandler("lead", staff.lead_command, filters=groups | private),
+            CommandHandler(["ekspor", "export"], staff.export_command, filters=groups | private),
+            # Buttons, by callback-data prefix.
             CallbackQueryHandler(language.language_chosen, pattern=LANGUAGE_PATTERN),
+            CallbackQueryHandler(registration.start_registration, pattern=f"^{MENU_REGISTER}$"),
+            CallbackQueryHandler(calculator.start_calculator, pattern=f"^{MENU_CALCULATOR}$"),
+            CallbackQueryHandler(office.start_office, pattern=f"^{MENU_OFFICE}$"),
             CallbackQueryHandler(start.menu_button, pattern=MENU_PATTERN),
+            CallbackQueryHandler(
+                registration.registration_button, pattern=registration.CALLBACK_PATTERN
+            ),
+            CallbackQueryHandler(calculator.calculator_button, pattern=calculator.PATTERN),
+            CallbackQueryHandler(office.office_choice, pattern=office.PATTERN),
+            CallbackQueryHandler(questions.topic_button, pattern=questions.TOPIC_PATTERN),
+            CallbackQueryHandler(privacy.delete_button, pattern=privacy.PRIVACY_PATTERN),
+            CallbackQueryHandler(staff.lead_button, pattern=LEAD_CALLBACK_PATTERN),
+            # Free text, locations and contacts go to the conversation the user is in.
+            MessageHandler(new_private & filters.TEXT & ~filters.COMMAND, dispatch.private_text),
+            MessageHandler(new_private & filters.LOCATION, dispatch.private_location),
+            MessageHandler(new_private & filters.CONTACT, dispatch.private_contact),
         ],
         group=0,
     )
     application.add_handlers(
         [
-            MessageHandler(private & ~filters.TEXT & ~filters.UpdateType.EDITED,
-                           unsupported.unsupported_message),
+            MessageHandler(
+                new_private & ~filters.TEXT & ~filters.LOCATION & ~filters.CONTACT,
+                unsupported.unsupported_message,
+            ),
+            MessageHandler(new_private & filters.COMMAND, unsupported.unknown_command),
             CallbackQueryHandler(unsupported.stale_button),
         ],
         group=1,
@@ -107,7 +172,19 @@ async def _post_init(application: BotApplication) -> None:
             language_code=None if lang == "id" else lang,
         )
     me = await bot.get_me()
+    services: Services = application.bot_data[SERVICES_KEY]
+    sender = OutboxSender(services.db, bot, services.settings)
+    services.outbox_wake = sender.wake
+    application.bot_data[OUTBOX_TASK_KEY] = asyncio.create_task(sender.run_forever(), name="outbox")
     log.info("bot @%s ready", me.username)
+
+
+async def _post_stop(application: BotApplication) -> None:
+    task = application.bot_data.pop(OUTBOX_TASK_KEY, None)
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 async def _post_shutdown(application: BotApplication) -> None:

@@ -6,6 +6,7 @@ missing ``.mo`` never ships: compiled files are build output, not committed.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -41,11 +42,9 @@ def compile_catalogs(force: bool = False) -> list[Path]:
 
 
 def ensure_compiled() -> None:
-    try:
+    # A read-only install without .mo files still runs, in the msgid language.
+    with contextlib.suppress(OSError):
         compile_catalogs()
-    except OSError:
-        # A read-only install without .mo files still runs, in the msgid language.
-        pass
 
 
 if __name__ == "__main__":

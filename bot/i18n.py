@@ -44,7 +44,7 @@ def translations(lang: str) -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, localedir=LOCALES_DIR, languages=[lang], fallback=True)
 
 
-def gettext_for(lang: str):  # noqa: ANN201 - returns the bound gettext function
+def gettext_for(lang: str):
     return translations(lang).gettext
 
 

@@ -51,16 +51,29 @@ def branch_rows(directory: Directory) -> tuple[list[Branch], list[Regency]]:
     """Database rows for a directory's branches and regency assignment."""
     branches = [
         Branch(
-            code=b.code, name=b.name, address=b.address, phone=b.phone, lat=b.lat, lon=b.lon,
-            province_code=b.province_code, kanwil=b.kanwil, provenance=b.provenance,
+            code=b.code,
+            name=b.name,
+            address=b.address,
+            phone=b.phone,
+            lat=b.lat,
+            lon=b.lon,
+            province_code=b.province_code,
+            kanwil=b.kanwil,
+            provenance=b.provenance,
             provisional=b.provisional,
         )
         for b in directory.branches.values()
     ]
     regencies = [
         Regency(
-            code=r.code, name=r.display_name, kind=r.kind, province_code=r.province_code,
-            province_name=r.province, lat=r.lat, lon=r.lon, branch_code=r.branch_code,
+            code=r.code,
+            name=r.display_name,
+            kind=r.kind,
+            province_code=r.province_code,
+            province_name=r.province,
+            lat=r.lat,
+            lon=r.lon,
+            branch_code=r.branch_code,
         )
         for r in directory.regencies.values()
     ]
@@ -82,8 +95,15 @@ async def load_directory(db: Database) -> Directory:
         assignment = {r.code: r.branch_code for r in await repository.all_regencies()}
     geo_branches = [
         GeoBranch(
-            code=b.code, name=b.name, address=b.address, phone=b.phone, lat=b.lat, lon=b.lon,
-            province_code=b.province_code, kanwil=b.kanwil, provenance=b.provenance,
+            code=b.code,
+            name=b.name,
+            address=b.address,
+            phone=b.phone,
+            lat=b.lat,
+            lon=b.lon,
+            province_code=b.province_code,
+            kanwil=b.kanwil,
+            provenance=b.provenance,
         )
         for b in stored_branches
     ]

@@ -3,6 +3,7 @@ through ``Application.bot_data`` (no module-level globals)."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -23,12 +24,18 @@ class Services:
     db: Database
     directory: Directory
     places: DirectoryPlaces = field(init=False)
+    # Set by the outbox sender: poked when a lead is confirmed so its card goes out at once.
+    outbox_wake: asyncio.Event | None = None
 
     def __post_init__(self) -> None:
         self.places = DirectoryPlaces(self.directory)
 
     def today(self) -> date:
         return datetime.now(CAMPAIGN_TIMEZONE).date()
+
+    def wake_outbox(self) -> None:
+        if self.outbox_wake is not None:
+            self.outbox_wake.set()
 
     @property
     def call_center(self) -> str:

@@ -217,9 +217,22 @@ async def one_lead(
 
 
 CSV_COLUMNS = (
-    "id", "status", "name", "phone", "phone_is_own", "occupation", "occupation_other",
-    "place", "regency", "province", "branch_code", "income", "contact_time", "language",
-    "created_at", "claimed_by",
+    "id",
+    "status",
+    "name",
+    "phone",
+    "phone_is_own",
+    "occupation",
+    "occupation_other",
+    "place",
+    "regency",
+    "province",
+    "branch_code",
+    "income",
+    "contact_time",
+    "language",
+    "created_at",
+    "claimed_by",
 )
 
 
@@ -243,10 +256,21 @@ async def export_csv(
     for card in cards:
         writer.writerow(
             [
-                card.id, card.status, _csv_safe(card.name), card.phone or "", card.phone_is_own,
-                card.occupation, _csv_safe(card.occupation_other), _csv_safe(card.place_label),
-                card.regency_name, card.province_name, card.branch_code, card.income or "",
-                card.contact_time, card.language, card.created_at.isoformat(),
+                card.id,
+                card.status,
+                _csv_safe(card.name),
+                card.phone or "",
+                card.phone_is_own,
+                card.occupation,
+                _csv_safe(card.occupation_other),
+                _csv_safe(card.place_label),
+                card.regency_name,
+                card.province_name,
+                card.branch_code,
+                card.income or "",
+                card.contact_time,
+                card.language,
+                card.created_at.isoformat(),
                 _csv_safe(card.claimed_by_name),
             ]
         )

@@ -43,8 +43,10 @@ async def error_handler(update: object, context: BotContext) -> None:
         try:
             await context.bot.send_message(
                 update.effective_chat.id,
-                _("Sorry, something went wrong on our side. Please try again in a moment.",
-                  context.lang),
+                _(
+                    "Sorry, something went wrong on our side. Please try again in a moment.",
+                    context.lang,
+                ),
             )
         except TelegramError:
             log.warning("could not send the apology for %s", describe_update(update))

@@ -19,18 +19,28 @@ def render_estimate(estimate: ContributionEstimate, lang: str) -> str:
         lines.append(_("• JHT (old-age savings): {amount}", lang, amount=money(first.jht)))
     if first.discount_percent:
         lines.append(
-            _("Includes the {percent}% discount on JKK and JKM (PP 50/2025).", lang,
-              percent=first.discount_percent)
+            _(
+                "Includes the {percent}% discount on JKK and JKM (PP 50/2025).",
+                lang,
+                percent=first.discount_percent,
+            )
         )
     if estimate.below_floor:
         lines.append(
-            _("Incomes below {floor} are counted as {floor}.", lang,
-              floor=money(fact_int("income_floor")))
+            _(
+                "Incomes below {floor} are counted as {floor}.",
+                lang,
+                floor=money(fact_int("income_floor")),
+            )
         )
     if estimate.month_count > 1:
         lines.append(
-            _("Total for {months} months: <b>{amount}</b>", lang,
-              months=estimate.month_count, amount=money(estimate.total))
+            _(
+                "Total for {months} months: <b>{amount}</b>",
+                lang,
+                months=estimate.month_count,
+                amount=money(estimate.total),
+            )
         )
     lines.append(_("This is an estimate; the branch office confirms the exact amount.", lang))
     return "\n".join(lines)

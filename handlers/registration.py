@@ -74,28 +74,42 @@ ERRORS = {
     "type_name": N_("Please type your name."),
     "name_empty": N_("Please type your name."),
     "name_too_long": N_("That is too long for a name. Please type just your full name."),
-    "name_not_a_name": N_("That does not look like a name. Please type your full name, "
-                          "e.g. <i>Siti Aminah</i>."),
-    "phone_invalid": N_("That is not a valid mobile number. Type it like "
-                        "<i>0812-3456-7890</i> or press the button to share your number."),
-    "phone_not_indonesian": N_("Please give an Indonesian mobile number (starting with 08 or "
-                               "+62)."),
-    "phone_not_mobile": N_("That looks like a landline. Please give a mobile number the branch "
-                           "can call or message."),
-    "type_occupation": N_("Please type your occupation in a few words, e.g. <i>tukang "
-                          "jahit</i>."),
-    "outside_indonesia": N_("That location is outside Indonesia. Please share a location in "
-                            "Indonesia or type your regency/city."),
-    "place_help": N_("Please share your location with the button, or type your regency/city, "
-                     "district, village or postal code."),
-    "place_unknown": N_("I could not find that place. Check the spelling, or type the "
-                        "regency/city (e.g. <i>Kabupaten Lamongan</i>) or a postal code."),
-    "income_not_a_number": N_("I could not read that amount. Type it like <i>2500000</i> or "
-                              "<i>2,5 juta</i>, or press Skip."),
-    "income_not_positive": N_("The income must be more than zero. Type it like "
-                              "<i>2,5 juta</i>, or press Skip."),
-    "income_too_large": N_("That amount is too large for a monthly income. Please check it, "
-                           "or press Skip."),
+    "name_not_a_name": N_(
+        "That does not look like a name. Please type your full name, e.g. <i>Siti Aminah</i>."
+    ),
+    "phone_invalid": N_(
+        "That is not a valid mobile number. Type it like "
+        "<i>0812-3456-7890</i> or press the button to share your number."
+    ),
+    "phone_not_indonesian": N_(
+        "Please give an Indonesian mobile number (starting with 08 or +62)."
+    ),
+    "phone_not_mobile": N_(
+        "That looks like a landline. Please give a mobile number the branch can call or message."
+    ),
+    "type_occupation": N_("Please type your occupation in a few words, e.g. <i>tukang jahit</i>."),
+    "outside_indonesia": N_(
+        "That location is outside Indonesia. Please share a location in "
+        "Indonesia or type your regency/city."
+    ),
+    "place_help": N_(
+        "Please share your location with the button, or type your regency/city, "
+        "district, village or postal code."
+    ),
+    "place_unknown": N_(
+        "I could not find that place. Check the spelling, or type the "
+        "regency/city (e.g. <i>Kabupaten Lamongan</i>) or a postal code."
+    ),
+    "income_not_a_number": N_(
+        "I could not read that amount. Type it like <i>2500000</i> or "
+        "<i>2,5 juta</i>, or press Skip."
+    ),
+    "income_not_positive": N_(
+        "The income must be more than zero. Type it like <i>2,5 juta</i>, or press Skip."
+    ),
+    "income_too_large": N_(
+        "That amount is too large for a monthly income. Please check it, or press Skip."
+    ),
 }
 
 
@@ -145,25 +159,31 @@ def summary_text(data: dict[str, Any], lang: str, today: date) -> str:
     return "\n".join(lines)
 
 
-async def render(message: Message, state: State, lang: str, today: date,
-                 error: str | None = None) -> None:
+async def render(
+    message: Message, state: State, lang: str, today: date, error: str | None = None
+) -> None:
     """Ask for the current step (after the error hint, if any)."""
     step, data = state.step, state.data
     prefix = _(ERRORS[error], lang) + "\n\n" if error else ""
     if step == Step.CONSENT:
         await message.reply_html(
-            prefix + _(
+            prefix
+            + _(
                 "<b>Register your interest</b>\n"
                 "So that a BPJS Ketenagakerjaan branch office can call you, I will ask for your "
                 "name, mobile number, occupation, location (regency/city) and, if you wish, your "
                 "monthly income.\n"
                 "Only the branch office serving your area sees them, to help you register. "
                 "See your data with /dataku and delete it any time with /hapusdata.\n\n"
-                "Do you agree?", lang),
-            reply_markup=InlineKeyboardMarkup([
-                [_button(_("✅ Yes, I agree", lang), "yes", step)],
-                [_button(_("❌ No, thanks", lang), "no", step)],
-            ]),
+                "Do you agree?",
+                lang,
+            ),
+            reply_markup=InlineKeyboardMarkup(
+                [
+                    [_button(_("✅ Yes, I agree", lang), "yes", step)],
+                    [_button(_("❌ No, thanks", lang), "no", step)],
+                ]
+            ),
         )
     elif step == Step.NAME:
         await message.reply_html(
@@ -172,19 +192,26 @@ async def render(message: Message, state: State, lang: str, today: date,
         )
     elif step == Step.PHONE:
         await message.reply_html(
-            prefix + _("What is your mobile number? Press the button below to share your "
-                       "Telegram number, or type it (e.g. <i>0812-3456-7890</i>).", lang),
+            prefix
+            + _(
+                "What is your mobile number? Press the button below to share your "
+                "Telegram number, or type it (e.g. <i>0812-3456-7890</i>).",
+                lang,
+            ),
             reply_markup=ReplyKeyboardMarkup(
-                [[KeyboardButton(_("📱 Share my number", lang), request_contact=True)],
-                 _reply_nav(lang)],
-                resize_keyboard=True, one_time_keyboard=True,
+                [
+                    [KeyboardButton(_("📱 Share my number", lang), request_contact=True)],
+                    _reply_nav(lang),
+                ],
+                resize_keyboard=True,
+                one_time_keyboard=True,
             ),
         )
     elif step == Step.OCCUPATION:
         buttons = [_button(_(OCCUPATION_LABELS[o], lang), o, step) for o in OCCUPATIONS]
         await message.reply_html(
             prefix + _("What is your work?", lang),
-            reply_markup=InlineKeyboardMarkup(_two_columns(buttons) + [_nav_row(lang)]),
+            reply_markup=InlineKeyboardMarkup([*_two_columns(buttons), _nav_row(lang)]),
         )
     elif step == Step.OCCUPATION_OTHER:
         await message.reply_html(
@@ -193,12 +220,19 @@ async def render(message: Message, state: State, lang: str, today: date,
         )
     elif step == Step.LOCATION:
         await message.reply_html(
-            prefix + _("Where do you live or work? Press the button to share your location, "
-                       "or type your regency/city, district, village or postal code.", lang),
+            prefix
+            + _(
+                "Where do you live or work? Press the button to share your location, "
+                "or type your regency/city, district, village or postal code.",
+                lang,
+            ),
             reply_markup=ReplyKeyboardMarkup(
-                [[KeyboardButton(_("📍 Share my location", lang), request_location=True)],
-                 _reply_nav(lang)],
-                resize_keyboard=True, one_time_keyboard=True,
+                [
+                    [KeyboardButton(_("📍 Share my location", lang), request_location=True)],
+                    _reply_nav(lang),
+                ],
+                resize_keyboard=True,
+                one_time_keyboard=True,
             ),
         )
     elif step == Step.LOCATION_CHOICE:
@@ -210,8 +244,12 @@ async def render(message: Message, state: State, lang: str, today: date,
         )
     elif step == Step.INCOME:
         await message.reply_html(
-            prefix + _("Optional: what is your monthly income? I will show the estimated "
-                       "contribution. Type it like <i>2,5 juta</i>, or press Skip.", lang),
+            prefix
+            + _(
+                "Optional: what is your monthly income? I will show the estimated "
+                "contribution. Type it like <i>2,5 juta</i>, or press Skip.",
+                lang,
+            ),
             reply_markup=InlineKeyboardMarkup(
                 [[_button(_("⏭️ Skip", lang), "skip", step)], _nav_row(lang)]
             ),
@@ -220,22 +258,24 @@ async def render(message: Message, state: State, lang: str, today: date,
         buttons = [_button(_(CONTACT_TIME_LABELS[t], lang), t, step) for t in CONTACT_TIMES]
         await message.reply_html(
             prefix + _("When is the best time for the branch to call you?", lang),
-            reply_markup=InlineKeyboardMarkup(_two_columns(buttons) + [_nav_row(lang)]),
+            reply_markup=InlineKeyboardMarkup([*_two_columns(buttons), _nav_row(lang)]),
         )
     elif step == Step.SUMMARY:
         await message.reply_html(
             prefix + summary_text(data, lang, today),
-            reply_markup=InlineKeyboardMarkup([
-                [_button(_("✅ Confirm", lang), "confirm", step)],
-                [_button(_("✏️ Change something", lang), "edit", step)],
-                _nav_row(lang, back=False),
-            ]),
+            reply_markup=InlineKeyboardMarkup(
+                [
+                    [_button(_("✅ Confirm", lang), "confirm", step)],
+                    [_button(_("✏️ Change something", lang), "edit", step)],
+                    _nav_row(lang, back=False),
+                ]
+            ),
         )
     elif step == Step.EDIT:
         buttons = [_button(_(FIELD_LABELS[f], lang), f, step) for f in EDITABLE]
         await message.reply_html(
             prefix + _("What would you like to change?", lang),
-            reply_markup=InlineKeyboardMarkup(_two_columns(buttons) + [_nav_row(lang)]),
+            reply_markup=InlineKeyboardMarkup([*_two_columns(buttons), _nav_row(lang)]),
         )
 
 
@@ -273,8 +313,9 @@ async def cancel_command(update: Update, context: BotContext) -> None:
         else _("There is nothing to cancel.", context.lang)
     )
     await message.reply_html(text, reply_markup=ReplyKeyboardRemove())
-    await message.reply_html(_("What would you like to do?", context.lang),
-                             reply_markup=main_menu(context.lang))
+    await message.reply_html(
+        _("What would you like to do?", context.lang), reply_markup=main_menu(context.lang)
+    )
 
 
 async def registration_message(update: Update, context: BotContext) -> None:
@@ -314,11 +355,16 @@ async def registration_button(update: Update, context: BotContext) -> None:
         await _advance(update, context, message, Back())
         return
     step_name, _sep, value = payload.partition(":")
-    state = await service.current(context.services.db, context.user_view.id) \
-        if context.user_view else None
+    state = (
+        await service.current(context.services.db, context.user_view.id)
+        if context.user_view
+        else None
+    )
     if state is None:
-        await query.answer(_("This registration has ended. Type /daftar to start again.",
-                             context.lang), show_alert=True)
+        await query.answer(
+            _("This registration has ended. Type /daftar to start again.", context.lang),
+            show_alert=True,
+        )
         return
     if step_name != state.step:
         # A button from an earlier message: show where the worker really is.
@@ -335,8 +381,12 @@ async def _advance(update: Update, context: BotContext, message: Message, event:
     lang = context.lang
     today = context.services.today()
     reply = await service.advance(
-        context.services.db, context.user_view.id, event,
-        places=context.services.places, language=lang, today=today,
+        context.services.db,
+        context.user_view.id,
+        event,
+        places=context.services.places,
+        language=lang,
+        today=today,
     )
     if reply is None:
         await message.reply_html(
@@ -347,20 +397,27 @@ async def _advance(update: Update, context: BotContext, message: Message, event:
     outcome = reply.outcome
     if outcome.declined:
         await message.reply_html(
-            _("No problem: nothing was saved. You can still ask me anything, or register "
-              "later with /daftar.", lang),
+            _(
+                "No problem: nothing was saved. You can still ask me anything, or register "
+                "later with /daftar.",
+                lang,
+            ),
             reply_markup=main_menu(lang),
         )
         return
     if reply.confirmation is not None:
-        await message.reply_html(_confirmation_text(reply.confirmation, context),
-                                 reply_markup=ReplyKeyboardRemove())
+        context.services.wake_outbox()
+        await message.reply_html(
+            _confirmation_text(reply.confirmation, context), reply_markup=ReplyKeyboardRemove()
+        )
         return
     previous_used_reply_keyboard = isinstance(event, Contact | Location) or (
         isinstance(event, Text | Back) and outcome.state.step not in (Step.PHONE, Step.LOCATION)
     )
-    if outcome.error is None and previous_used_reply_keyboard and outcome.state.step not in (
-        Step.PHONE, Step.LOCATION
+    if (
+        outcome.error is None
+        and previous_used_reply_keyboard
+        and outcome.state.step not in (Step.PHONE, Step.LOCATION)
     ):
         # Take the contact/location keyboard away once that step is done.
         await message.reply_html(_("✅ Saved.", lang), reply_markup=ReplyKeyboardRemove())
@@ -377,13 +434,24 @@ def _confirmation_text(confirmation: Any, context: BotContext) -> str:
         _("✅ <b>Thank you! Your registration has been updated.</b>", lang)
         if confirmation.updated_existing
         else _("✅ <b>Thank you! Your interest has been registered.</b>", lang),
-        _("<b>{branch}</b> will contact you at your preferred time, usually within {days} "
-          "working days.", lang, branch=html.escape(branch.name), days=days),
+        _(
+            "<b>{branch}</b> will contact you at your preferred time, usually within {days} "
+            "working days.",
+            lang,
+            branch=html.escape(branch.name),
+            days=days,
+        ),
     ]
     if branch.address:
         lines.append(_("Address: {address}", lang, address=html.escape(branch.address)))
     if branch.phone:
         lines.append(_("Phone: {phone}", lang, phone=html.escape(branch.phone)))
-    lines.append(_("Questions meanwhile? Call center {call_center}. See or delete your data: "
-                   "/dataku, /hapusdata.", lang, call_center=context.services.call_center))
+    lines.append(
+        _(
+            "Questions meanwhile? Call center {call_center}. See or delete your data: "
+            "/dataku, /hapusdata.",
+            lang,
+            call_center=context.services.call_center,
+        )
+    )
     return "\n".join(lines)

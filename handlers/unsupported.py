@@ -29,3 +29,11 @@ async def stale_button(update: Update, context: BotContext) -> None:
         _("This button is no longer active. Type /start for the menu.", context.lang),
         show_alert=True,
     )
+
+
+async def unknown_command(update: Update, context: BotContext) -> None:
+    if update.effective_message is None:
+        return
+    await update.effective_message.reply_html(
+        _("I don't know that command. Type /bantuan to see what I can do.", context.lang)
+    )

@@ -50,8 +50,9 @@ async def _serve(args: argparse.Namespace) -> int:
     )
     stop = stop_event_on_signals()
     env = dict(os.environ)
-    env.update(TELEGRAM_BOT_TOKEN=token, TELEGRAM_API_BASE_URL=f"{sandbox.url}/bot",
-               BOT_MODE="polling")
+    env.update(
+        TELEGRAM_BOT_TOKEN=token, TELEGRAM_API_BASE_URL=f"{sandbox.url}/bot", BOT_MODE="polling"
+    )
     bot_process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", env=env, stdin=subprocess.DEVNULL
     )

@@ -278,7 +278,9 @@ def _income(state: State, event: Input, _p: PlaceResolver, today: date) -> Outco
     except InvalidIncome as invalid:
         return Outcome(state, error=f"income_{invalid.reason}")
     data = {**state.data, "income": income}
-    return Outcome(_next(State(state.step, data), Step.CONTACT_TIME), estimate=estimate_for(data, today))
+    return Outcome(
+        _next(State(state.step, data), Step.CONTACT_TIME), estimate=estimate_for(data, today)
+    )
 
 
 def _contact_time(state: State, event: Input, _p: PlaceResolver, _t: date) -> Outcome:

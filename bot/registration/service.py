@@ -60,8 +60,12 @@ async def advance(
         events = EventRepository(session)
         if outcome.declined:
             await conversations.remove(user_id)
-            events.add(EventKind.REGISTRATION_CANCELLED, user_id=user_id, at=now,
-                       details={"step": str(state.step), "reason": "no_consent"})
+            events.add(
+                EventKind.REGISTRATION_CANCELLED,
+                user_id=user_id,
+                at=now,
+                details={"step": str(state.step), "reason": "no_consent"},
+            )
             return Reply(outcome)
         if outcome.confirmed:
             confirmation = await confirm_registration(
@@ -70,12 +74,14 @@ async def advance(
             await conversations.remove(user_id)
             return Reply(outcome, confirmation)
         if outcome.state.step != state.step:
-            events.add(EventKind.REGISTRATION_STEP, user_id=user_id, at=now,
-                       details={"step": str(outcome.state.step)})
-        if outcome.state.step != state.step or outcome.state.data != state.data:
-            await conversations.put(
-                user_id, FLOW, outcome.state.step, outcome.state.data, now
+            events.add(
+                EventKind.REGISTRATION_STEP,
+                user_id=user_id,
+                at=now,
+                details={"step": str(outcome.state.step)},
             )
+        if outcome.state.step != state.step or outcome.state.data != state.data:
+            await conversations.put(user_id, FLOW, outcome.state.step, outcome.state.data, now)
         return Reply(outcome)
 
 
@@ -88,7 +94,9 @@ async def cancel(db: Database, user_id: int, now: datetime | None = None) -> boo
             return False
         await conversations.remove(user_id)
         EventRepository(session).add(
-            EventKind.REGISTRATION_CANCELLED, user_id=user_id, at=now,
+            EventKind.REGISTRATION_CANCELLED,
+            user_id=user_id,
+            at=now,
             details={"step": row.step, "reason": "cancelled"},
         )
         return True

@@ -37,9 +37,7 @@ class Rejected(ValueError):
 
 def clean_text(text: str) -> str:
     """Drop control and format characters (incl. right-to-left overrides), fold whitespace."""
-    kept = "".join(
-        ch if not unicodedata.category(ch).startswith("C") else " " for ch in text
-    )
+    kept = "".join(ch if not unicodedata.category(ch).startswith("C") else " " for ch in text)
     return re.sub(r"\s+", " ", kept).strip()
 
 

@@ -5,7 +5,7 @@ import signal
 
 
 def stop_event_on_signals() -> asyncio.Event:
-    """An event set on SIGTERM or SIGINT, so shutdown runs our cleanup instead of dying mid-update."""
+    """Set on SIGTERM or SIGINT, so shutdown runs our cleanup instead of dying mid-update."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -73,9 +73,7 @@ async def run_webhook(settings: Settings) -> None:
         runner = web.AppRunner(create_webhook_app(application, settings), access_log=None)
         await runner.setup()
         # reuse_port lets several processes share one port behind the kernel's balancer.
-        site = web.TCPSite(
-            runner, settings.webhook_listen, settings.webhook_port, reuse_port=True
-        )
+        site = web.TCPSite(runner, settings.webhook_listen, settings.webhook_port, reuse_port=True)
         await site.start()
         await application.bot.set_webhook(
             url=settings.webhook_url or "",

@@ -13,7 +13,9 @@ class BranchRepository:
         self.session = session
 
     async def count(self) -> int:
-        return int((await self.session.execute(select(func.count()).select_from(Branch))).scalar_one())
+        return int(
+            (await self.session.execute(select(func.count()).select_from(Branch))).scalar_one()
+        )
 
     async def all_branches(self) -> Sequence[Branch]:
         return (await self.session.execute(select(Branch).order_by(Branch.code))).scalars().all()
@@ -27,7 +29,9 @@ class BranchRepository:
     async def replace_all(self, branches: Sequence[Branch], regencies: Sequence[Regency]) -> None:
         """Swap the whole directory inside the caller's transaction (all or nothing)."""
         await self.session.execute(delete(Regency))
-        await self.session.execute(delete(Branch).where(~Branch.code.in_([b.code for b in branches])))
+        await self.session.execute(
+            delete(Branch).where(~Branch.code.in_([b.code for b in branches]))
+        )
         for branch in branches:
             await self.session.merge(branch)
         await self.session.flush()
@@ -39,8 +43,10 @@ class BranchRepository:
         return await self.session.get(BranchGroup, chat_id)
 
     async def groups_of(self, branch_code: str) -> Sequence[BranchGroup]:
-        query = select(BranchGroup).where(BranchGroup.branch_code == branch_code).order_by(
-            BranchGroup.linked_at
+        query = (
+            select(BranchGroup)
+            .where(BranchGroup.branch_code == branch_code)
+            .order_by(BranchGroup.linked_at)
         )
         return (await self.session.execute(query)).scalars().all()
 

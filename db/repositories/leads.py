@@ -34,7 +34,9 @@ class LeadRepository:
         query = select(Lead).where(Lead.user_id == user_id).order_by(Lead.id)
         return (await self.session.execute(query)).scalars().all()
 
-    async def open_for_branches(self, branch_codes: Sequence[str], limit: int = 20) -> Sequence[Lead]:
+    async def open_for_branches(
+        self, branch_codes: Sequence[str], limit: int = 20
+    ) -> Sequence[Lead]:
         query = (
             select(Lead)
             .where(Lead.branch_code.in_(branch_codes), Lead.status.in_(OPEN_STATUSES))

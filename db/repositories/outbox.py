@@ -81,7 +81,7 @@ class OutboxRepository:
     async def pending_count(self) -> int:
         from sqlalchemy import func
 
-        query = select(func.count()).select_from(OutboxMessage).where(
-            OutboxMessage.status == "pending"
+        query = (
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "pending")
         )
         return int((await self.session.execute(query)).scalar_one())

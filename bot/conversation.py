@@ -1,0 +1,34 @@
+"""One-question conversations (type an amount for the calculator, type a place for the office
+finder) share the registration's state table, so the next text message goes to the right place
+whichever process handles it. A registration in progress is never overwritten by them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.registration.flow import FLOW as REGISTRATION_FLOW
+from db.base import utcnow
+from db.engine import Database
+from db.repositories.conversations import ConversationRepository
+
+CALCULATOR_FLOW = "calculator"
+OFFICE_FLOW = "office"
+
+
+async def begin(db: Database, user_id: int, flow: str, now: datetime | None = None) -> bool:
+    """Start ``flow``; False when the user is in the middle of a registration."""
+    async with db.transaction() as session:
+        conversations = ConversationRepository(session)
+        current = await conversations.get(user_id, for_update=True)
+        if current is not None and current.flow == REGISTRATION_FLOW:
+            return False
+        await conversations.put(user_id, flow, "waiting", {}, now or utcnow())
+        return True
+
+
+async def finish(db: Database, user_id: int, flow: str) -> None:
+    async with db.transaction() as session:
+        conversations = ConversationRepository(session)
+        current = await conversations.get(user_id)
+        if current is not None and current.flow == flow:
+            await conversations.remove(user_id)

@@ -1,0 +1,213 @@
+"""Sends the outbox to branch and admin groups, with retries: the lead is already safe in the
+database, so a Bot API error, a 429 or a restart only delays a card, never loses it.
+
+Runs as a background task in every bot process; rows are claimed with a lease (and
+``SKIP LOCKED`` on PostgreSQL), so each message is sent by one process only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+
+from bot.leads import OUTBOX_LEAD_ESCALATION, OUTBOX_LEAD_REMINDER, load_card
+from bot.reminders import queue_due_reminders
+from bot.settings import Settings
+from db.base import utcnow
+from db.engine import Database
+from db.models import Lead, OutboxMessage
+from db.repositories.branches import BranchRepository
+from db.repositories.outbox import OutboxRepository
+from handlers.lead_cards import STAFF_LANGUAGE, card_keyboard, card_text
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(seconds=60)
+BATCH = 20
+IDLE_WAIT_SECONDS = 1.0
+REMINDER_CHECK_EVERY = timedelta(seconds=60)
+MAX_BACKOFF_SECONDS = 300
+NO_TARGET_RETRY = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    chat_id: int
+    text: str
+    keyboard: InlineKeyboardMarkup | None
+    edit_message_id: int | None
+
+
+class OutboxSender:
+    def __init__(self, db: Database, bot: Bot, settings: Settings) -> None:
+        self.db = db
+        self.bot = bot
+        self.settings = settings
+        self.wake = asyncio.Event()
+        self._next_reminder_check = utcnow()
+
+    async def run_forever(self) -> None:
+        while True:
+            try:
+                sent = await self.run_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # The database may be briefly away; the rows are still there next round.
+                log.exception("outbox round failed")
+                sent = 0
+            if sent == 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.wake.wait(), IDLE_WAIT_SECONDS)
+                self.wake.clear()
+
+    async def run_once(self) -> int:
+        now = utcnow()
+        if now >= self._next_reminder_check:
+            self._next_reminder_check = now + REMINDER_CHECK_EVERY
+            await queue_due_reminders(self.db, self.settings, now)
+        async with self.db.transaction() as session:
+            claimed = await OutboxRepository(session).claim_due(
+                now, LEASE, BATCH, use_skip_locked=not self.db.is_sqlite
+            )
+            ids = [message.id for message in claimed]
+        for message_id in ids:
+            await self._deliver(message_id)
+        return len(ids)
+
+    async def _deliver(self, message_id: int) -> None:
+        async with self.db.transaction() as session:
+            message = await OutboxRepository(session).get(message_id)
+            if message is None or message.status != "pending":
+                return
+            rendered = await self._render(session, message)
+            kind, attempts = message.kind, message.attempts
+        if rendered is None:
+            await self._reschedule(
+                message_id, NO_TARGET_RETRY, "no branch group and no admin group"
+            )
+            log.warning("outbox %s (%s): no group to deliver to; will retry", message_id, kind)
+            return
+        try:
+            sent_id = await self._send(rendered)
+        except RetryAfter as error:
+            retry = error.retry_after
+            seconds = retry.total_seconds() if isinstance(retry, timedelta) else float(retry)
+            await self._reschedule(message_id, timedelta(seconds=seconds), "429 retry_after")
+            return
+        except Forbidden as error:
+            # The bot was removed from that group: fall back to the admin group next time.
+            await self._reschedule(
+                message_id, timedelta(seconds=1), f"forbidden: {error}", fallback=True
+            )
+            return
+        except BadRequest as error:
+            await self._reschedule(
+                message_id, timedelta(seconds=1), f"bad request: {error}", fallback=True
+            )
+            return
+        except TelegramError as error:
+            backoff = min(MAX_BACKOFF_SECONDS, 2 ** min(attempts + 1, 9))
+            await self._reschedule(message_id, timedelta(seconds=backoff), str(error))
+            return
+        await self._mark_sent(message_id, rendered.chat_id, sent_id)
+
+    async def _render(self, session: object, message: OutboxMessage) -> Rendered | None:
+        from sqlalchemy.ext.asyncio import AsyncSession
+
+        assert isinstance(session, AsyncSession)
+        lead = await session.get(Lead, message.lead_id) if message.lead_id else None
+        if lead is None:
+            return None
+        card = await load_card(session, lead)
+        fallback = bool(message.payload.get("fallback"))
+        if message.kind == OUTBOX_LEAD_ESCALATION:
+            target = self.settings.admin_group_id
+            if target is None:
+                return None
+            text = _escalation_text(card.id, card.branch_name, self.settings.lead_escalation_hours)
+            return Rendered(target, text + "\n\n" + card_text(card), card_keyboard(card), None)
+        target = None
+        if not fallback:
+            groups = await BranchRepository(session).groups_of(lead.branch_code)
+            target = groups[0].chat_id if groups else None
+        target = target or self.settings.admin_group_id
+        if target is None:
+            return None
+        if message.kind == OUTBOX_LEAD_REMINDER:
+            return Rendered(target, card_text(card, reminder=True), card_keyboard(card), None)
+        updated = bool(message.payload.get("updated"))
+        edit_id = (
+            lead.card_message_id
+            if lead.card_chat_id == target and lead.card_message_id and not updated
+            else None
+        )
+        return Rendered(target, card_text(card, updated=updated), card_keyboard(card), edit_id)
+
+    async def _send(self, rendered: Rendered) -> int:
+        if rendered.edit_message_id is not None:
+            try:
+                await self.bot.edit_message_text(
+                    rendered.text,
+                    chat_id=rendered.chat_id,
+                    message_id=rendered.edit_message_id,
+                    reply_markup=rendered.keyboard,
+                )
+                return rendered.edit_message_id
+            except BadRequest as error:
+                if "not modified" in str(error).lower():
+                    return rendered.edit_message_id
+                if "not found" not in str(error).lower():
+                    raise
+        sent = await self.bot.send_message(
+            rendered.chat_id, rendered.text, reply_markup=rendered.keyboard
+        )
+        return sent.message_id
+
+    async def _mark_sent(self, message_id: int, chat_id: int, telegram_message_id: int) -> None:
+        now = utcnow()
+        async with self.db.transaction() as session:
+            message = await OutboxRepository(session).get(message_id)
+            if message is None:
+                return
+            message.status, message.sent_at, message.locked_until = "sent", now, None
+            message.chat_id, message.message_id = chat_id, telegram_message_id
+            message.attempts += 1
+            if message.kind != OUTBOX_LEAD_ESCALATION and message.lead_id:
+                lead = await session.get(Lead, message.lead_id)
+                if lead is not None:
+                    lead.card_chat_id, lead.card_message_id = chat_id, telegram_message_id
+
+    async def _reschedule(
+        self, message_id: int, delay: timedelta, error: str, *, fallback: bool = False
+    ) -> None:
+        now: datetime = utcnow()
+        async with self.db.transaction() as session:
+            message = await OutboxRepository(session).get(message_id)
+            if message is None:
+                return
+            message.attempts += 1
+            message.next_attempt_at = now + delay
+            message.locked_until = None
+            message.last_error = error[:500]
+            if fallback:
+                message.payload = {**message.payload, "fallback": True}
+        log.warning("outbox %s: %s; retry in %.0fs", message_id, error[:200], delay.total_seconds())
+
+
+def _escalation_text(lead_id: int, branch: str, hours: int) -> str:
+    from bot.i18n import _
+
+    return _(
+        "🚨 <b>Escalation:</b> lead #{id} for {branch} has not been claimed for {hours} hours.",
+        STAFF_LANGUAGE,
+        id=lead_id,
+        branch=branch,
+        hours=hours,
+    )

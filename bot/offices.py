@@ -1,0 +1,44 @@
+"""Finding the branch office for a worker outside the registration (menu "Nearest office")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.geo import Directory, OutsideIndonesiaError, RoutingResult
+
+MAX_CHOICES = 6
+
+
+@dataclass(frozen=True)
+class OfficeAnswer:
+    office: RoutingResult | None = None
+    # Several places matched the typed text: (regency code, label) to choose from.
+    choices: tuple[tuple[str, str], ...] = ()
+    outside_indonesia: bool = False
+
+
+def office_for_point(directory: Directory, lat: float, lon: float) -> OfficeAnswer:
+    try:
+        return OfficeAnswer(office=directory.nearest_branch(lat, lon))
+    except OutsideIndonesiaError:
+        return OfficeAnswer(outside_indonesia=True)
+
+
+def office_for_text(directory: Directory, text: str) -> OfficeAnswer:
+    match = directory.resolve_place(text[:200])
+    if match.best is not None:
+        return OfficeAnswer(office=directory.route_regency(match.best.regency_code))
+    if match.ambiguous:
+        seen: dict[str, str] = {}
+        for candidate in match.candidates:
+            seen.setdefault(candidate.regency_code, candidate.label)
+        if len(seen) == 1:
+            return OfficeAnswer(office=directory.route_regency(next(iter(seen))))
+        return OfficeAnswer(choices=tuple(list(seen.items())[:MAX_CHOICES]))
+    return OfficeAnswer()
+
+
+def office_for_regency(directory: Directory, code: str) -> OfficeAnswer:
+    if code not in directory.regencies:
+        return OfficeAnswer()
+    return OfficeAnswer(office=directory.route_regency(code))

@@ -1,0 +1,62 @@
+"""A worker's free-text question: understood by ``bot.answers``, recorded for the statistics,
+and kept (masked, truncated) when we could not answer it so the knowledge base can improve."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bot.answers import Answer, answer_question
+from bot.events import EventKind
+from bot.logs import mask_phone_numbers
+from bot.registration.validation import clean_text
+from db.base import utcnow
+from db.engine import Database
+from db.models import UnansweredQuestion
+from db.repositories.events import EventRepository
+
+KEPT_QUESTION_LENGTH = 300
+
+
+async def ask(
+    db: Database,
+    user_id: int,
+    text: str,
+    *,
+    lang: str,
+    today: date,
+    now: datetime | None = None,
+) -> Answer:
+    now = now or utcnow()
+    answer = answer_question(text, lang=lang, today=today)
+    async with db.transaction() as session:
+        events = EventRepository(session)
+        events.add(
+            EventKind.QUESTION,
+            user_id=user_id,
+            at=now,
+            topic=answer.topic,
+            confidence=round(answer.confidence, 3),
+            language=lang,
+            details={"answered": answer.answered},
+        )
+        if not answer.answered:
+            events.add(
+                EventKind.UNANSWERED,
+                user_id=user_id,
+                at=now,
+                topic=answer.topic,
+                confidence=round(answer.confidence, 3),
+                language=lang,
+            )
+            kept = mask_phone_numbers(clean_text(text))[:KEPT_QUESTION_LENGTH]
+            session.add(
+                UnansweredQuestion(
+                    user_id=user_id,
+                    text=kept,
+                    normalized=kept.lower(),
+                    best_topic=answer.topic,
+                    confidence=answer.confidence,
+                    created_at=now,
+                )
+            )
+    return answer

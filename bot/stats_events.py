@@ -1,0 +1,32 @@
+"""Recording a single analytics event in its own short transaction (for handlers whose action
+has no other database write to piggyback on)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from db.base import utcnow
+from db.engine import Database
+from db.repositories.events import EventRepository
+
+
+async def record_event(
+    db: Database,
+    kind: str,
+    user_id: int | None,
+    *,
+    topic: str | None = None,
+    confidence: float | None = None,
+    language: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    async with db.transaction() as session:
+        EventRepository(session).add(
+            kind,
+            user_id=user_id,
+            at=utcnow(),
+            topic=topic,
+            confidence=confidence,
+            language=language,
+            details=details,
+        )

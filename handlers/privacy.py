@@ -1,0 +1,119 @@
+"""/dataku (see my data) and /hapusdata (delete it, after a confirmation)."""
+
+from __future__ import annotations
+
+import html
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.i18n import _, format_rupiah
+from bot.privacy import delete_personal_data, stored_data
+from db.base import utcnow
+from handlers.context import BotContext
+from handlers.lead_cards import CONTACT_TIME_NAMES, OCCUPATION_NAMES, STATUS_LABELS
+
+DELETE_CONFIRM = "p:delete"
+DELETE_KEEP = "p:keep"
+PRIVACY_PATTERN = r"^p:(delete|keep)$"
+
+
+async def my_data_command(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    if message is None or context.user_view is None:
+        return
+    lang = context.lang
+    data = await stored_data(context.services.db, context.user_view.id)
+    if data is None:
+        return
+    e = html.escape
+    lines = [
+        _("<b>What Bebas Cemas keeps about you</b>", lang),
+        _(
+            "• Telegram id {id}, language {language}, first contact {date}",
+            lang,
+            id=data.telegram_id,
+            language=data.language,
+            date=f"{data.first_seen:%d-%m-%Y}",
+        ),
+    ]
+    for lead in data.leads:
+        if lead.anonymized:
+            lines.append(_("• Registration #{id}: personal data deleted", lang, id=lead.id))
+            continue
+        occupation = lead.occupation_other or _(
+            OCCUPATION_NAMES.get(lead.occupation, "Other"), lang
+        )
+        lines.append(
+            _(
+                "• Registration #{id} ({status}): {name}, {phone}, {occupation}, {place}, "
+                "income {income}, call {time}",
+                lang,
+                id=lead.id,
+                status=_(STATUS_LABELS.get(lead.status, lead.status), lang),
+                name=e(lead.name or ""),
+                phone=e(lead.phone or ""),
+                occupation=e(occupation),
+                place=e(lead.place_label or ""),
+                income=format_rupiah(lead.income, lang) if lead.income else "-",
+                time=_(CONTACT_TIME_NAMES.get(lead.contact_time, "any time"), lang),
+            )
+        )
+    if data.kept_questions:
+        lines.append(
+            _(
+                "• {count} question(s) I could not answer, kept to improve my answers",
+                lang,
+                count=data.kept_questions,
+            )
+        )
+    if data.registration_in_progress:
+        lines.append(_("• An unfinished registration", lang))
+    lines += [
+        "",
+        _(
+            "Your registration is seen only by the branch office serving your area, to contact "
+            "you. Statistics keep no names or numbers. Delete your data with /hapusdata.",
+            lang,
+        ),
+    ]
+    await message.reply_html("\n".join(lines))
+
+
+async def delete_command(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    lang = context.lang
+    await message.reply_html(
+        _(
+            "Delete your name, number and other personal data? A branch that has not contacted "
+            "you yet will no longer be able to.",
+            lang,
+        ),
+        reply_markup=InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        _("🗑️ Yes, delete my data", lang), callback_data=DELETE_CONFIRM
+                    )
+                ],
+                [InlineKeyboardButton(_("↩️ No, keep it", lang), callback_data=DELETE_KEEP)],
+            ]
+        ),
+    )
+
+
+async def delete_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    if query is None or query.message is None or context.user_view is None:
+        return
+    lang = context.lang
+    await query.answer()
+    if query.data == DELETE_KEEP:
+        await query.message.reply_html(_("Nothing was deleted.", lang))
+        return
+    await delete_personal_data(context.services.db, context.user_view.id, utcnow())
+    context.services.wake_outbox()
+    await query.message.reply_html(
+        _("✅ Your personal data has been deleted. Anonymous statistics remain.", lang)
+    )

@@ -1,0 +1,88 @@
+"""Free-text questions: the answer with its follow-up buttons, or, when unsure, the likeliest
+topics plus "Ask staff"."""
+
+from __future__ import annotations
+
+from bot.answers import Answer, answer_topic, topic_title
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+
+from bot.i18n import _
+from bot.questions import ask
+from handlers.context import BotContext
+from handlers.keyboards import MENU_CALCULATOR, MENU_OFFICE, MENU_REGISTER
+
+TOPIC_PREFIX = "q:"
+TOPIC_PATTERN = r"^q:[a-z_]{2,30}$"
+MAX_QUESTION_LENGTH = 1000
+# Follow-ups that are actions rather than topics.
+ACTIONS = {
+    "action:calculator": (MENU_CALCULATOR, "🧮 Contribution calculator"),
+    "action:register": (MENU_REGISTER, "📝 Register interest"),
+    "action:office": (MENU_OFFICE, "📍 Nearest office"),
+}
+
+
+def followup_keyboard(answer: Answer, lang: str) -> InlineKeyboardMarkup | None:
+    rows: list[list[InlineKeyboardButton]] = []
+    for item in answer.followups if answer.answered else [*answer.alternatives[:3], "petugas"]:
+        if item in ACTIONS:
+            data, label = ACTIONS[item]
+            rows.append([InlineKeyboardButton(_(label, lang), callback_data=data)])
+        else:
+            rows.append(
+                [
+                    InlineKeyboardButton(
+                        topic_title(item, lang), callback_data=f"{TOPIC_PREFIX}{item}"
+                    )
+                ]
+            )
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+async def answer_text(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    if message is None or context.user_view is None:
+        return
+    text = message.text or ""
+    lang = context.lang
+    if len(text) > MAX_QUESTION_LENGTH:
+        await message.reply_html(
+            _(
+                "That is a long message! Please ask one short question at a time, e.g. "
+                "<i>how much per month?</i>",
+                lang,
+            )
+        )
+        return
+    answer = await ask(
+        context.services.db, context.user_view.id, text, lang=lang, today=context.services.today()
+    )
+    if answer.topic == "daftar_minat" and answer.answered:
+        from handlers.registration import start_registration
+
+        await start_registration(update, context)
+        return
+    await message.reply_html(answer.text, reply_markup=followup_keyboard(answer, lang))
+
+
+async def topic_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    if query is None or query.data is None or not isinstance(query.message, Message):
+        return
+    topic = query.data.removeprefix(TOPIC_PREFIX)
+    answer = answer_topic(topic, lang=context.lang, today=context.services.today())
+    if answer is None:
+        await query.answer(
+            _("This button is no longer active. Type /start for the menu.", context.lang),
+            show_alert=True,
+        )
+        return
+    await query.answer()
+    if topic == "daftar_minat":
+        from handlers.registration import start_registration
+
+        await start_registration(update, context)
+        return
+    await query.message.reply_html(
+        answer.text, reply_markup=followup_keyboard(answer, context.lang)
+    )
