@@ -13,7 +13,7 @@ class Branch(Base):
 
     __tablename__ = "branches"
 
-    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     address: Mapped[str] = mapped_column(String(300), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
@@ -31,7 +31,7 @@ class Regency(Base):
 
     __tablename__ = "regencies"
 
-    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(10))
     province_code: Mapped[str] = mapped_column(String(10), index=True)

@@ -37,7 +37,7 @@ class Lead(Base):
     regency_code: Mapped[str] = mapped_column(String(20))
     province_code: Mapped[str] = mapped_column(String(10))
     place_label: Mapped[str | None] = mapped_column(String(160), default=None)
-    branch_code: Mapped[str] = mapped_column(String(20))
+    branch_code: Mapped[str] = mapped_column(String(40))
     income: Mapped[int | None] = mapped_column(BigInteger, default=None)
     contact_time: Mapped[str] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(8), default="id")

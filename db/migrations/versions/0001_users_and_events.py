@@ -45,7 +45,7 @@ def upgrade() -> None:
     sa.Column('topic', sa.String(length=40), nullable=True),
     sa.Column('confidence', sa.Float(), nullable=True),
     sa.Column('language', sa.String(length=8), nullable=True),
-    sa.Column('branch_code', sa.String(length=20), nullable=True),
+    sa.Column('branch_code', sa.String(length=40), nullable=True),
     sa.Column('regency_code', sa.String(length=20), nullable=True),
     sa.Column('province_code', sa.String(length=10), nullable=True),
     sa.Column('details', sa.JSON(), nullable=True),
