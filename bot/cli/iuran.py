@@ -29,48 +29,40 @@ from bot.calculator import (
     rules,
     to_json_dict,
 )
-from bot.i18n import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, babel_locale, format_rupiah
+from bot.i18n import (
+    DEFAULT_LANGUAGE,
+    N_,
+    SUPPORTED_LANGUAGES,
+    babel_locale,
+    format_rupiah,
+    gettext_for,
+)
 
 EXIT_BAD_INPUT = 2
 
-# TODO(i18n): move to locales
-_TEXT: dict[str, dict[str, str]] = {
-    "id": {
-        "title": "Perkiraan iuran BPJS Ketenagakerjaan untuk penghasilan {income} per bulan:",
-        "below_floor": "Penghasilan di bawah {floor}, jadi iuran dihitung dari {floor}.",
-        "month": "{month}: JKK {jkk} + JKM {jkm}{jht} = {total}{discount}",
-        "jht": " + JHT {jht}",
-        "discount": " (diskon {percent}% untuk JKK dan JKM)",
-        "government": "Iuran dibayar pemerintah (APBN/APBD), jadi tanpa diskon.",
-        "total": "Total {count} bulan: {total}",
-        "legal": "Dasar hukum: {sources}",
-        "estimate": "Ini perkiraan; kantor cabang BPJS Ketenagakerjaan memastikan jumlahnya.",
-        "not_a_number": "Penghasilan tidak terbaca: {text}. Tulis misalnya 2500000, 2.500.000 "
-        "atau 2,5jt.",
-        "not_positive": "Penghasilan harus lebih dari nol.",
-        "too_large": "Penghasilan di atas {max} per bulan tidak bisa dihitung; periksa angkanya.",
-        "bad_months": "Jumlah bulan harus {choices}.",
-        "bad_date": "Tanggal harus berformat YYYY-MM-DD, misalnya 2026-12-01.",
-        "or": "atau",
-    },
-    "en": {
-        "title": "Estimated BPJS Ketenagakerjaan contributions for an income of {income} a month:",
-        "below_floor": "The income is below {floor}, so contributions are computed on {floor}.",
-        "month": "{month}: JKK {jkk} + JKM {jkm}{jht} = {total}{discount}",
-        "jht": " + JHT {jht}",
-        "discount": " ({percent}% discount on JKK and JKM)",
-        "government": "Paid by the government (APBN/APBD), so no discount applies.",
-        "total": "Total for {count} months: {total}",
-        "legal": "Legal basis: {sources}",
-        "estimate": "This is an estimate; the BPJS Ketenagakerjaan branch office confirms it.",
-        "not_a_number": "Cannot read the income: {text}. Write e.g. 2500000, 2.500.000 or 2,5jt.",
-        "not_positive": "The income must be more than zero.",
-        "too_large": "Incomes above {max} a month cannot be calculated; please check the number.",
-        "bad_months": "The number of months must be {choices}.",
-        "bad_date": "The date must be written YYYY-MM-DD, e.g. 2026-12-01.",
-        "or": "or",
-    },
+# User-facing sentences (msgids; translations in locales/).
+_MESSAGES: dict[str, str] = {
+    "title": N_("Estimated BPJS Ketenagakerjaan contributions for an income of {income} a month:"),
+    "below_floor": N_("The income is below {floor}, so contributions are computed on {floor}."),
+    "month": N_("{month}: JKK {jkk} + JKM {jkm}{jht} = {total}{discount}"),
+    "jht": N_(" + JHT {jht}"),
+    "discount": N_(" ({percent}% discount on JKK and JKM)"),
+    "government": N_("Paid by the government (APBN/APBD), so no discount applies."),
+    "total": N_("Total for {count} months: {total}"),
+    "legal": N_("Legal basis: {sources}"),
+    "estimate": N_("This is an estimate; the BPJS Ketenagakerjaan branch office confirms it."),
+    "not_a_number": N_("Cannot read the income: {text}. Write e.g. 2500000, 2.500.000 or 2,5jt."),
+    "not_positive": N_("The income must be more than zero."),
+    "too_large": N_("Incomes above {max} a month cannot be calculated; please check the number."),
+    "bad_months": N_("The number of months must be {choices}."),
+    "bad_date": N_("The date must be written YYYY-MM-DD, e.g. 2026-12-01."),
+    "or": N_("or"),
 }
+
+
+def _text(key: str, lang: str) -> str:
+    return gettext_for(lang)(_MESSAGES[key])
+
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -123,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
     except InvalidMonths:
         return _fail(_months_message(lang))
     except _BadInput:
-        return _fail(_TEXT[lang]["bad_date"])
+        return _fail(_text("bad_date", lang))
 
     if args.json:
         print(json.dumps(to_json_dict(estimate), ensure_ascii=False))
@@ -134,33 +126,35 @@ def run(args: argparse.Namespace) -> int:
 
 def render(estimate: ContributionEstimate, lang: str) -> str:
     """The human breakdown: one line per month, the total, the legal basis, the caveat."""
-    text = _TEXT[lang]
+
+    def text_for(key: str) -> str:
+        return _text(key, lang)
 
     def rp(amount: int) -> str:
         return format_rupiah(amount, lang)
 
-    lines = [text["title"].format(income=rp(estimate.income))]
+    lines = [text_for("title").format(income=rp(estimate.income))]
     if estimate.below_floor:
-        lines.append(text["below_floor"].format(floor=rp(estimate.basis)))
+        lines.append(text_for("below_floor").format(floor=rp(estimate.basis)))
     if estimate.paid_by_government:
-        lines.append(text["government"])
+        lines.append(text_for("government"))
     for m in estimate.breakdown:
         lines.append(
-            text["month"].format(
+            text_for("month").format(
                 month=format_date(m.month, "LLLL yyyy", locale=babel_locale(lang)),
                 jkk=rp(m.jkk),
                 jkm=rp(m.jkm),
-                jht=text["jht"].format(jht=rp(m.jht)) if estimate.with_jht else "",
+                jht=text_for("jht").format(jht=rp(m.jht)) if estimate.with_jht else "",
                 total=rp(m.total),
-                discount=text["discount"].format(percent=m.discount_percent)
+                discount=text_for("discount").format(percent=m.discount_percent)
                 if m.discount_percent
                 else "",
             )
         )
     if estimate.month_count > 1:
-        lines.append(text["total"].format(count=estimate.month_count, total=rp(estimate.total)))
-    lines.append(text["legal"].format(sources="; ".join(estimate.legal_basis)))
-    lines.append(text["estimate"])
+        lines.append(text_for("total").format(count=estimate.month_count, total=rp(estimate.total)))
+    lines.append(text_for("legal").format(sources="; ".join(estimate.legal_basis)))
+    lines.append(text_for("estimate"))
     return "\n".join(lines)
 
 
@@ -183,13 +177,13 @@ def _date(value: str | None) -> dt.date | None:
 
 
 def _income_message(error: InvalidIncome, text: str, lang: str) -> str:
-    return _TEXT[lang][error.reason].format(text=repr(text), max=format_rupiah(MAX_INCOME, lang))
+    return _text(error.reason, lang).format(text=repr(text), max=format_rupiah(MAX_INCOME, lang))
 
 
 def _months_message(lang: str) -> str:
     choices = [str(m) for m in rules().prepay_months]
-    joined = f"{', '.join(choices[:-1])} {_TEXT[lang]['or']} {choices[-1]}"
-    return _TEXT[lang]["bad_months"].format(choices=joined)
+    joined = f"{', '.join(choices[:-1])} {_text('or', lang)} {choices[-1]}"
+    return _text("bad_months", lang).format(choices=joined)
 
 
 def _fail(message: str) -> int:
