@@ -12,8 +12,8 @@ from typing import IO
 
 from sqlalchemy import select
 
-from bot.geo import BranchCsvError, load_default_directory, read_branches, write_branches
 from bot.geo import Branch as GeoBranch
+from bot.geo import BranchCsvError, load_default_directory, read_branches, write_branches
 from bot.routing import branch_rows
 from db.engine import Database
 from db.models import BranchGroup

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bot.branch_admin import ImportRejected, export_branches, import_branches
@@ -17,6 +18,8 @@ from bot.staff import LINK_CODE_TTL, create_link_code
 from db import migrate
 from db.base import utcnow
 from db.engine import Database
+
+Work = Callable[[Database], Awaitable[int]]
 
 
 def add_commands(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -41,7 +44,7 @@ def add_commands(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -
     link.set_defaults(func=handle_link_code)
 
 
-async def _with_database(work):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+async def _with_database(work: Work) -> int:
     settings = load_settings()
     await migrate.upgrade_async(settings.database_url)
     db = Database(settings.database_url)
@@ -52,7 +55,7 @@ async def _with_database(work):  # type: ignore[no-untyped-def]  # noqa: ANN001,
         await db.dispose()
 
 
-def _run(work) -> int:  # type: ignore[no-untyped-def]  # noqa: ANN001
+def _run(work: Work) -> int:
     try:
         return int(asyncio.run(_with_database(work)))
     except Exception as error:
