@@ -1,10 +1,12 @@
 """From typed text to the regency it names: regencies/cities, districts, villages, postal codes.
 
 Matching goes from strict to loose and stops at the first tier that finds something:
-postal code -> regency/city name -> district -> "Jakarta" style partial names -> typo-tolerant
-comparison (regencies and districts only; village names repeat too much across the country for
-guesses to help) -> exact village name. Text with commas ("Babat, Lamongan") is read part by part,
-each part narrowing the others.
+postal code -> regency/city name -> "Jakarta"/"Sumba" partial regency names -> (a province name
+alone matches nothing) -> district name (plus regencies one typo away: "makasar") -> "Cikarang"
+partial district names -> typo-tolerant comparison (regencies and districts only; village
+names repeat too much across the country for guesses to help) -> exact village name.
+Text with commas ("Babat, Lamongan", "Sukamaju, Cibungbulang") is read part by part, each part
+narrowing the others.
 """
 
 from __future__ import annotations
