@@ -80,9 +80,9 @@ def _bot_sees(sb: Sandbox, chat: Chat, data: JSON) -> bool:
 
 
 def _deliver(sb: Sandbox, chat: Chat, kind: str, message: StoredMessage) -> Sent:
-    update = (
-        sb.deliver({kind: message.data}, chat.id) if _bot_sees(sb, chat, message.data) else None
-    )
+    # A snapshot: later edits must not change an update already queued for the bot.
+    visible = _bot_sees(sb, chat, message.data)
+    update = sb.deliver({kind: dict(message.data)}, chat.id) if visible else None
     return Sent(
         chat_id=chat.id,
         message_id=message.message_id,
@@ -215,7 +215,7 @@ def press(
         "id": query.id,
         "from": user.to_json(),
         # A message the bot can no longer see arrives as an InaccessibleMessage (date 0).
-        "message": message.data
+        "message": dict(message.data)
         if message is not None
         else {
             "chat": chat.to_json(),
@@ -367,7 +367,7 @@ def create_group(
         sb.deliver(
             {"my_chat_member": _member_change(sb, chat, creator, "left", bot_status)}, chat.id
         )
-        sb.deliver({"message": message.data}, chat.id)
+        sb.deliver({"message": dict(message.data)}, chat.id)
     return chat
 
 
@@ -485,11 +485,17 @@ def poll_content(question: str, options: list[str]) -> JSON:
         "poll": {
             "id": str(abs(hash((question, tuple(options)))) % 10**18),
             "question": question,
-            "options": [{"text": option, "voter_count": 0} for option in options],
+            "options": [
+                {"text": option, "voter_count": 0, "persistent_id": str(index)}
+                for index, option in enumerate(options)
+            ],
             "total_voter_count": 0,
             "is_closed": False,
             "is_anonymous": True,
             "type": "regular",
             "allows_multiple_answers": False,
+            # Required by PTB 22.8 (Bot API 9.6/10.0).
+            "allows_revoting": False,
+            "members_only": False,
         }
     }

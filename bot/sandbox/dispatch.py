@@ -50,6 +50,14 @@ async def bot_api(request: web.Request) -> web.Response:
         return _error(method_not_found())
     name, handler = entry
     sb.stats.call(name)
+    try:
+        # The body is read first: a fault is Telegram failing after it got the request.
+        params = await read_params(request)
+    except ApiError as exc:
+        sb.stats.error(name, exc.status)
+        return _error(exc)
+    except ConnectionResetError:
+        return _error(ApiError(400, "Bad Request: connection lost while reading the request"))
     rule = sb.faults.pick(name)
     if rule is not None:
         sb.stats.fault(name, rule.kind)
@@ -61,7 +69,6 @@ async def bot_api(request: web.Request) -> web.Response:
         else:
             return _error(rule.error())
     try:
-        params = await read_params(request)
         result = await handler(sb, params)
     except ApiError as exc:
         sb.stats.error(name, exc.status)
