@@ -10,12 +10,12 @@ import json
 import sys
 from typing import Any
 
+from bot.cli import cabang_admin
 from bot.geo import (
     CALL_CENTER,
     Directory,
     OutsideIndonesiaError,
     RoutingResult,
-    load_default_directory,
 )
 
 # Exit codes of `cabang cari`, also shown in its --help.
@@ -70,9 +70,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     cari.add_argument("--json", action="store_true", help="print JSON instead of text")
     cari.set_defaults(func=handle_cari)
 
-    # Lead engineer: `import FILE.csv`, `export` and `link-code KODE` are registered here; they
-    # need the database. The CSV format is bot.geo.csvio's (read_branches / write_branches),
-    # documented in bot/data/PROVENANCE.md.
+    # The commands that need the database; the CSV format is bot.geo.csvio's
+    # (read_branches / write_branches), documented in bot/data/PROVENANCE.md.
+    cabang_admin.add_commands(actions)
 
 
 def handle_cari(args: argparse.Namespace) -> int:
@@ -85,8 +85,8 @@ def handle_cari(args: argparse.Namespace) -> int:
     )
     if ways != 1 or (args.lat is None) != (args.lon is None):
         return _fail("give either --lat and --lon, or --wilayah, or --kode-wilayah", EXIT_USAGE)
-    # Until branches live in the database this is the shipped directory.
-    directory = load_default_directory()
+    # The directory in force: an imported official list if there is one, else the shipped one.
+    directory = cabang_admin.directory_in_force()
     if args.lat is not None:
         return _by_location(directory, args.lat, args.lon, args.json)
     if args.kode_wilayah is not None:

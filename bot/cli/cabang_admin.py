@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bot.branch_admin import ImportRejected, export_branches, import_branches
 from bot.cli.common import database_error_line
-from bot.geo import BranchCsvError
+from bot.geo import BranchCsvError, Directory
 from bot.routing import load_directory
 from bot.settings import load_settings
 from bot.staff import LINK_CODE_TTL, create_link_code
@@ -114,3 +114,18 @@ def handle_link_code(args: argparse.Namespace) -> int:
         return 0
 
     return _run(work)
+
+
+def directory_in_force() -> Directory:
+    """The directory the bot routes with (read from the database, seeded on first use)."""
+
+    async def load() -> Directory:
+        settings = load_settings()
+        await migrate.upgrade_async(settings.database_url)
+        db = Database(settings.database_url)
+        try:
+            return await load_directory(db)
+        finally:
+            await db.dispose()
+
+    return asyncio.run(load())

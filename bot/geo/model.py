@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from bot.knowledge.facts import fact
+
 RegencyKind = Literal["kab", "kota"]
 PlaceKind = Literal["regency", "district", "village", "postal"]
 
-# Shown for every branch: the national call centre (facts file, "Claims and contacts").
-CALL_CENTER = "175"
+# Shown for every branch: the national call centre, from the facts file (its one home).
+CALL_CENTER = str(fact("call_center"))
 
 
 @dataclass(frozen=True, slots=True)

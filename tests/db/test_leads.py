@@ -167,7 +167,7 @@ async def test_staff_access_matrix(db: Database) -> None:
     csv_bytes = await staff.export_csv(db, chat_id=-1002, user_telegram_id=2, settings=SETTINGS)
     assert csv_bytes is not None and b"Siti" not in csv_bytes
     own_csv = await staff.export_csv(db, chat_id=-1001, user_telegram_id=10, settings=SETTINGS)
-    assert own_csv is not None and "Siti Aminah".encode() in own_csv
+    assert own_csv is not None and b"Siti Aminah" in own_csv
 
 
 async def test_expired_link_code_is_refused(db: Database) -> None:
