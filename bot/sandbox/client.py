@@ -29,6 +29,11 @@ from bot.sandbox.server import SandboxHandle, start_sandbox
 JSON = dict[str, Any]
 
 
+def _present(body: JSON) -> JSON:
+    """The body without the fields left at None (the server applies its defaults)."""
+    return {key: value for key, value in body.items() if value is not None}
+
+
 class SandboxError(Exception):
     """The control API refused a request (unknown user, no such button, ...)."""
 
@@ -134,7 +139,7 @@ class SandboxClient:
             return data
 
     async def _send(self, kind: str, user_id: int, **body: Any) -> SentUpdate:
-        payload = {k: v for k, v in body.items() if v is not None}
+        payload = _present(body)
         data = await self._call("POST", f"/send/{kind}", {"user_id": user_id, **payload})
         sent = SentUpdate.from_json(data)
         if sent.message_id is not None:
@@ -187,9 +192,7 @@ class SandboxClient:
             "retry_after": retry_after,
             "description": description,
         }
-        result: JSON = await self._call(
-            "POST", "/faults", {k: v for k, v in body.items() if v is not None}
-        )
+        result: JSON = await self._call("POST", "/faults", _present(body))
         return result
 
     async def faults(self) -> JSON:
@@ -222,9 +225,7 @@ class SandboxClient:
             "username": username,
             "language_code": language_code,
         }
-        result: JSON = await self._call(
-            "POST", "/users", {k: v for k, v in body.items() if v is not None}
-        )
+        result: JSON = await self._call("POST", "/users", _present(body))
         return result
 
     async def create_group(
@@ -246,9 +247,7 @@ class SandboxClient:
             "bot_is_admin": bot_is_admin,
             "type": kind,
         }
-        result: JSON = await self._call(
-            "POST", "/groups", {k: v for k, v in body.items() if v is not None}
-        )
+        result: JSON = await self._call("POST", "/groups", _present(body))
         return result
 
     async def add_member(self, chat_id: int, user_id: int, status: str = "member") -> SentUpdate:
@@ -379,7 +378,7 @@ class SandboxClient:
     ) -> SentUpdate:
         """The person edits their message; the bot gets ``edited_message``."""
         body = {"user_id": user_id, "message_id": message_id, "text": text, "chat_id": chat_id}
-        data = await self._call("POST", "/edit", {k: v for k, v in body.items() if v is not None})
+        data = await self._call("POST", "/edit", _present(body))
         return SentUpdate.from_json(data)
 
     async def press_button(
@@ -403,9 +402,7 @@ class SandboxClient:
             "user_id": user_id,
             "forge": forge,
         }
-        result = await self._call(
-            "POST", "/press", {k: v for k, v in body.items() if v is not None}
-        )
+        result = await self._call("POST", "/press", _present(body))
         sent = SentUpdate.from_json(result)
         if sent.message_id is not None and sent.edit_count is not None:
             self._edits[(sent.chat_id, sent.message_id)] = sent.edit_count
@@ -431,9 +428,7 @@ class SandboxClient:
             "longitude": longitude,
             "forge": forge,
         }
-        data = await self._call(
-            "POST", "/reply-button", {k: v for k, v in body.items() if v is not None}
-        )
+        data = await self._call("POST", "/reply-button", _present(body))
         sent = SentUpdate.from_json(data)
         if sent.message_id is not None:
             self._cursor[sent.chat_id] = sent.message_id

@@ -84,10 +84,9 @@ async def download_file(request: web.Request) -> web.Response:
     sb = request.app[SANDBOX_KEY]
     if request.match_info["token"] != sb.config.token:
         return _error(unauthorized())
-    path = request.match_info["path"]
-    for stored in sb.world.files.values():
-        if stored.file_path == path and stored.data is not None:
-            return web.Response(
-                body=stored.data, content_type=stored.mime_type or "application/octet-stream"
-            )
-    return _error(ApiError(404, "Not Found"))
+    stored = sb.world.file_paths.get(request.match_info["path"])
+    if stored is None or stored.data is None:
+        return _error(ApiError(404, "Not Found"))
+    return web.Response(
+        body=stored.data, content_type=stored.mime_type or "application/octet-stream"
+    )

@@ -12,6 +12,7 @@ import bisect
 import itertools
 import time
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Any
 
 from bot.sandbox.errors import ControlError
@@ -163,7 +164,11 @@ class StoredFile:
 
     @property
     def file_path(self) -> str:
-        return f"{self.kind}s/{self.file_unique_id}_{self.file_name or 'file'}"
+        # Like Telegram's "documents/file_12.csv": URL-safe, keeps the extension.
+        suffix = PurePosixPath(self.file_name or "").suffix
+        if not suffix[1:].isalnum():
+            suffix = ""
+        return f"{self.kind}s/{self.file_unique_id}{suffix}"
 
     def control_json(self) -> JSON:
         return {
@@ -223,6 +228,7 @@ class World:
         self.users: dict[int, User] = {}
         self.chats: dict[int, Chat] = {}
         self.files: dict[str, StoredFile] = {}
+        self.file_paths: dict[str, StoredFile] = {}  # getFile's file_path -> file
         self.queries: dict[str, CallbackQuery] = {}
         if bot_config:
             self.commands: dict[tuple[str, str], list[JSON]] = {}
@@ -360,6 +366,7 @@ class World:
             url=url,
         )
         self.files[stored.file_id] = stored
+        self.file_paths[stored.file_path] = stored
         return stored
 
     def add_query(self, user: User, message: StoredMessage, data: str | None) -> CallbackQuery:
