@@ -49,6 +49,10 @@ class Settings:
     log_level: str = "INFO"
     lead_reminder_hours: int = 24
     lead_escalation_hours: int = 48
+    # Dashboard: key for signing its login-form cookie (a random one per process when unset),
+    # and how long a login lasts.
+    dashboard_secret_key: str | None = None
+    dashboard_session_hours: int = 12
 
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -120,6 +124,10 @@ def load_settings(
         ),
         lead_escalation_hours=_parse_int(
             "LEAD_ESCALATION_HOURS", get("LEAD_ESCALATION_HOURS"), 48, 1, 24 * 60
+        ),
+        dashboard_secret_key=_parse_secret_key("DASHBOARD_SECRET_KEY", get("DASHBOARD_SECRET_KEY")),
+        dashboard_session_hours=_parse_int(
+            "DASHBOARD_SESSION_HOURS", get("DASHBOARD_SESSION_HOURS"), 12, 1, 24 * 30
         ),
     )
 
@@ -195,6 +203,13 @@ def _parse_on_off(name: str, raw: str | None, default: bool) -> bool:
     if lowered in ("off", "false", "0", "no"):
         return False
     raise SettingsError(name, "'on' or 'off'", raw)
+
+
+def _parse_secret_key(name: str, raw: str | None) -> str | None:
+    # Short keys can be guessed offline from one signed cookie.
+    if raw is not None and len(raw) < 32:
+        raise SettingsError(name, "at least 32 random characters (e.g. `openssl rand -hex 32`)")
+    return raw
 
 
 def _parse_log_level(raw: str | None) -> str:
