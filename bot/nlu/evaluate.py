@@ -1,0 +1,121 @@
+"""Measuring the question matcher on labelled questions (``question<TAB>topic`` files).
+
+One definition of the figures, shared by ``benchmarks/answers.py`` (prints them) and the tests
+(keep floors so accuracy cannot silently regress):
+
+- top-1 accuracy: the answer's topic equals the label (answered or not);
+- answered precision: among questions answered outright, the share with the right topic;
+- off-topic answered: among questions labelled ``di_luar_topik``, the share answered outright
+  with some other topic (the bot confidently talking about the wrong thing).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.nlu.matcher import OFF_TOPIC
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "tests" / "data"
+TRAIN_FILE = DATA_DIR / "questions_train.tsv"
+EVAL_FILE = DATA_DIR / "questions_eval.tsv"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    topic: str
+    answered: bool
+
+
+@dataclass
+class Report:
+    total: int = 0
+    correct: int = 0
+    answered: int = 0
+    answered_correct: int = 0
+    off_topic: int = 0
+    off_topic_answered_wrongly: int = 0
+    per_topic: Counter[str] = field(default_factory=Counter)
+    per_topic_correct: Counter[str] = field(default_factory=Counter)
+    confusions: Counter[tuple[str, str]] = field(default_factory=Counter)
+    seconds: list[float] = field(default_factory=list)
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.total if self.total else 0.0
+
+    @property
+    def answered_share(self) -> float:
+        return self.answered / self.total if self.total else 0.0
+
+    @property
+    def answered_precision(self) -> float:
+        return self.answered_correct / self.answered if self.answered else 0.0
+
+    @property
+    def off_topic_rate(self) -> float:
+        return self.off_topic_answered_wrongly / self.off_topic if self.off_topic else 0.0
+
+    def percentile_ms(self, p: float) -> float:
+        if not self.seconds:
+            return 0.0
+        ordered = sorted(self.seconds)
+        index = min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))
+        return ordered[index] * 1000
+
+
+def load_questions(path: Path) -> list[tuple[str, str]]:
+    """``(question, topic)`` rows of a labelled file; the header line and blank lines skipped."""
+    rows: list[tuple[str, str]] = []
+    with path.open(encoding="utf-8") as f:
+        for number, line in enumerate(f):
+            line = line.rstrip("\n")
+            if not line.strip() or (number == 0 and line.startswith("question\t")):
+                continue
+            question, sep, topic = line.rpartition("\t")
+            if not sep:
+                raise ValueError(f"{path}:{number + 1}: expected question<TAB>topic")
+            rows.append((question, topic.strip()))
+    return rows
+
+
+def evaluate(rows: Iterable[tuple[str, str]], decide: Callable[[str], Verdict]) -> Report:
+    """Run ``decide`` on every question and collect the figures (with per-question timing)."""
+    report = Report()
+    for question, label in rows:
+        start = time.perf_counter()
+        verdict = decide(question)
+        report.seconds.append(time.perf_counter() - start)
+        report.total += 1
+        report.per_topic[label] += 1
+        right = verdict.topic == label
+        if right:
+            report.correct += 1
+            report.per_topic_correct[label] += 1
+        else:
+            report.confusions[(label, verdict.topic)] += 1
+        if verdict.answered:
+            report.answered += 1
+            report.answered_correct += right
+        if label == OFF_TOPIC:
+            report.off_topic += 1
+            if verdict.answered and verdict.topic != OFF_TOPIC:
+                report.off_topic_answered_wrongly += 1
+    return report
+
+
+def answer_verdicts(lang: str = "id", today: dt.date | None = None) -> Callable[[str], Verdict]:
+    """``decide`` through the whole answering path (matching, extraction, filling)."""
+    from bot.answers import answer_question
+
+    day = today or dt.date.today()
+
+    def decide(question: str) -> Verdict:
+        answer = answer_question(question, lang=lang, today=day)
+        return Verdict(answer.topic, answer.answered)
+
+    return decide
