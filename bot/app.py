@@ -2,8 +2,8 @@
 
 Handler groups run in order for every update; within a group the first matching handler wins:
   -1  load the user (language, first contact) for every private update
-   0  commands, buttons, then free text (order matters: specific before general)
-   1  catch-alls: unsupported message types and stale or forged buttons
+   0  commands, buttons, free text, then catch-alls (order matters: the first match wins,
+      so specific handlers come before general ones)
 """
 
 from __future__ import annotations
@@ -87,9 +87,6 @@ def build_application(services: Services) -> BotApplication:
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .post_init(_post_init)
-        .post_stop(_post_stop)
-        .post_shutdown(_post_shutdown)
     )
     if settings.telegram_rate_limit:
         # Keeps bursts under Telegram's ~30 msg/s overall and 20 msg/min per group, and retries
@@ -144,11 +141,8 @@ def register_handlers(application: BotApplication) -> None:
             MessageHandler(new_private & filters.TEXT & ~filters.COMMAND, dispatch.private_text),
             MessageHandler(new_private & filters.LOCATION, dispatch.private_location),
             MessageHandler(new_private & filters.CONTACT, dispatch.private_contact),
-        ],
-        group=0,
-    )
-    application.add_handlers(
-        [
+            # Catch-alls last (the first matching handler of a group wins): other message
+            # types, unknown commands, and stale or forged buttons.
             MessageHandler(
                 new_private & ~filters.TEXT & ~filters.LOCATION & ~filters.CONTACT,
                 unsupported.unsupported_message,
@@ -156,12 +150,14 @@ def register_handlers(application: BotApplication) -> None:
             MessageHandler(new_private & filters.COMMAND, unsupported.unknown_command),
             CallbackQueryHandler(unsupported.stale_button),
         ],
-        group=1,
+        group=0,
     )
     application.add_error_handler(error_handler)
 
 
-async def _post_init(application: BotApplication) -> None:
+async def on_startup(application: BotApplication) -> None:
+    """After ``initialize()``: commands, the outbox sender. (The runners call this: they drive
+    the application themselves, so python-telegram-bot's post_init hook would not run.)"""
     bot = application.bot
     for lang in SUPPORTED_LANGUAGES:
         commands = [BotCommand(name, _(description, lang)) for name, description in COMMANDS]
@@ -179,7 +175,8 @@ async def _post_init(application: BotApplication) -> None:
     log.info("bot @%s ready", me.username)
 
 
-async def _post_stop(application: BotApplication) -> None:
+async def on_stop(application: BotApplication) -> None:
+    """Before ``stop()``: stop the outbox sender between two messages."""
     task = application.bot_data.pop(OUTBOX_TASK_KEY, None)
     if task is not None:
         task.cancel()
@@ -187,6 +184,6 @@ async def _post_stop(application: BotApplication) -> None:
             await task
 
 
-async def _post_shutdown(application: BotApplication) -> None:
+async def on_shutdown(application: BotApplication) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
     await services.db.dispose()

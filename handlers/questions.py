@@ -15,19 +15,19 @@ TOPIC_PREFIX = "q:"
 TOPIC_PATTERN = r"^q:[a-z_]{2,30}$"
 MAX_QUESTION_LENGTH = 1000
 # Follow-ups that are actions rather than topics.
-ACTIONS = {
-    "action:calculator": (MENU_CALCULATOR, "🧮 Contribution calculator"),
-    "action:register": (MENU_REGISTER, "📝 Register interest"),
-    "action:office": (MENU_OFFICE, "📍 Nearest office"),
+ACTION_CALLBACKS = {
+    "action:calculator": MENU_CALCULATOR,
+    "action:register": MENU_REGISTER,
+    "action:office": MENU_OFFICE,
 }
 
 
 def followup_keyboard(answer: Answer, lang: str) -> InlineKeyboardMarkup | None:
     rows: list[list[InlineKeyboardButton]] = []
     for item in answer.followups if answer.answered else [*answer.alternatives[:3], "petugas"]:
-        if item in ACTIONS:
-            data, label = ACTIONS[item]
-            rows.append([InlineKeyboardButton(_(label, lang), callback_data=data)])
+        if item in ACTION_CALLBACKS:
+            data = ACTION_CALLBACKS[item]
+            rows.append([InlineKeyboardButton(topic_title(item, lang), callback_data=data)])
         else:
             rows.append(
                 [

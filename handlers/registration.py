@@ -411,13 +411,11 @@ async def _advance(update: Update, context: BotContext, message: Message, event:
             _confirmation_text(reply.confirmation, context), reply_markup=ReplyKeyboardRemove()
         )
         return
-    previous_used_reply_keyboard = isinstance(event, Contact | Location) or (
-        isinstance(event, Text | Back) and outcome.state.step not in (Step.PHONE, Step.LOCATION)
-    )
+    with_reply_keyboard = (Step.PHONE, Step.LOCATION, Step.LOCATION_CHOICE)
     if (
         outcome.error is None
-        and previous_used_reply_keyboard
-        and outcome.state.step not in (Step.PHONE, Step.LOCATION)
+        and reply.previous_step in with_reply_keyboard
+        and outcome.state.step not in with_reply_keyboard
     ):
         # Take the contact/location keyboard away once that step is done.
         await message.reply_html(_("✅ Saved.", lang), reply_markup=ReplyKeyboardRemove())

@@ -19,6 +19,8 @@ from db.repositories.events import EventRepository
 class Reply:
     outcome: Outcome
     confirmation: Confirmation | None = None
+    # The step the input answered (the handler tidies up that step's reply keyboard).
+    previous_step: Step | None = None
 
 
 async def start(db: Database, user_id: int, language: str, now: datetime | None = None) -> Reply:
@@ -66,13 +68,13 @@ async def advance(
                 at=now,
                 details={"step": str(state.step), "reason": "no_consent"},
             )
-            return Reply(outcome)
+            return Reply(outcome, previous_step=state.step)
         if outcome.confirmed:
             confirmation = await confirm_registration(
                 session, user_id=user_id, data=outcome.state.data, language=language, now=now
             )
             await conversations.remove(user_id)
-            return Reply(outcome, confirmation)
+            return Reply(outcome, confirmation, state.step)
         if outcome.state.step != state.step:
             events.add(
                 EventKind.REGISTRATION_STEP,
@@ -82,7 +84,7 @@ async def advance(
             )
         if outcome.state.step != state.step or outcome.state.data != state.data:
             await conversations.put(user_id, FLOW, outcome.state.step, outcome.state.data, now)
-        return Reply(outcome)
+        return Reply(outcome, previous_step=state.step)
 
 
 async def cancel(db: Database, user_id: int, now: datetime | None = None) -> bool:

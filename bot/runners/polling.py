@@ -6,6 +6,7 @@ import logging
 
 from telegram import Update
 
+from bot.app import on_shutdown, on_startup, on_stop
 from bot.runners.signals import stop_event_on_signals
 from bot.runners.startup import prepare
 from bot.settings import Settings
@@ -19,6 +20,7 @@ async def run_polling(settings: Settings) -> None:
     async with application:
         # A leftover webhook would make getUpdates fail with 409 Conflict.
         await application.bot.delete_webhook()
+        await on_startup(application)
         await application.start()
         assert application.updater is not None
         await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
@@ -26,4 +28,6 @@ async def run_polling(settings: Settings) -> None:
         await stop.wait()
         log.info("stopping: finishing updates in progress")
         await application.updater.stop()
+        await on_stop(application)
         await application.stop()
+    await on_shutdown(application)

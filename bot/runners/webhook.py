@@ -14,7 +14,7 @@ import logging
 from aiohttp import web
 from telegram import Update
 
-from bot.app import BotApplication
+from bot.app import BotApplication, on_shutdown, on_startup, on_stop
 from bot.runners.signals import stop_event_on_signals
 from bot.runners.startup import prepare
 from bot.settings import Settings
@@ -69,6 +69,7 @@ async def run_webhook(settings: Settings) -> None:
     application = await prepare(settings)
     stop = stop_event_on_signals()
     async with application:
+        await on_startup(application)
         await application.start()
         runner = web.AppRunner(create_webhook_app(application, settings), access_log=None)
         await runner.setup()
@@ -84,4 +85,6 @@ async def run_webhook(settings: Settings) -> None:
         await stop.wait()
         log.info("stopping: finishing updates in progress")
         await runner.cleanup()
+        await on_stop(application)
         await application.stop()
+    await on_shutdown(application)

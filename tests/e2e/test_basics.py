@@ -18,7 +18,7 @@ def buttons(message: dict) -> list[str]:
     ("language", "greeting", "menu_label", "calculator_label", "calculator_prompt"),
     [
         ("id", "Halo Siti! Saya Bebas Cemas", "📝 Daftar minat", "🧮 Hitung iuran",
-         "Berapa kira-kira penghasilan Anda per bulan?"),
+         "Kira-kira berapa penghasilan Anda per bulan?"),
         ("en", "Hello Siti! I am Bebas Cemas", "📝 Register interest",
          "🧮 Contribution calculator", "What is your monthly income, roughly?"),
     ],
