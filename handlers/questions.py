@@ -3,9 +3,9 @@ topics plus "Ask staff"."""
 
 from __future__ import annotations
 
-from bot.answers import Answer, answer_topic, topic_title
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
+from bot.answers import Answer, answer_topic, topic_title
 from bot.i18n import _
 from bot.questions import ask
 from handlers.context import BotContext

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import shutil
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -69,11 +68,10 @@ async def sandbox(sandbox_url: str, bot: BotProcess,
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # noqa: ANN201
-    report = yield
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Iterator[pytest.TestReport]:
+    report: pytest.TestReport = yield
     setattr(item, f"rep_{report.when}", report)
     return report
 
-
-def log_path(tmp: Path) -> Path:
-    return tmp / "bot.log"

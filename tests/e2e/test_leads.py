@@ -42,7 +42,8 @@ async def link_group(sandbox: SandboxClient, bot: BotProcess, branch_code: str) 
     await sandbox.create_user("Petugas", user_id=staff_id, last_name="Cabang", language_code="id")
     group = await sandbox.create_group(f"Staf {branch_code}", members=[staff_id])
     env = {"DATABASE_URL": bot.database_url, "PATH": "/usr/bin:/bin"}
-    result = subprocess.run(
+    result = await asyncio.to_thread(
+        subprocess.run,
         [sys.executable, "-m", "bot", "cabang", "link-code", branch_code],
         cwd=ROOT, env=env, capture_output=True, text=True, check=True,
     )
