@@ -57,6 +57,15 @@ def _message_id(p: Params) -> int:
     return message_id
 
 
+def _as_int(value: Any, name: str) -> int:
+    """An integer nested inside a JSON object (Params checks top-level fields)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    raise bad_request(f'field "{name}" must be of type Integer')
+
+
 def _shallow(data: JSON) -> JSON:
     """A message as nested in ``reply_to_message``: without its own reply."""
     return {key: value for key, value in data.items() if key != "reply_to_message"}
@@ -73,7 +82,7 @@ def _reply_to(sb: Sandbox, chat: Chat, p: Params) -> JSON | None:
         return None
     if not isinstance(reply, dict):
         raise bad_request("can't parse reply parameters JSON object")
-    target = sb.world.message(chat, int(reply.get("message_id") or 0))
+    target = sb.world.message(chat, _as_int(reply.get("message_id"), "message_id"))
     if target is None:
         if reply.get("allow_sending_without_reply"):
             return None
@@ -456,7 +465,7 @@ async def delete_messages(sb: Sandbox, p: Params) -> Any:
     if not isinstance(ids, list) or not 1 <= len(ids) <= 100:
         raise bad_request("message_ids must be a non-empty list of up to 100 identifiers")
     for message_id in ids:
-        _delete(sb, chat, int(message_id))
+        _delete(sb, chat, _as_int(message_id, "message_ids"))
     return True
 
 

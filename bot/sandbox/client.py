@@ -180,9 +180,11 @@ class SandboxClient:
         seconds: float | None = None,
         retry_after: int | None = None,
         description: str | None = None,
+        chat_id: int | None = None,
     ) -> JSON:
         """Fail the next ``times`` calls of ``method`` ("*" for any), or a ``fraction`` of
-        them, with 500, 502, 429, 403, 400, or "timeout" (hang ``seconds``, then handle)."""
+        them, with 500, 502, 429, 403, 400, or "timeout" (hang ``seconds``, then handle).
+        With ``chat_id``, only calls about that chat count."""
         body = {
             "method": method,
             "kind": str(status),
@@ -191,6 +193,7 @@ class SandboxClient:
             "seconds": seconds,
             "retry_after": retry_after,
             "description": description,
+            "chat_id": chat_id,
         }
         result: JSON = await self._call("POST", "/faults", _present(body))
         return result

@@ -134,6 +134,7 @@ async def add_fault(request: web.Request) -> web.Response:
         seconds=_float(body.get("seconds"), "seconds", 30.0),
         retry_after=_int(body.get("retry_after", 5), "retry_after"),
         description=body.get("description"),
+        chat_id=_opt_int(body.get("chat_id"), "chat_id"),
     )
     return _ok(vars(rule))
 

@@ -18,7 +18,7 @@ from bot.sandbox.botapi import METHODS
 from bot.sandbox.core import SANDBOX_KEY, Sandbox
 from bot.sandbox.errors import ApiError, method_not_found, unauthorized
 from bot.sandbox.faults import BAD_GATEWAY_PAGE
-from bot.sandbox.params import read_params
+from bot.sandbox.params import Params, read_params
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,14 @@ def _json(body: dict[str, Any], status: int = 200) -> web.Response:
 
 def _error(exc: ApiError) -> web.Response:
     return _json(exc.body(), exc.status)
+
+
+def _chat_of(params: Params) -> int | None:
+    """The chat a call is about, for faults aimed at one chat (None if absent or odd)."""
+    try:
+        return params.integer("chat_id")
+    except ApiError:
+        return None
 
 
 async def _hang(sb: Sandbox, seconds: float) -> None:
@@ -58,7 +66,7 @@ async def bot_api(request: web.Request) -> web.Response:
         return _error(exc)
     except ConnectionResetError:
         return _error(ApiError(400, "Bad Request: connection lost while reading the request"))
-    rule = sb.faults.pick(name)
+    rule = sb.faults.pick(name, _chat_of(params))
     if rule is not None:
         sb.stats.fault(name, rule.kind)
         if rule.kind == "timeout":

@@ -1,9 +1,10 @@
 """Injected failures: make some Bot API calls fail the way Telegram sometimes does.
 
-A rule targets one method (or ``*``) and fires for the next N calls or for a fraction of calls
-(seeded, so runs repeat). It answers with an HTTP status (500, 502 with nginx's HTML page, 429
-with ``retry_after``, 403, 400) or hangs for some seconds before handling the call normally,
-which is what a client timeout looks like from the other side: the message may still arrive.
+A rule targets one method (or ``*``), optionally only calls about one chat, and fires for the
+next N such calls or for a fraction of them (seeded, so runs repeat). It answers with an HTTP
+status (500, 502 with nginx's HTML page, 429 with ``retry_after``, 403, 400) or hangs for some
+seconds before handling the call normally, which is what a client timeout looks like from the
+other side: the message may still arrive.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class FaultRule:
     seconds: float  # how long a "timeout" hangs
     retry_after: int
     description: str | None
+    chat_id: int | None = None  # only calls whose chat_id is this one
     fired: int = 0
 
     def error(self) -> ApiError:
@@ -68,6 +70,7 @@ class Faults:
         seconds: float = 30.0,
         retry_after: int = 5,
         description: str | None = None,
+        chat_id: int | None = None,
     ) -> FaultRule:
         kind = str(kind)
         if kind not in KINDS:
@@ -85,6 +88,7 @@ class Faults:
             seconds=seconds,
             retry_after=retry_after,
             description=description,
+            chat_id=chat_id,
         )
         self._rules.append(rule)
         return rule
@@ -92,13 +96,15 @@ class Faults:
     def clear(self) -> None:
         self._rules.clear()
 
-    def pick(self, method: str) -> FaultRule | None:
+    def pick(self, method: str, chat_id: int | None) -> FaultRule | None:
         """The rule that fires for this call, if any (consumes one of its ``times``)."""
         if not self._rules:
             return None
         name = method.lower()
         for rule in self._rules:
             if rule.method not in (name, "*"):
+                continue
+            if rule.chat_id is not None and rule.chat_id != chat_id:
                 continue
             if rule.fraction is not None:
                 if self._random.random() >= rule.fraction:

@@ -236,6 +236,16 @@ async def test_injected_faults_fail_then_recover(
     assert stats["faults"]["sendMessage timeout"] == 1
 
 
+async def test_faults_can_target_one_chat(bot: Bot, client: SandboxClient, worker: int) -> None:
+    staff = await client.create_user("Budi")
+    group = await client.create_group("KC Lamongan", members=[staff["id"]])
+    await client.inject_fault("sendMessage", 500, times=1, chat_id=group["id"])
+    assert (await bot.send_message(worker, "ke pekerja")).text == "ke pekerja"
+    with pytest.raises(NetworkError):
+        await bot.send_message(group["id"], "ke grup")
+    assert (await bot.send_message(group["id"], "ke grup")).text == "ke grup"
+
+
 async def test_injected_429_raises_retry_after(
     client: SandboxClient, bot: Bot, worker: int
 ) -> None:
