@@ -30,6 +30,7 @@ from telegram.ext import (
 
 from bot.delivery import OutboxSender
 from bot.i18n import N_, SUPPORTED_LANGUAGES, _
+from bot.ordering import PerChatOrderedProcessor
 from bot.services import Services
 from handlers import (
     calculator,
@@ -81,6 +82,7 @@ def build_application(services: Services) -> BotApplication:
         .token(settings.require_token())
         .base_url(settings.telegram_api_base_url)
         .context_types(ContextTypes(context=BotContext))
+        .concurrent_updates(PerChatOrderedProcessor())
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
