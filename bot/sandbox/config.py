@@ -20,7 +20,7 @@ class RateLimitConfig:
     global_per_second: float = 30.0
     global_burst: float = 30.0
     private_per_second: float = 1.0
-    private_burst: float = 5.0
+    private_burst: float = 10.0
     group_per_second: float = 20.0 / 60.0
     group_burst: float = 20.0
     jitter_tolerance_s: float = 0.1
