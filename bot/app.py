@@ -81,6 +81,7 @@ def build_application(services: Services) -> BotApplication:
         ApplicationBuilder()
         .token(settings.require_token())
         .base_url(settings.telegram_api_base_url)
+        .base_file_url(file_base_url(settings.telegram_api_base_url))
         .context_types(ContextTypes(context=BotContext))
         .concurrent_updates(PerChatOrderedProcessor())
         .defaults(
@@ -98,6 +99,12 @@ def build_application(services: Services) -> BotApplication:
     application.bot_data[SERVICES_KEY] = services
     register_handlers(application)
     return application
+
+
+def file_base_url(api_base_url: str) -> str:
+    """Telegram serves files from ``/file/bot<token>`` beside ``/bot<token>``."""
+    root = api_base_url.removesuffix("/bot")
+    return f"{root}/file/bot"
 
 
 def register_handlers(application: BotApplication) -> None:
