@@ -18,6 +18,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.leads import OUTBOX_LEAD_ESCALATION, OUTBOX_LEAD_REMINDER, load_card
 from bot.reminders import queue_due_reminders
+from bot.update_log import prune as prune_update_log
 from bot.settings import Settings
 from db.base import utcnow
 from db.engine import Database
@@ -72,6 +73,7 @@ class OutboxSender:
         if now >= self._next_reminder_check:
             self._next_reminder_check = now + REMINDER_CHECK_EVERY
             await queue_due_reminders(self.db, self.settings, now)
+            await prune_update_log(self.db, now)
         async with self.db.transaction() as session:
             claimed = await OutboxRepository(session).claim_due(
                 now, LEASE, BATCH, use_skip_locked=not self.db.is_sqlite

@@ -17,7 +17,10 @@ from telegram import Update
 from bot.app import BotApplication, on_shutdown, on_startup, on_stop
 from bot.runners.signals import stop_event_on_signals
 from bot.runners.startup import prepare
+from bot.services import Services
 from bot.settings import Settings
+from bot.update_log import first_delivery
+from handlers.context import SERVICES_KEY
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +43,10 @@ async def receive_update(request: web.Request) -> web.Response:
         update = Update.de_json(data, application.bot)
     except (json.JSONDecodeError, ValueError, KeyError, TypeError):
         return web.Response(status=400, text="bad update")
-    await application.update_queue.put(update)
+    services: Services = application.bot_data[SERVICES_KEY]
+    # Telegram re-delivers what it got no 200 for, maybe to another process: take it once.
+    if await first_delivery(services.db, update.update_id):
+        await application.update_queue.put(update)
     return web.Response(text="ok")
 
 

@@ -1,12 +1,14 @@
 """Every table, imported here so that ``Base.metadata`` is complete for migrations."""
 
 from db.base import Base
+from db.models.account import DashboardAccount, DashboardSession
 from db.models.branch import Branch, BranchGroup, LinkCode, Regency
 from db.models.conversation import ConversationState
 from db.models.event import Event
 from db.models.lead import Lead, LeadStatusChange
 from db.models.outbox import OutboxMessage
 from db.models.question import UnansweredQuestion
+from db.models.update_log import ProcessedUpdate
 from db.models.user import User
 
 __all__ = [
@@ -14,11 +16,14 @@ __all__ = [
     "Branch",
     "BranchGroup",
     "ConversationState",
+    "DashboardAccount",
+    "DashboardSession",
     "Event",
     "Lead",
     "LeadStatusChange",
     "LinkCode",
     "OutboxMessage",
+    "ProcessedUpdate",
     "Regency",
     "UnansweredQuestion",
     "User",

@@ -26,7 +26,8 @@ class BotProcess:
     """``python -m bot run`` in polling mode, pointed at the sandbox."""
 
     def __init__(self, sandbox_url: str, database_url: str, log_path: Path,
-                 extra_env: dict[str, str] | None = None) -> None:
+                 extra_env: dict[str, str] | None = None, ready_marker: str = "ready") -> None:
+        self.ready_marker = ready_marker
         self.sandbox_url = sandbox_url
         self.database_url = database_url
         self.log_path = log_path
@@ -42,7 +43,7 @@ class BotProcess:
             TELEGRAM_BOT_TOKEN=TOKEN,
             TELEGRAM_API_BASE_URL=f"{self.sandbox_url}/bot",
             DATABASE_URL=self.database_url,
-            BOT_MODE="polling",
+            BOT_MODE=self.extra_env.get("BOT_MODE", "polling"),
             LOG_LEVEL="INFO",
             PYTHONUNBUFFERED="1",
         )
@@ -59,7 +60,7 @@ class BotProcess:
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
                 raise RuntimeError(f"the bot exited early:\n{self.log_tail()}")
-            if "ready" in self.log_tail(4000):
+            if self.ready_marker in self.log_tail(4000):
                 return
             time.sleep(0.1)
         raise RuntimeError(f"the bot did not start within {timeout}s:\n{self.log_tail()}")
