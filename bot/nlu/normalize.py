@@ -91,6 +91,7 @@ class Lexicon:
     stopwords: frozenset[str]
     greetings: frozenset[str]
     thanks: frozenset[str]
+    courtesy: frozenset[str]
     roots: frozenset[str]
     suffixes: tuple[str, ...]
     prefixes: tuple[str, ...]
@@ -133,6 +134,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         stopwords=frozenset(str(w) for w in data.get("stopwords", ())),
         greetings=frozenset(pleasant.get("greeting", ())),
         thanks=frozenset(pleasant.get("thanks", ())),
+        courtesy=frozenset(pleasant.get("courtesy", ())),
         roots=frozenset(str(w) for w in data.get("roots", ())),
         suffixes=tuple(data.get("suffixes", ())),
         prefixes=tuple(sorted(set(data.get("prefixes", ())), key=len, reverse=True)),
@@ -277,7 +279,10 @@ class Normalizer:
         greeting = any(t in lex.greetings for t in content)
         thanks = any(t in lex.thanks for t in content)
         substantive = [t for t in content if t not in pleasant]
-        tokens = substantive if substantive else content
+        if (greeting or thanks) and all(t in lex.courtesy for t in substantive):
+            # "makasih udah dibantu", "halo, ada orang?": still only a greeting or thanks.
+            substantive = []
+        tokens = substantive if substantive else [t for t in content if t in pleasant]
         return Normalized(tokens=tuple(tokens), greeting=greeting, thanks=thanks)
 
     def _merge_phrases(self, tokens: list[str]) -> list[str]:
