@@ -32,7 +32,7 @@ from bot.calculator import SECTORS, calculate, rules
 from bot.i18n import babel_locale, format_rupiah, normalize_language
 from bot.knowledge.facts import fact_int, formatted_facts
 from bot.nlu.extract import extract_income, extract_occupation, mentions_income, sector_for
-from bot.nlu.matcher import OFF_TOPIC, Matcher, default_matcher
+from bot.nlu.matcher import NOT_SUGGESTED, OFF_TOPIC, Matcher, default_matcher
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 ANSWERS_FILE = "answers.yaml"
@@ -62,6 +62,7 @@ TOPICS: tuple[str, ...] = (
 # Follow-ups that start a flow instead of showing a topic.
 ACTIONS: tuple[str, ...] = ("action:calculator", "action:register", "action:office")
 COST_TOPIC = "iuran"
+MAX_SUGGESTIONS = 3
 CALCULATOR_FOLLOWUPS: tuple[str, ...] = ("action:calculator", "cara_bayar", "action:register")
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -70,7 +71,12 @@ _PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")
 
 @dataclass(frozen=True)
 class Answer:
-    """What to send back; ``answered`` False means "offer ``alternatives`` and record it"."""
+    """What to send back.
+
+    ``answered`` False means: send ``text`` (we are not sure), offer ``alternatives`` (the
+    likeliest topics, best first) plus "Tanya petugas", and record the question as unanswered.
+    When answered, ``alternatives`` are the runners-up and ``followups`` the buttons to offer.
+    """
 
     topic: str
     confidence: float
@@ -168,11 +174,14 @@ def answer_question(
             )
 
     if not match.answered:
+        # The buttons offered instead of an answer: the best guess first, then the runners-up.
+        likeliest = [match.topic] if match.topic not in NOT_SUGGESTED else []
+        likeliest += [t for t in alternatives if t not in likeliest]
         return Answer(
             topic=match.topic,
             confidence=match.confidence,
             text=catalog(lang).snippets["unsure"],
-            alternatives=alternatives,
+            alternatives=likeliest[:MAX_SUGGESTIONS],
             followups=[],
             answered=False,
             amount=amount,

@@ -26,7 +26,7 @@ from bot.answers import (
 from bot.calculator import calculate
 from bot.i18n import format_rupiah
 from bot.knowledge.facts import all_facts, fact, fact_int, formatted_facts
-from bot.nlu.matcher import OFF_TOPIC
+from bot.nlu.matcher import OFF_TOPIC, Matcher, Settings
 
 LANGS = ("id", "en")
 TODAY = dt.date(2026, 11, 22)
@@ -293,3 +293,12 @@ def test_answer_topic_for_buttons() -> None:
     assert answer is not None and answer.answered and answer.confidence == 1.0
     assert "beasiswa" in answer.followups
     assert answer_topic("tidak_ada", lang="id", today=TODAY) is None
+
+
+def test_unsure_answers_offer_the_best_guess_first() -> None:
+    doubtful = Matcher(settings=Settings(answer_threshold=1.01))  # never sure enough
+    answer = answer_question("cara klaim jht gmn", lang="id", today=TODAY, matcher=doubtful)
+    assert not answer.answered
+    assert answer.topic == "klaim"
+    assert answer.alternatives[0] == "klaim"
+    assert len(answer.alternatives) <= 3

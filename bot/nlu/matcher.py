@@ -42,7 +42,7 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Topics never offered as "did you mean" buttons: nobody needs a button to say hello, and the
 # caller always adds "Tanya petugas" itself.
-_NOT_SUGGESTED = frozenset({OFF_TOPIC, "salam", "terima_kasih", "petugas"})
+NOT_SUGGESTED = frozenset({OFF_TOPIC, "salam", "terima_kasih", "petugas"})
 # Offered when a question matches nothing at all.
 DEFAULT_SUGGESTIONS = ("program", "iuran", "cara_daftar")
 
@@ -253,7 +253,7 @@ class Matcher:
             return Match(OFF_TOPIC, 0.0, False, DEFAULT_SUGGESTIONS, normalized)
         scores = self.scores(normalized)
         ranked = sorted(scores, key=scores.__getitem__, reverse=True)
-        suggestions = tuple(t for t in ranked if t not in _NOT_SUGGESTED and scores[t] > 0)
+        suggestions = tuple(t for t in ranked if t not in NOT_SUGGESTED and scores[t] > 0)
         suggestions = suggestions[: s.alternatives] or DEFAULT_SUGGESTIONS
 
         marked = next((self._markers[t] for t in normalized.tokens if t in self._markers), None)
