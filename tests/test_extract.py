@@ -129,3 +129,11 @@ def test_extraction_on_number_shaped_text(text: str) -> None:
 def test_very_long_input_is_fine() -> None:
     text = "gaji 2jt " + "x" * 5000 + " 9jt"
     assert extract_amount(text) == 2_000_000
+
+
+def test_lexicon_names_exactly_the_registration_occupation_codes() -> None:
+    from bot.nlu.normalize import load_lexicon
+
+    table = load_lexicon().raw["occupations"]
+    assert isinstance(table, dict)
+    assert set(table) == set(OCCUPATIONS)

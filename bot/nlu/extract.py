@@ -20,19 +20,20 @@ from typing import Literal
 
 from bot.amounts import MAX_INCOME, InvalidIncome, parse_income
 from bot.nlu.normalize import MAX_INPUT_CHARS, load_lexicon
+from bot.registration.validation import OCCUPATIONS, TRANSPORT_OCCUPATIONS
 
 Period = Literal["bulan", "hari", "minggu", "tahun"]
-OCCUPATIONS: tuple[str, ...] = (
-    "ojek_driver",
-    "pedagang",
-    "petani",
-    "nelayan",
-    "buruh",
-    "art",
-    "rt_rw",
-    "lainnya",
-)
-TRANSPORT_OCCUPATIONS = frozenset({"ojek_driver"})
+# The occupation codes are the registration's (one list for the whole bot).
+__all__ = [
+    "OCCUPATIONS",
+    "AmountMention",
+    "extract_amount",
+    "extract_income",
+    "extract_occupation",
+    "find_amounts",
+    "mentions_income",
+    "sector_for",
+]
 
 # A bare number with no "Rp" and no unit is an amount only from here up: "3 bulan", "tgl 15",
 # "umur 60", "inpres 2/2021" and "175" are not incomes, "16800" and "2500000" are.
