@@ -33,6 +33,7 @@ from bot.i18n import babel_locale, format_rupiah, normalize_language
 from bot.knowledge.facts import fact_int, formatted_facts
 from bot.nlu.extract import extract_income, extract_occupation, mentions_income, sector_for
 from bot.nlu.matcher import NOT_SUGGESTED, OFF_TOPIC, Matcher, default_matcher
+from bot.nlu.normalize import load_lexicon
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 ANSWERS_FILE = "answers.yaml"
@@ -149,22 +150,25 @@ def answer_question(
 ) -> Answer:
     """Understand ``text`` and answer it in ``lang`` as of ``today`` (see the module docstring)."""
     lang = normalize_language(lang)
-    match = (matcher or default_matcher()).match(text)
+    matcher = matcher or default_matcher()
+    match = matcher.match(text)
     mention = extract_income(text)
     occupation = extract_occupation(text)
     amount = mention.amount if mention else None
     alternatives = list(match.alternatives)
 
+    # An income plus a question about cost gets the calculator's figures, also when the matcher
+    # was unsure but had iuran close behind ("gaji 2jt bayar brp ya kak").
+    asks_cost = bool(_cost_words() & set(match.normalized.tokens))
     wants_estimate = match.topic == COST_TOPIC or (
-        not match.answered and COST_TOPIC in alternatives[:2]
+        not match.answered and asks_cost and COST_TOPIC in alternatives[:2]
     )
     if mention is not None and wants_estimate and _is_income(text, mention.amount):
         estimate = _estimate_text(mention.amount, mention.per, occupation, lang, today)
         if estimate is not None:
-            threshold = (matcher or default_matcher()).settings.answer_threshold
             return Answer(
                 topic=COST_TOPIC,
-                confidence=max(match.confidence, threshold),
+                confidence=max(match.confidence, matcher.settings.answer_threshold),
                 text=estimate,
                 alternatives=[t for t in alternatives if t != COST_TOPIC],
                 followups=list(CALCULATOR_FOLLOWUPS),
@@ -280,6 +284,13 @@ def _discount_values(lang: str, today: dt.date, facts: Mapping[str, str]) -> dic
 
 
 # --- contribution estimate from a question --------------------------------------------------
+
+
+@cache
+def _cost_words() -> frozenset[str]:
+    """Canonical words that ask what something costs (``cost_cues`` in the lexicon)."""
+    cues = load_lexicon().raw.get("cost_cues")
+    return frozenset(str(c) for c in cues) if isinstance(cues, list) else frozenset()
 
 
 def _is_income(text: str, amount: int) -> bool:
