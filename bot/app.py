@@ -1,6 +1,7 @@
 """Builds the python-telegram-bot ``Application``: the one place where handlers are wired.
 
 Handler groups run in order for every update; within a group the first matching handler wins:
+  -2  flood control: excess updates stop here, before any database work
   -1  load the user (language, first contact) for every private update
    0  commands, buttons, free text, then catch-alls (order matters: the first match wins,
       so specific handlers come before general ones)
@@ -20,6 +21,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
@@ -29,12 +31,14 @@ from telegram.ext import (
 )
 
 from bot.delivery import OutboxSender
+from bot.flood import FloodControl
 from bot.i18n import N_, SUPPORTED_LANGUAGES, _
 from bot.ordering import PerChatOrderedProcessor
 from bot.services import Services
 from handlers import (
     calculator,
     dispatch,
+    flood,
     language,
     office,
     privacy,
@@ -47,6 +51,7 @@ from handlers import (
 )
 from handlers.context import SERVICES_KEY, BotContext
 from handlers.errors import error_handler
+from handlers.flood import FLOOD_KEY
 from handlers.keyboards import (
     LANGUAGE_PATTERN,
     MENU_CALCULATOR,
@@ -97,6 +102,7 @@ def build_application(services: Services) -> BotApplication:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     application: BotApplication = builder.build()
     application.bot_data[SERVICES_KEY] = services
+    application.bot_data[FLOOD_KEY] = FloodControl()
     register_handlers(application)
     return application
 
@@ -108,6 +114,8 @@ def file_base_url(api_base_url: str) -> str:
 
 
 def register_handlers(application: BotApplication) -> None:
+    # -2: flood control before any database work; -1: load the user for every update.
+    application.add_handler(TypeHandler(Update, flood.flood_guard), group=-2)
     application.add_handler(TypeHandler(Update, users.load_user), group=-1)
 
     private = filters.ChatType.PRIVATE
@@ -157,6 +165,8 @@ def register_handlers(application: BotApplication) -> None:
                 unsupported.unsupported_message,
             ),
             MessageHandler(new_private & filters.COMMAND, unsupported.unknown_command),
+            MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, unsupported.edited_message),
+            ChatMemberHandler(users.chat_member_changed, ChatMemberHandler.MY_CHAT_MEMBER),
             CallbackQueryHandler(unsupported.stale_button),
         ],
         group=0,

@@ -47,6 +47,7 @@ class Settings:
     admin_group_id: int | None = None
     telegram_rate_limit: bool = True
     log_level: str = "INFO"
+    database_connect_attempts: int = 5
     lead_reminder_hours: int = 24
     lead_escalation_hours: int = 48
     # Dashboard: key for signing its login-form cookie (a random one per process when unset),
@@ -119,6 +120,9 @@ def load_settings(
         admin_group_id=_parse_optional_chat_id("ADMIN_GROUP_ID", get("ADMIN_GROUP_ID")),
         telegram_rate_limit=_parse_on_off("TELEGRAM_RATE_LIMIT", get("TELEGRAM_RATE_LIMIT"), True),
         log_level=_parse_log_level(get("LOG_LEVEL")),
+        database_connect_attempts=_parse_int(
+            "DATABASE_CONNECT_ATTEMPTS", get("DATABASE_CONNECT_ATTEMPTS"), 5, 1, 100
+        ),
         lead_reminder_hours=_parse_int(
             "LEAD_REMINDER_HOURS", get("LEAD_REMINDER_HOURS"), 24, 1, 24 * 30
         ),

@@ -72,3 +72,11 @@ async def set_language(db: Database, telegram_id: int, language: str) -> str:
             EventKind.LANGUAGE_CHANGED, user_id=user.id, at=now, language=language
         )
     return language
+
+
+async def mark_blocked(db: Database, telegram_id: int, blocked: bool) -> None:
+    """Telegram told us the user blocked (or unblocked) the bot: stop or resume sending."""
+    async with db.transaction() as session:
+        user = await UserRepository(session).by_telegram_id(telegram_id)
+        if user is not None:
+            user.blocked_at = utcnow() if blocked else None

@@ -10,6 +10,7 @@ from telegram.constants import ChatType
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.i18n import _
+from bot.users import mark_blocked
 from handlers.context import BotContext
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,17 @@ def describe_update(update: object) -> str:
 
 async def error_handler(update: object, context: BotContext) -> None:
     error = context.error
-    if isinstance(error, RetryAfter | NetworkError) and not isinstance(error, Forbidden):
+    if isinstance(error, Forbidden):
+        # The user blocked the bot: remember it, and do not try to apologise to them.
+        if (
+            isinstance(update, Update)
+            and update.effective_chat is not None
+            and (update.effective_chat.type == ChatType.PRIVATE)
+        ):
+            await mark_blocked(context.services.db, update.effective_chat.id, True)
+        log.info("Forbidden on %s: %s", describe_update(update), error)
+        return
+    if isinstance(error, RetryAfter | NetworkError):
         # Transient Bot API trouble: python-telegram-bot retries polling itself.
         log.warning("Bot API error on %s: %s", describe_update(update), error)
     else:

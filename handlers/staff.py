@@ -165,5 +165,11 @@ async def lead_button(update: Update, context: BotContext) -> None:
                 card_text(result.card), reply_markup=card_keyboard(result.card)
             )
         except BadRequest as error:
-            if "not modified" not in str(error).lower():
+            reason = str(error).lower()
+            if "not found" in reason or "can't be edited" in reason:
+                # The card was deleted in the group: post it again rather than fail the press.
+                await query.message.chat.send_message(
+                    card_text(result.card), reply_markup=card_keyboard(result.card)
+                )
+            elif "not modified" not in reason:
                 raise

@@ -37,3 +37,15 @@ async def unknown_command(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_html(
         _("I don't know that command. Type /bantuan to see what I can do.", context.lang)
     )
+
+
+async def edited_message(update: Update, context: BotContext) -> None:
+    """Edits are not re-read (the answer was already given): say so instead of silence."""
+    if update.edited_message is None:
+        return
+    await update.edited_message.reply_html(
+        _(
+            "I only read new messages, not edits. Please send your correction as a new message.",
+            context.lang,
+        )
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.constants import ChatType
 
-from bot.users import touch_user
+from bot.users import mark_blocked, touch_user
 from handlers.context import BotContext
 
 
@@ -14,4 +14,15 @@ async def load_user(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     if user is None or user.is_bot or chat is None or chat.type != ChatType.PRIVATE:
         return
+    if update.my_chat_member is not None:
+        return  # a block/unblock is not contact from the user
     context.user_view = await touch_user(context.services.db, user.id, user.language_code)
+
+
+async def chat_member_changed(update: Update, context: BotContext) -> None:
+    """The user blocked the bot (status "kicked") or started it again."""
+    change = update.my_chat_member
+    if change is None or change.chat.type != ChatType.PRIVATE:
+        return
+    blocked = change.new_chat_member.status == "kicked"
+    await mark_blocked(context.services.db, change.chat.id, blocked)

@@ -1,10 +1,14 @@
-"""What both run modes do before they take updates: check the database and bring its schema up."""
+"""What both run modes do before they take updates: reach the database (retrying with backoff,
+since in a deployment the database may come up after the bot), bring its schema up to date,
+and load the branch directory."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from bot.app import BotApplication, build_application
+from bot.cli.common import database_error_line
 from bot.routing import load_directory
 from bot.services import Services
 from bot.settings import Settings
@@ -13,9 +17,29 @@ from db.migrate import upgrade_async
 
 log = logging.getLogger(__name__)
 
+MAX_BACKOFF_SECONDS = 30.0
+
+
+async def migrate_with_retry(settings: Settings) -> None:
+    """Apply migrations; a database that cannot be reached is retried with exponential backoff
+    ``DATABASE_CONNECT_ATTEMPTS`` times, then the error propagates (the CLI exits non-zero)."""
+    delay = 1.0
+    for attempt in range(1, settings.database_connect_attempts + 1):
+        try:
+            await upgrade_async(settings.database_url)
+            return
+        except Exception as error:
+            line = database_error_line(error)
+            if line is None or attempt == settings.database_connect_attempts:
+                raise
+            log.warning("%s (attempt %d of %d; retrying in %.0fs)", line, attempt,
+                        settings.database_connect_attempts, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, MAX_BACKOFF_SECONDS)
+
 
 async def prepare(settings: Settings) -> BotApplication:
-    await upgrade_async(settings.database_url)
+    await migrate_with_retry(settings)
     db = Database(settings.database_url)
     directory = await load_directory(db)
     services = Services(settings=settings, db=db, directory=directory)
