@@ -7,14 +7,26 @@ import sys
 from collections.abc import Sequence
 
 from bot.catalogs import ensure_compiled
+from bot.cli import akun as akun_command
+from bot.cli import ask as ask_command
 from bot.cli import cabang as cabang_command
+from bot.cli import dashboard as dashboard_command
 from bot.cli import db as db_command
 from bot.cli import iuran as iuran_command
 from bot.cli import run as run_command
 from bot.cli import sandbox as sandbox_command
 from bot.settings import SettingsError
 
-SUBCOMMAND_MODULES = (run_command, sandbox_command, db_command, iuran_command, cabang_command)
+SUBCOMMAND_MODULES = (
+    run_command,
+    sandbox_command,
+    db_command,
+    ask_command,
+    iuran_command,
+    cabang_command,
+    dashboard_command,
+    akun_command,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
