@@ -15,7 +15,7 @@ import sys
 
 from bot.logs import configure_logging
 from bot.runners.signals import stop_event_on_signals
-from bot.settings import load_settings
+from bot.settings import PROJECT_ROOT, load_settings
 
 SANDBOX_TOKEN_PREFIX = "123456:sandbox-"
 
@@ -54,7 +54,7 @@ async def _serve(args: argparse.Namespace) -> int:
         TELEGRAM_BOT_TOKEN=token, TELEGRAM_API_BASE_URL=f"{sandbox.url}/bot", BOT_MODE="polling"
     )
     bot_process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", env=env, stdin=subprocess.DEVNULL
+        sys.executable, "-m", "bot", "run", env=env, stdin=subprocess.DEVNULL, cwd=PROJECT_ROOT
     )
     print(f"\n  Bebas Cemas sandbox: open {sandbox.url}/ in your browser\n", flush=True)
     waiter = asyncio.create_task(bot_process.wait())
