@@ -39,6 +39,10 @@ async def ask(
             language=lang,
             details={"answered": answer.answered},
         )
+        if answer.answered and answer.topic == "iuran" and answer.amount is not None:
+            # A typed "gaji 2,5jt bayar brp" is a calculator use as much as the buttons are.
+            events.add(EventKind.CALCULATOR, user_id=user_id, at=now, language=lang,
+                       details={"source": "question"})
         if not answer.answered:
             events.add(
                 EventKind.UNANSWERED,
