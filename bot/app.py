@@ -99,7 +99,7 @@ def build_application(services: Services) -> BotApplication:
     if settings.telegram_rate_limit:
         # Keeps bursts under Telegram's ~30 msg/s overall and 20 msg/min per group, and retries
         # a 429 after its retry_after instead of dropping the message.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     application: BotApplication = builder.build()
     application.bot_data[SERVICES_KEY] = services
     application.bot_data[FLOOD_KEY] = FloodControl()

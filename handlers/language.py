@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Message, Update
 
 from bot.i18n import _
 from bot.users import set_language
@@ -26,7 +26,7 @@ async def language_chosen(update: Update, context: BotContext) -> None:
         context.services.db, update.effective_user.id, query.data.removeprefix(LANGUAGE_PREFIX)
     )
     await query.answer()
-    if query.message is not None:
+    if isinstance(query.message, Message):
         await query.message.reply_html(
             _("Language set to English.", language), reply_markup=main_menu(language)
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.i18n import _, format_rupiah
 from bot.privacy import delete_personal_data, stored_data
@@ -105,7 +105,7 @@ async def delete_command(update: Update, context: BotContext) -> None:
 
 async def delete_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
-    if query is None or query.message is None or context.user_view is None:
+    if query is None or not isinstance(query.message, Message) or context.user_view is None:
         return
     lang = context.lang
     await query.answer()

@@ -237,10 +237,10 @@ async def render(
         )
     elif step == Step.LOCATION_CHOICE:
         options = data.get("place_options", [])
-        buttons = [[_button(o["place_label"][:60], str(i), step)] for i, o in enumerate(options)]
+        rows = [[_button(o["place_label"][:60], str(i), step)] for i, o in enumerate(options)]
         await message.reply_html(
             prefix + _("I found several places with that name. Which one is yours?", lang),
-            reply_markup=InlineKeyboardMarkup([*buttons, _nav_row(lang)]),
+            reply_markup=InlineKeyboardMarkup([*rows, _nav_row(lang)]),
         )
     elif step == Step.INCOME:
         await message.reply_html(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from telegram import Update
+from telegram import Message, Update
 
 from bot.i18n import _
 from bot.knowledge.facts import fact
@@ -71,7 +71,7 @@ async def menu_button(update: Update, context: BotContext) -> None:
     """The simple menu buttons; the calculator, registration and office buttons have their own
     feature modules."""
     query = update.callback_query
-    if query is None or query.message is None:
+    if query is None or not isinstance(query.message, Message):
         return
     await query.answer()
     lang = context.lang

@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from bot.amounts import InvalidIncome, parse_income
-from bot.calculator import ContributionEstimate, calculate
+from bot.calculator import ContributionEstimate, Sector, calculate
 from bot.registration.validation import (
     CONTACT_TIMES,
     OCCUPATIONS,
@@ -156,7 +156,9 @@ def estimate_for(data: dict[str, Any], today: date) -> ContributionEstimate | No
     income = data.get("income")
     if not income:
         return None
-    sector = "transportasi" if data.get("occupation") in TRANSPORT_OCCUPATIONS else "lainnya"
+    sector: Sector = (
+        "transportasi" if data.get("occupation") in TRANSPORT_OCCUPATIONS else "lainnya"
+    )
     return calculate(int(income), sector=sector, start=today)
 
 
