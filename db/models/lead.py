@@ -41,7 +41,8 @@ class Lead(Base):
     income: Mapped[int | None] = mapped_column(BigInteger, default=None)
     contact_time: Mapped[str] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(8), default="id")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Indexed for the dashboard's period filter and leads-per-day trend.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     claimed_by: Mapped[int | None] = mapped_column(BigInteger, default=None)
     claimed_by_name: Mapped[str | None] = mapped_column(String(120), default=None)

@@ -19,7 +19,8 @@ class User(Base):
     language: Mapped[str] = mapped_column(String(8), default="id")
     # True once the user picked a language with /bahasa: Telegram's language_code no longer wins.
     language_chosen: Mapped[bool] = mapped_column(Boolean, default=False)
-    first_seen: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Indexed for the dashboard's new-users-per-day trend.
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     # Set when Telegram answers 403 (the user blocked the bot): we stop sending to them.
     blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)

@@ -1,0 +1,140 @@
+"""``python -m bot akun``: dashboard accounts.
+
+    python -m bot akun tambah USERNAME --peran manajer|cabang [--cabang KODE]
+    python -m bot akun sandi USERNAME        # set a new password (ends its sessions)
+    python -m bot akun hapus USERNAME
+    python -m bot akun daftar
+
+The password is read from stdin when stdin is not a terminal (one line), and prompted for
+(twice, not echoed) otherwise. It never appears on the command line or in the process list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TextIO
+
+from bot.accounts import (
+    AccountError,
+    Role,
+    check_new_password,
+    create_account,
+    delete_account,
+    list_accounts,
+    set_password,
+)
+from bot.cli.common import database_error_line
+from bot.settings import load_settings
+from db import migrate
+from db.base import utcnow
+from db.engine import Database
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("akun", help="dashboard accounts: tambah, sandi, hapus, daftar")
+    actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
+
+    add = actions.add_parser("tambah", help="add an account (password from stdin or a prompt)")
+    add.add_argument("username")
+    add.add_argument("--peran", required=True, choices=[r.value for r in Role],
+                     help="manajer: every figure; cabang: one branch's")
+    add.add_argument("--cabang", metavar="KODE", help="branch code, for --peran cabang")
+    add.set_defaults(func=handle_add)
+
+    password = actions.add_parser("sandi", help="set a new password (ends the account's sessions)")
+    password.add_argument("username")
+    password.set_defaults(func=handle_password)
+
+    remove = actions.add_parser("hapus", help="delete an account")
+    remove.add_argument("username")
+    remove.set_defaults(func=handle_delete)
+
+    listing = actions.add_parser("daftar", help="list the accounts")
+    listing.set_defaults(func=handle_list)
+
+
+def read_password(stdin: TextIO | None = None) -> str:
+    stream = stdin or sys.stdin
+    if not stream.isatty():
+        return stream.readline().rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    check_new_password(first)
+    if getpass.getpass("Password again: ") != first:
+        raise AccountError("the two passwords differ")
+    return first
+
+
+def handle_add(args: argparse.Namespace) -> int:
+    async def add(db: Database) -> int:
+        created = await create_account(
+            db, args.username, read_password(), Role(args.peran), args.cabang, utcnow()
+        )
+        account = created.account
+        where = f" for branch {account.branch_code}" if account.branch_code else ""
+        print(f"account {account.username} ({account.role}{where}) created")
+        if not created.branch_known:
+            print(f"warning: no branch {account.branch_code} in the directory; the account sees "
+                  "no leads until one is routed there", file=sys.stderr)
+        return 0
+
+    return _run(add)
+
+
+def handle_password(args: argparse.Namespace) -> int:
+    async def change(db: Database) -> int:
+        if not await set_password(db, args.username, read_password()):
+            print(f"no account {args.username}", file=sys.stderr)
+            return 1
+        print(f"password of {args.username} changed; its sessions have ended")
+        return 0
+
+    return _run(change)
+
+
+def handle_delete(args: argparse.Namespace) -> int:
+    async def remove(db: Database) -> int:
+        if not await delete_account(db, args.username):
+            print(f"no account {args.username}", file=sys.stderr)
+            return 1
+        print(f"account {args.username} deleted")
+        return 0
+
+    return _run(remove)
+
+
+def handle_list(_args: argparse.Namespace) -> int:
+    async def show(db: Database) -> int:
+        for account in await list_accounts(db):
+            print(f"{account.username}\t{account.role}\t{account.branch_code or ''}")
+        return 0
+
+    return _run(show)
+
+
+def _run(action: Callable[[Database], Awaitable[int]]) -> int:
+    settings = load_settings()
+
+    async def main() -> int:
+        db = Database(settings.database_url)
+        try:
+            return int(await action(db))
+        finally:
+            await db.dispose()
+
+    try:
+        # The accounts table may be new: the schema comes first, as for `run`.
+        migrate.upgrade(settings.database_url)
+        return asyncio.run(main())
+    except AccountError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except Exception as error:
+        line = database_error_line(error)
+        if line is None:
+            raise
+        print(line, file=sys.stderr)
+        return 1
