@@ -1,0 +1,81 @@
+"""The dashboard's aiohttp application: ``create_app(settings, db)``.
+
+Routes are in one table below; everything a handler needs is on ``app[...]`` (see ``keys``).
+Serve it with ``python -m bot dashboard`` or mount it in another aiohttp server.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.accounts import LoginLimiter
+from bot.dashboard import keys, middlewares, views, views_auth
+from bot.settings import Settings
+from db.base import utcnow
+from db.engine import Database
+
+log = logging.getLogger(__name__)
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+async def health(_request: web.Request) -> web.StreamResponse:
+    return web.json_response({"ok": True})
+
+
+# (method, path, handler, route name). Route names decide what needs a login (middlewares).
+ROUTES: tuple[tuple[str, str, Callable[[web.Request], object], str], ...] = (
+    ("GET", "/login", views_auth.login_page, "login"),
+    ("POST", "/login", views_auth.login_submit, "login_submit"),
+    ("POST", "/logout", views_auth.logout, "logout"),
+    ("GET", "/healthz", health, "health"),
+    ("GET", "/", views.home, "home"),
+    ("GET", "/ringkasan", views.overview, "overview"),
+    ("GET", "/tren", views.trend, "trend"),
+    ("GET", "/topik", views.topics, "topics"),
+    ("GET", "/tak-terjawab", views.unanswered, "unanswered"),
+    ("GET", "/leads", views.leads, "leads"),
+    ("GET", "/leads.csv", views.leads_export, "leads_csv"),
+    ("GET", "/api/ringkasan", views.api_overview, "api_overview"),
+    ("GET", "/api/tren", views.api_trend, "api_trend"),
+    ("GET", "/api/topik", views.api_topics, "api_topics"),
+    ("GET", "/api/tak-terjawab", views.api_unanswered, "api_unanswered"),
+    ("GET", "/api/leads", views.api_leads, "api_leads"),
+)
+
+
+def create_app(
+    settings: Settings,
+    db: Database,
+    *,
+    clock: Callable[[], datetime] = utcnow,
+    limiter: LoginLimiter | None = None,
+) -> web.Application:
+    app = web.Application(
+        middlewares=[
+            middlewares.errors,
+            middlewares.language,
+            middlewares.login_required,
+            middlewares.csrf,
+        ],
+        client_max_size=64 * 1024,  # forms here are a few hundred bytes
+    )
+    app[keys.SETTINGS] = settings
+    app[keys.DB] = db
+    app[keys.CLOCK] = clock
+    app[keys.LIMITER] = limiter or LoginLimiter()
+    if settings.dashboard_secret_key:
+        app[keys.SIGNING_KEY] = settings.dashboard_secret_key.encode()
+    else:
+        log.warning("DASHBOARD_SECRET_KEY is not set: using a random key for this process")
+        app[keys.SIGNING_KEY] = secrets.token_bytes(32)
+    for method, path, handler, name in ROUTES:
+        app.router.add_route(method, path, handler, name=name)  # type: ignore[arg-type]
+    app.router.add_static("/static", STATIC_DIR, name="static", append_version=False)
+    app.on_response_prepare.append(middlewares.add_security_headers)
+    return app

@@ -1,0 +1,92 @@
+"""What codes are called on the dashboard, and how numbers, shares and dates are written."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal, format_percent
+
+from bot.answers import catalog
+from bot.i18n import N_, _, babel_locale
+from bot.stats import CAMPAIGN_UTC_OFFSET, NO_TOPIC
+
+FUNNEL_LABELS = {
+    "first_contact": N_("First contact"),
+    "question": N_("Asked a question"),
+    "calculator": N_("Used the calculator"),
+    "registration_started": N_("Started registration"),
+    "registration_completed": N_("Completed registration"),
+    "claimed": N_("Claimed by a branch"),
+    "contacted": N_("Contacted"),
+    "enrolled": N_("Enrolled"),
+}
+STATUS_LABELS = {
+    "baru": N_("New"),
+    "diambil": N_("Claimed"),
+    "dihubungi": N_("Contacted"),
+    "terdaftar": N_("Enrolled"),
+    "tidak_berminat": N_("Not interested / unreachable"),
+}
+# The same msgids as the lead cards in Telegram (handlers/lead_cards.py): one translation each.
+OCCUPATION_LABELS = {
+    "ojek_driver": N_("Ojek / online driver / courier"),
+    "pedagang": N_("Trader / street vendor"),
+    "petani": N_("Farmer"),
+    "nelayan": N_("Fisher"),
+    "buruh": N_("Day / construction labourer"),
+    "art": N_("Domestic worker"),
+    "rt_rw": N_("RT/RW head"),
+    "lainnya": N_("Other"),
+}
+
+
+def funnel_label(step: str, lang: str) -> str:
+    return _(FUNNEL_LABELS.get(step, step), lang)
+
+
+def status_label(status: str, lang: str) -> str:
+    return _(STATUS_LABELS[status], lang) if status in STATUS_LABELS else status
+
+
+def occupation_label(code: str, lang: str) -> str:
+    return _(OCCUPATION_LABELS[code], lang) if code in OCCUPATION_LABELS else code
+
+
+def topic_label(topic: str | None, lang: str) -> str:
+    if not topic or topic == NO_TOPIC:
+        return _("(no topic)", lang)
+    entry = catalog(lang).topics.get(topic)
+    return entry.title if entry is not None else topic
+
+
+def number(value: int | float, lang: str) -> str:
+    return format_decimal(value, format="#,##0", locale=babel_locale(lang))
+
+
+def decimal(value: float, lang: str) -> str:
+    return format_decimal(value, format="#,##0.0", locale=babel_locale(lang))
+
+
+def percent(value: float | None, lang: str) -> str:
+    if value is None:
+        return "–"
+    return format_percent(value, format="#,##0.#%", locale=babel_locale(lang))
+
+
+def hours(value: float | None, lang: str) -> str:
+    if value is None:
+        return "–"
+    if value >= 48:
+        return _("{n} days", lang, n=decimal(value / 24, lang))
+    return _("{n} hours", lang, n=decimal(value, lang))
+
+
+def day(value: date, lang: str, pattern: str = "d MMM") -> str:
+    return format_date(value, pattern, locale=babel_locale(lang))
+
+
+def moment(value: datetime, lang: str) -> str:
+    """A time as campaign staff read it: WIB."""
+    local = (value + CAMPAIGN_UTC_OFFSET).replace(tzinfo=None)
+    return format_datetime(local, "d MMM yyyy HH:mm", locale=babel_locale(lang)) + " WIB"

@@ -1,0 +1,138 @@
+"""The page shell (head, navigation, language switch, logout) and small shared pieces."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from urllib.parse import urlencode
+
+from aiohttp import web
+
+from bot.accounts import SessionView
+from bot.dashboard import keys
+from bot.dashboard.html import Html, el, join
+from bot.dashboard.security import CSRF_FIELD
+from bot.i18n import N_, _
+
+# (route name, path, label): the pages in the order of the navigation bar.
+NAVIGATION: tuple[tuple[str, str, str], ...] = (
+    ("overview", "/ringkasan", N_("Overview")),
+    ("trend", "/tren", N_("Trends")),
+    ("topics", "/topik", N_("Topics")),
+    ("unanswered", "/tak-terjawab", N_("Unanswered")),
+    ("leads", "/leads", N_("Leads")),
+)
+STYLESHEET = "/static/dashboard.css"
+
+
+def page(request: web.Request, title: str, *content: object, status: int = 200) -> web.Response:
+    lang = keys.lang_of(request)
+    session = keys.session_of(request)
+    body = join(
+        _header(request, session, lang) if session is not None else _bare_header(request, lang),
+        el("main", el("h1", title), *content),
+        el("footer", _("Bebas Cemas · BPJS Ketenagakerjaan campaign dashboard", lang)),
+    )
+    document = join(
+        Html("<!doctype html>"),
+        el(
+            "html",
+            el(
+                "head",
+                el("meta", charset="utf-8"),
+                el("meta", name="viewport", content="width=device-width, initial-scale=1"),
+                el("meta", name="robots", content="noindex, nofollow"),
+                el("title", f"{title} · Bebas Cemas"),
+                el("link", rel="stylesheet", href=STYLESHEET),
+            ),
+            el("body", body),
+            lang=lang,
+        ),
+    )
+    return web.Response(text=document, content_type="text/html", charset="utf-8", status=status)
+
+
+def _header(request: web.Request, session: SessionView, lang: str) -> Html:
+    current = request.match_info.route.name
+    links = [
+        el("a", _(label, lang), href=path, aria_current="page" if name == current else None)
+        for name, path, label in NAVIGATION
+    ]
+    account = session.account
+    who = account.username + (
+        f" · {_('branch', lang)} {account.branch_code}" if account.branch_code else
+        f" · {_('manager', lang)}"
+    )
+    logout = el(
+        "form",
+        el("input", type="hidden", name=CSRF_FIELD, value=session.csrf_token),
+        el("button", _("Log out", lang), type="submit", class_="link"),
+        method="post", action="/logout", class_="logout",
+    )
+    return el(
+        "header",
+        el("div", el("a", "Bebas Cemas", href="/ringkasan", class_="brand"),
+           el("span", who, class_="who"), _language_switch(request, lang), logout,
+           class_="bar"),
+        el("nav", links, aria_label=_("Dashboard pages", lang)),
+        class_="top",
+    )
+
+
+def _bare_header(request: web.Request, lang: str) -> Html:
+    return el("header", el("div", el("span", "Bebas Cemas", class_="brand"),
+                           _language_switch(request, lang), class_="bar"), class_="top")
+
+
+def _language_switch(request: web.Request, lang: str) -> Html:
+    other, label = ("en", "English") if lang == "id" else ("id", "Bahasa Indonesia")
+    query = {k: v for k, v in request.query.items() if k != "lang"} | {"lang": other}
+    return el("a", label, href=f"{request.path}?{urlencode(query)}", class_="lang",
+              hreflang=other, lang=other)
+
+
+# --- shared pieces --------------------------------------------------------------------------
+
+
+def kpi(key: str, label: str, value: int | float | None, shown: str, note: str = "") -> Html:
+    """One headline figure; ``data-value`` carries it unformatted for scripts and tests."""
+    return el(
+        "div",
+        el("span", label, class_="label"),
+        el("strong", shown, class_="value"),
+        el("span", note, class_="note") if note else None,
+        class_="kpi", data_kpi=key, data_value="" if value is None else value,
+    )
+
+
+def table(
+    headers: Sequence[str], rows: Sequence[Sequence[object]], *, numeric: Sequence[int] = (),
+    row_classes: Sequence[str | None] | None = None, caption: str | None = None,
+    css: str | None = None,
+) -> Html:
+    head = el("thead", el("tr", [
+        el("th", h, scope="col", class_="num" if i in numeric else None)
+        for i, h in enumerate(headers)
+    ]))
+    body = el("tbody", [
+        el("tr", [el("td", cell, class_="num" if i in numeric else None)
+                  for i, cell in enumerate(row)],
+           class_=row_classes[n] if row_classes else None)
+        for n, row in enumerate(rows)
+    ])
+    return el("div", el("table", el("caption", caption) if caption else None, head, body,
+                        class_=css), class_="scroll")
+
+
+def select(name: str, label: str, options: Sequence[tuple[str, str]], chosen: str) -> Html:
+    return el("label", label, el("select", [
+        el("option", text, value=value, selected=value == chosen) for value, text in options
+    ], name=name))
+
+
+def query_url(path: str, query: Mapping[str, str]) -> str:
+    present = {k: v for k, v in query.items() if v}
+    return f"{path}?{urlencode(present)}" if present else path
+
+
+def empty(text: str) -> Html:
+    return el("p", text, class_="empty")

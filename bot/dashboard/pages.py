@@ -1,0 +1,220 @@
+"""The five dashboard pages, rendered from the plain results of ``bot.stats``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from aiohttp import web
+
+from bot import stats
+from bot.dashboard import charts, keys
+from bot.dashboard import labels as fmt
+from bot.dashboard.forms import lead_filter_form, period_form
+from bot.dashboard.html import Html, el
+from bot.dashboard.layout import empty, kpi, page, query_url, table
+from bot.dashboard.params import PeriodChoice
+from bot.i18n import _
+
+
+def overview(request: web.Request, data: stats.Summary, scope: stats.Scope) -> web.Response:
+    lang = keys.lang_of(request)
+    n = lambda value: fmt.number(value, lang)  # noqa: E731
+    figures = el(
+        "section",
+        kpi("users", _("Users", lang), data.users, n(data.users)),
+        kpi("active_7d", _("Active, last 7 days", lang), data.active_7d, n(data.active_7d)),
+        kpi("active_30d", _("Active, last 30 days", lang), data.active_30d, n(data.active_30d)),
+        kpi("questions", _("Questions", lang), data.questions, n(data.questions)),
+        kpi("answered_share", _("Answered", lang), data.answered_share,
+            fmt.percent(data.answered_share, lang)),
+        kpi("unanswered", _("Unanswered", lang), data.unanswered, n(data.unanswered)),
+        kpi("leads", _("Leads", lang), data.leads, n(data.leads)),
+        class_="kpis", aria_label=_("Headline figures", lang),
+    )
+    steps = data.funnel
+    chart = charts.horizontal_bars(
+        _("Funnel", lang),
+        [(fmt.funnel_label(s.step, lang), s.count, n(s.count)) for s in steps],
+        css="bar funnel",
+    )
+    rows = [
+        [fmt.funnel_label(s.step, lang), n(s.count), fmt.percent(s.conversion, lang),
+         fmt.percent(s.share, lang)]
+        for s in steps
+    ]
+    funnel = el(
+        "section",
+        el("h2", _("Funnel", lang)),
+        chart,
+        table([_("Step", lang), _("Count", lang), _("From the previous step", lang),
+               _("From first contact", lang)], rows, numeric=(1, 2, 3), css="funnel"),
+        el("p", _("The first four steps count workers, the last four count leads. Steps can be "
+                  "skipped (the calculator is optional), so a step can exceed the one before.",
+                  lang), class_="muted"),
+        id="funnel",
+    )
+    return page(request, _("Overview", lang), scope_note(request, scope), figures, funnel)
+
+
+def trend(request: web.Request, data: stats.Trend, scope: stats.Scope,
+          choice: PeriodChoice) -> web.Response:
+    lang = keys.lang_of(request)
+    points = data.points
+    labels = [fmt.day(p.day, lang) for p in points]
+    series = (
+        ("users", _("New users per day", lang), [p.users for p in points], "bar"),
+        ("questions", _("Questions per day", lang), [p.questions for p in points], "bar alt"),
+        ("leads", _("Leads per day", lang), [p.leads for p in points], "bar third"),
+    )
+    sections = [
+        el("section",
+           el("h2", title, " ", el("span", _("total {n}", lang, n=fmt.number(sum(values), lang)),
+                                   class_="muted", data_total=sum(values))),
+           charts.daily_bars(title, values, labels, css=css,
+                             value_text=[fmt.number(v, lang) for v in values]),
+           data_series=key)
+        for key, title, values, css in series
+    ]
+    details = el(
+        "details",
+        el("summary", _("Figures per day", lang)),
+        table([_("Day", lang), _("New users", lang), _("Questions", lang), _("Leads", lang)],
+              [[fmt.day(p.day, lang, "EEE d MMM yyyy"), fmt.number(p.users, lang),
+                fmt.number(p.questions, lang), fmt.number(p.leads, lang)] for p in points],
+              numeric=(1, 2, 3)),
+    )
+    return page(request, _("Trends", lang), scope_note(request, scope),
+                period_form(request, choice, "/tren"), *sections, details)
+
+
+def topics(request: web.Request, data: list[stats.TopicCount], scope: stats.Scope,
+           choice: PeriodChoice) -> web.Response:
+    lang = keys.lang_of(request)
+    content = [scope_note(request, scope), period_form(request, choice, "/topik")]
+    if not data:
+        content.append(empty(_("No questions in this period.", lang)))
+    else:
+        content += [
+            charts.horizontal_bars(
+                _("Questions per topic", lang),
+                [(fmt.topic_label(t.topic, lang), t.questions, fmt.number(t.questions, lang))
+                 for t in data[:20]],
+            ),
+            table(
+                [_("Topic", lang), _("Questions", lang), _("Unanswered", lang),
+                 _("Answered", lang)],
+                [[fmt.topic_label(t.topic, lang), fmt.number(t.questions, lang),
+                  fmt.number(t.unanswered, lang), fmt.percent(t.answered_share, lang)]
+                 for t in data],
+                numeric=(1, 2, 3),
+            ),
+        ]
+    return page(request, _("Topics", lang), *content)
+
+
+def unanswered(request: web.Request, groups: list[stats.UnansweredGroup], scope: stats.Scope,
+               window: int) -> web.Response:
+    lang = keys.lang_of(request)
+    intro = el("p", _("The latest {n} questions the bot could not answer, grouped by similar "
+                      "wording: the biggest groups are the answers to add first. Phone numbers "
+                      "were masked when the questions were stored.", lang, n=window),
+               class_="muted")
+    if not groups:
+        return page(request, _("Unanswered questions", lang), scope_note(request, scope), intro,
+                    empty(_("No unanswered questions.", lang)))
+    items = [
+        el("li",
+           el("span", fmt.number(g.count, lang), class_="count",
+              aria_label=_("{n} times", lang, n=g.count)),
+           el("div",
+              el("q", g.text),
+              el("ul", [el("li", el("q", v)) for v in g.variants], class_="variants")
+              if g.variants else None,
+              el("p", _("Closest topic: {topic} · last asked {when}", lang,
+                        topic=fmt.topic_label(g.topic, lang), when=fmt.moment(g.latest, lang)),
+                 class_="muted")),
+           class_="group")
+        for g in groups
+    ]
+    return page(request, _("Unanswered questions", lang), scope_note(request, scope), intro,
+                el("ol", items, class_="groups"))
+
+
+def leads(request: web.Request, data: stats.LeadStats, names: stats.Names, scope: stats.Scope,
+          choice: PeriodChoice, reminder_hours: int) -> web.Response:
+    lang = keys.lang_of(request)
+    n = lambda value: fmt.number(value, lang)  # noqa: E731
+    figures = el(
+        "section",
+        kpi("leads", _("Leads", lang), data.total, n(data.total)),
+        kpi("overdue", _("Past the reminder deadline", lang), data.overdue, n(data.overdue),
+            _("unclaimed after {hours} h", lang, hours=reminder_hours)),
+        kpi("median_claim", _("Median time to claim", lang), data.median_hours_to_claim,
+            fmt.hours(data.median_hours_to_claim, lang)),
+        kpi("median_contact", _("Median time to contact", lang), data.median_hours_to_contact,
+            fmt.hours(data.median_hours_to_contact, lang)),
+        class_="kpis",
+    )
+    csv_link = el("p", el("a", _("Download CSV", lang), class_="button",
+                          href=query_url("/leads.csv", _filter_query(request)), download=True))
+    breakdowns = el(
+        "div",
+        _breakdown(_("By status", lang), data.by_status, lambda k: fmt.status_label(k, lang),
+                   lang, "status"),
+        _breakdown(_("By branch", lang), data.by_branch, lambda k: names.branches.get(k, k),
+                   lang, "branch"),
+        _breakdown(_("By province", lang), data.by_province,
+                   lambda k: names.provinces.get(k, k), lang, "province"),
+        _breakdown(_("By occupation", lang), data.by_occupation,
+                   lambda k: fmt.occupation_label(k, lang), lang, "occupation"),
+        class_="grid2",
+    )
+    latest = _latest_table(data.latest, names, lang) if data.latest else empty(
+        _("No leads match these filters.", lang))
+    return page(
+        request, _("Leads", lang), scope_note(request, scope),
+        lead_filter_form(request, choice, names, scope), figures, csv_link, breakdowns,
+        el("section", el("h2", _("Latest leads", lang)), latest),
+    )
+
+
+def _breakdown(title: str, counts: Sequence[stats.Count], label: Callable[[str], str],
+               lang: str, key: str, limit: int = 15) -> Html:
+    rows = [(label(c.key), c.count, fmt.number(c.count, lang)) for c in counts[:limit]]
+    more = len(counts) - limit
+    return el(
+        "section",
+        el("h2", title),
+        charts.horizontal_bars(title, rows) if rows else empty("–"),
+        el("p", _("and {n} more", lang, n=more), class_="muted") if more > 0 else None,
+        data_breakdown=key,
+    )
+
+
+def _latest_table(rows: Sequence[stats.LeadRow], names: stats.Names, lang: str) -> Html:
+    return table(
+        ["#", _("Registered", lang), _("Status", lang), _("Branch", lang), _("Province", lang),
+         _("Occupation", lang)],
+        [[str(r.id), fmt.moment(r.created_at, lang),
+          [fmt.status_label(r.status, lang),
+           el("strong", " · " + _("overdue", lang), class_="flag") if r.overdue else None],
+          names.branches.get(r.branch_code, r.branch_code),
+          names.provinces.get(r.province_code, r.province_code),
+          fmt.occupation_label(r.occupation, lang)]
+         for r in rows],
+        row_classes=["overdue" if r.overdue else None for r in rows],
+        css="leads",
+    )
+
+
+def _filter_query(request: web.Request) -> dict[str, str]:
+    names = ("periode", "dari", "sampai", "provinsi", "cabang", "status", "terlambat")
+    return {k: request.query[k] for k in names if request.query.get(k)}
+
+
+def scope_note(request: web.Request, scope: stats.Scope) -> Html | None:
+    if scope.branch_code is None:
+        return None
+    lang = keys.lang_of(request)
+    return el("p", _("Figures for branch {code}: its leads, and the workers whose registration "
+                     "was routed to it.", lang, code=scope.branch_code), class_="scope")
