@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.events import EventKind
+from bot.i18n import N_
 from bot.leads import LeadStatus
 from db.engine import Database
 from db.models import Branch, Event, Lead, Regency, UnansweredQuestion, User
@@ -45,6 +46,17 @@ FUNNEL_STEPS: tuple[str, ...] = (
     "contacted",
     "enrolled",
 )
+# What each step is called (gettext msgids), for the dashboard and /statistik alike.
+FUNNEL_LABELS: dict[str, str] = {
+    "first_contact": N_("First contact"),
+    "question": N_("Asked a question"),
+    "calculator": N_("Used the calculator"),
+    "registration_started": N_("Started registration"),
+    "registration_completed": N_("Completed registration"),
+    "claimed": N_("Claimed by a branch"),
+    "contacted": N_("Contacted"),
+    "enrolled": N_("Enrolled"),
+}
 _FUNNEL_EVENT_KINDS = (
     EventKind.FIRST_CONTACT,
     EventKind.QUESTION,
@@ -199,6 +211,22 @@ def _funnel(counts: Sequence[int]) -> list[FunnelStep]:
 
 def _ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
+
+
+@dataclass(frozen=True)
+class Digest:
+    """What ``/statistik`` tells the admins: the summary and the leads waiting too long."""
+
+    summary: Summary
+    overdue_leads: int
+
+
+async def digest(db: Database, now: datetime, reminder_hours: int) -> Digest:
+    async with db.transaction() as session:
+        overdue = await session.scalar(
+            select(func.count()).select_from(Lead).where(_overdue(now, reminder_hours))
+        )
+    return Digest(await summary(db, EVERYTHING, now), int(overdue or 0))
 
 
 # --- tren (per day) -------------------------------------------------------------------------

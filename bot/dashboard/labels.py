@@ -9,18 +9,8 @@ from babel.numbers import format_decimal, format_percent
 
 from bot.answers import catalog
 from bot.i18n import N_, _, babel_locale
-from bot.stats import CAMPAIGN_UTC_OFFSET, NO_TOPIC
+from bot.stats import CAMPAIGN_UTC_OFFSET, FUNNEL_LABELS, NO_TOPIC
 
-FUNNEL_LABELS = {
-    "first_contact": N_("First contact"),
-    "question": N_("Asked a question"),
-    "calculator": N_("Used the calculator"),
-    "registration_started": N_("Started registration"),
-    "registration_completed": N_("Completed registration"),
-    "claimed": N_("Claimed by a branch"),
-    "contacted": N_("Contacted"),
-    "enrolled": N_("Enrolled"),
-}
 STATUS_LABELS = {
     "baru": N_("New"),
     "diambil": N_("Claimed"),

@@ -58,10 +58,10 @@ def _header(request: web.Request, session: SessionView, lang: str) -> Html:
         for name, path, label in NAVIGATION
     ]
     account = session.account
-    who = account.username + (
-        f" · {_('branch', lang)} {account.branch_code}" if account.branch_code else
-        f" · {_('manager', lang)}"
-    )
+    if account.branch_code:
+        who = _("{user} · branch {code}", lang, user=account.username, code=account.branch_code)
+    else:
+        who = _("{user} · manager", lang, user=account.username)
     logout = el(
         "form",
         el("input", type="hidden", name=CSRF_FIELD, value=session.csrf_token),

@@ -1,0 +1,54 @@
+"""/statistik (alias /stats): the campaign's headline figures as a short text, for admins only
+(``ADMIN_IDS``). The same figures as the dashboard's Ringkasan page (``bot.stats.summary``)."""
+
+from __future__ import annotations
+
+from babel.numbers import format_percent
+from telegram import Update
+
+from bot import stats
+from bot.i18n import _, babel_locale, format_number
+from db.base import utcnow
+from handlers.context import BotContext
+
+
+async def statistik_command(update: Update, context: BotContext) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    lang = context.lang
+    settings = context.services.settings
+    if user.id not in settings.admin_ids:
+        await message.reply_html(_("This command is only for the campaign's admins.", lang))
+        return
+    now = utcnow()
+    data = await stats.digest(context.services.db, now, settings.lead_reminder_hours)
+    await message.reply_html(render_digest(data, lang, now.date().isoformat()))
+
+
+def render_digest(data: stats.Digest, lang: str, day: str) -> str:
+    summary = data.summary
+    n = lambda value: format_number(value, lang)  # noqa: E731
+
+    def pct(value: float | None) -> str:
+        if value is None:
+            return "–"
+        return format_percent(value, format="#,##0.#%", locale=babel_locale(lang))
+
+    lines = [
+        _("<b>Bebas Cemas statistics</b> ({day})", lang, day=day),
+        _("Users: {users} (active: {week} in 7 days, {month} in 30 days)", lang,
+          users=n(summary.users), week=n(summary.active_7d), month=n(summary.active_30d)),
+        _("Questions: {questions}, answered {share}, unanswered {unanswered}", lang,
+          questions=n(summary.questions), share=pct(summary.answered_share),
+          unanswered=n(summary.unanswered)),
+        _("Leads: {leads}, past the reminder deadline: {overdue}", lang,
+          leads=n(summary.leads), overdue=n(data.overdue_leads)),
+        "",
+        _("<b>Funnel</b>", lang),
+    ]
+    for step in summary.funnel:
+        conversion = "" if step.conversion is None else f" ({pct(step.conversion)})"
+        label = _(stats.FUNNEL_LABELS[step.step], lang)
+        lines.append(f"• {label}: {n(step.count)}{conversion}")
+    return "\n".join(lines)
