@@ -8,14 +8,23 @@ naming the variable and what is expected.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
 from dotenv import dotenv_values
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
+
+from bot.office_hours import (
+    DEFAULT_OFFICE_HOURS,
+    OfficeHours,
+    parse_branch_office_hours,
+    parse_office_hours,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_PATH = PROJECT_ROOT / "data" / "bebas_cemas.db"
@@ -54,6 +63,17 @@ class Settings:
     # and how long a login lasts.
     dashboard_secret_key: str | None = None
     dashboard_session_hours: int = 12
+    # Campaign tools (bot.sources, bot.handoff, bot.broadcasts, bot.followup).
+    telegram_bot_username: str = "BebasCemasBot"
+    office_hours: OfficeHours = field(
+        default_factory=lambda: parse_office_hours(DEFAULT_OFFICE_HOURS)
+    )
+    office_hours_by_branch: tuple[tuple[str, OfficeHours], ...] = ()
+    ticket_autoclose_after: timedelta = timedelta(days=3)
+    broadcast_rate: int = 25
+    broadcast_approval_threshold: int = 1000
+    followup_contact_after: timedelta = timedelta(days=3)
+    followup_satisfaction_after: timedelta = timedelta(days=7)
 
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -73,6 +93,13 @@ class Settings:
         from urllib.parse import urlsplit
 
         return urlsplit(self.webhook_url).path or "/telegram"
+
+    def office_hours_for(self, branch_code: str | None) -> OfficeHours:
+        """A branch's own hours (``OFFICE_HOURS_BY_BRANCH``), else ``OFFICE_HOURS``."""
+        for code, hours in self.office_hours_by_branch:
+            if code == (branch_code or "").upper():
+                return hours
+        return self.office_hours
 
 
 def load_settings(
@@ -132,6 +159,22 @@ def load_settings(
         dashboard_secret_key=_parse_secret_key("DASHBOARD_SECRET_KEY", get("DASHBOARD_SECRET_KEY")),
         dashboard_session_hours=_parse_int(
             "DASHBOARD_SESSION_HOURS", get("DASHBOARD_SESSION_HOURS"), 12, 1, 24 * 30
+        ),
+        telegram_bot_username=_parse_username(get("TELEGRAM_BOT_USERNAME")),
+        office_hours=_parse_hours("OFFICE_HOURS", get("OFFICE_HOURS")),
+        office_hours_by_branch=_parse_branch_hours(get("OFFICE_HOURS_BY_BRANCH")),
+        ticket_autoclose_after=_parse_duration(
+            "TICKET_AUTOCLOSE_AFTER", get("TICKET_AUTOCLOSE_AFTER"), timedelta(days=3)
+        ),
+        broadcast_rate=_parse_int("BROADCAST_RATE", get("BROADCAST_RATE"), 25, 1, 30),
+        broadcast_approval_threshold=_parse_int(
+            "BROADCAST_APPROVAL_THRESHOLD", get("BROADCAST_APPROVAL_THRESHOLD"), 1000, 0, 10**9
+        ),
+        followup_contact_after=_parse_duration(
+            "FOLLOWUP_CONTACT_AFTER", get("FOLLOWUP_CONTACT_AFTER"), timedelta(days=3)
+        ),
+        followup_satisfaction_after=_parse_duration(
+            "FOLLOWUP_SATISFACTION_AFTER", get("FOLLOWUP_SATISFACTION_AFTER"), timedelta(days=7)
         ),
     )
 
@@ -214,6 +257,47 @@ def _parse_secret_key(name: str, raw: str | None) -> str | None:
     if raw is not None and len(raw) < 32:
         raise SettingsError(name, "at least 32 random characters (e.g. `openssl rand -hex 32`)")
     return raw
+
+
+_DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhd]?)$")
+_DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "": 86400}
+
+
+def _parse_duration(name: str, raw: str | None, default: timedelta) -> timedelta:
+    """``3d``, ``36h``, ``90m``, ``20s``; a bare number is days."""
+    if raw is None:
+        return default
+    match = _DURATION.match(raw.strip().lower())
+    if match is None or float(match[1]) <= 0:
+        raise SettingsError(
+            name, "a duration like 3d, 36h, 90m or 20s (a bare number is days)", raw
+        )
+    return timedelta(seconds=float(match[1]) * _DURATION_UNITS[match[2]])
+
+
+def _parse_username(raw: str | None) -> str:
+    username = (raw or "BebasCemasBot").removeprefix("@")
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{3,31}", username):
+        raise SettingsError("TELEGRAM_BOT_USERNAME", "the bot's username, e.g. BebasCemasBot", raw)
+    return username
+
+
+def _parse_hours(name: str, raw: str | None) -> OfficeHours:
+    try:
+        return parse_office_hours(raw or DEFAULT_OFFICE_HOURS)
+    except ValueError as error:
+        raise SettingsError(
+            name, f"hours like 'mon-fri 08:00-16:00, sat 08:00-12:00': {error}"
+        ) from None
+
+
+def _parse_branch_hours(raw: str | None) -> tuple[tuple[str, OfficeHours], ...]:
+    try:
+        return parse_branch_office_hours(raw or "")
+    except ValueError as error:
+        raise SettingsError(
+            "OFFICE_HOURS_BY_BRANCH", f"'KC-CODE=mon-fri 08:00-16:00; KC-OTHER=...': {error}"
+        ) from None
 
 
 def _parse_log_level(raw: str | None) -> str:
