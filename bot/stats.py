@@ -414,11 +414,13 @@ def group_similar(
 
 
 def _distinct(texts: list[str], first: str) -> list[str]:
-    seen = {first.casefold()}
+    """Other wordings only: copies differing in case or punctuation are the same wording."""
+    seen = {utils.default_process(first)}
     result = []
     for text in texts:
-        if text.casefold() not in seen:
-            seen.add(text.casefold())
+        key = utils.default_process(text)
+        if key not in seen:
+            seen.add(key)
             result.append(text)
     return result
 
@@ -628,19 +630,15 @@ class Names:
 
 async def names(db: Database) -> Names:
     async with db.transaction() as session:
-        branches = dict((await session.execute(select(Branch.code, Branch.name))).tuples().all())
-        provinces = dict(
-            (
-                await session.execute(
-                    select(Regency.province_code, func.min(Regency.province_name)).group_by(
-                        Regency.province_code
-                    )
-                )
+        branches = await session.execute(select(Branch.code, Branch.name))
+        provinces = await session.execute(
+            select(Regency.province_code, func.min(Regency.province_name)).group_by(
+                Regency.province_code
             )
-            .tuples()
-            .all()
         )
-    return Names(branches, provinces)
+        return Names(
+            {code: name for code, name in branches}, {code: name for code, name in provinces}
+        )
 
 
 # --- scope conditions -----------------------------------------------------------------------

@@ -18,15 +18,14 @@ SIGNING_KEY = web.AppKey("signing_key", bytes)
 CLOCK: web.AppKey[Callable[[], datetime]] = web.AppKey("clock")
 
 # Per request (request[...]): set by the middlewares before the handler runs.
-SESSION = "dashboard.session"  # SessionView | None
-LANG = "dashboard.lang"  # "id" | "en"
-SESSION_TOKEN = "dashboard.token"  # the raw cookie token, for logout
+SESSION: web.RequestKey[SessionView | None] = web.RequestKey("dashboard.session")
+LANG = web.RequestKey("dashboard.lang", str)  # "id" or "en"
+SESSION_TOKEN = web.RequestKey("dashboard.token", str)  # the raw cookie token, for logout
 
 
 def session_of(request: web.Request) -> SessionView | None:
-    session: SessionView | None = request.get(SESSION)
-    return session
+    return request.get(SESSION)
 
 
 def lang_of(request: web.Request) -> str:
-    return str(request.get(LANG, "id"))
+    return request.get(LANG, "id")

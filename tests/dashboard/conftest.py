@@ -1,0 +1,72 @@
+"""Fixtures for the dashboard: settings, a controllable clock, accounts, the known campaign
+(``data.py``) and an aiohttp test client of the real application on the test database."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.accounts import Role, create_account
+from bot.dashboard import create_app
+from bot.settings import Settings
+from db.engine import Database
+from tests.dashboard.data import ACEH, NOW, TIMUR, Ids, seed
+
+PASSWORD = "kata-sandi-uji-123"
+
+
+@dataclass
+class Clock:
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(NOW)
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, dashboard_secret_key="k" * 40,
+                    dashboard_session_hours=12, lead_reminder_hours=24)
+
+
+@pytest.fixture
+async def campaign(db: Database) -> Ids:
+    ids = await seed(db)
+    await create_account(db, "manajer", PASSWORD, Role.MANAGER, None, NOW)
+    await create_account(db, "timur", PASSWORD, Role.BRANCH, TIMUR, NOW)
+    await create_account(db, "aceh", PASSWORD, Role.BRANCH, ACEH, NOW)
+    return ids
+
+
+@pytest.fixture
+async def client(db: Database, settings: Settings, clock: Clock) -> AsyncIterator[TestClient]:
+    app = create_app(settings, db, clock=clock)
+    async with TestClient(TestServer(app)) as test_client:
+        yield test_client
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no csrf_token field"
+    return match[1]
+
+
+async def login(client: TestClient, username: str, password: str = PASSWORD) -> int:
+    """Logs in through the form like a browser; returns the status of the POST."""
+    form = await client.get("/login")
+    token = csrf_token(await form.text())
+    response = await client.post(
+        "/login", data={"username": username, "password": password, "csrf_token": token},
+        allow_redirects=False,
+    )
+    return response.status

@@ -1,0 +1,21 @@
+"""/statistik's text, from the same summary as the dashboard."""
+
+from __future__ import annotations
+
+from bot import stats
+from db.engine import Database
+from handlers.statistik import render_digest
+from tests.dashboard.data import NOW, seed
+
+
+async def test_digest_text_in_both_languages(db: Database) -> None:
+    await seed(db)
+    digest = await stats.digest(db, NOW, reminder_hours=24)
+    indonesian = render_digest(digest, "id", "2026-11-20")
+    assert indonesian.startswith("<b>Statistik Bebas Cemas</b> (2026-11-20)")
+    assert "Pengguna: 6 (aktif: 4 dalam 7 hari, 5 dalam 30 hari)" in indonesian
+    assert "Lead: 3, melewati batas pengingat: 1" in indonesian
+    assert "• Kontak pertama: 6" in indonesian and "• Terdaftar: 1 (100%)" in indonesian
+    english = render_digest(digest, "en", "2026-11-20")
+    assert "Questions: 6, answered 83.3%, unanswered 1" in english
+    assert "• Asked a question: 3 (50%)" in english
