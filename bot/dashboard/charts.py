@@ -1,4 +1,5 @@
-"""Server-rendered SVG charts: readable at a glance, no script, no CDN, a few KB each.
+"""Server-rendered SVG charts: readable at a glance, no script, no CDN, a few KB each:
+daily bars for the trends, and bars inside table cells for counts by category.
 
 Colours come from the stylesheet (classes ``bar``, ``axis``, ``grid``...), never from ``style``
 attributes, which the Content-Security-Policy forbids. The SVGs scale with their ``viewBox``.
@@ -31,7 +32,7 @@ def daily_bars(
     parts: list[Html] = [
         el("title", title),
         el("line", x1=_LEFT, y1=_TOP, x2=DAILY_WIDTH - _RIGHT, y2=_TOP, class_="grid"),
-        el("text", shown_peak(peak, value_text, values), x=_LEFT - 4, y=_TOP + 4,
+        el("text", _shown_peak(peak, value_text, values), x=_LEFT - 4, y=_TOP + 4,
            text_anchor="end", class_="tick"),
         el("text", "0", x=_LEFT - 4, y=_TOP + plot_h, text_anchor="end", class_="tick"),
         el("line", x1=_LEFT, y1=_TOP + plot_h, x2=DAILY_WIDTH - _RIGHT, y2=_TOP + plot_h,
@@ -54,43 +55,20 @@ def daily_bars(
               aria_label=title, class_="chart", preserveAspectRatio="xMidYMid meet")
 
 
-def shown_peak(peak: int, value_text: Sequence[str] | None, values: Sequence[int]) -> str:
+def _shown_peak(peak: int, value_text: Sequence[str] | None, values: Sequence[int]) -> str:
     if value_text is not None and peak in values:
         return value_text[list(values).index(peak)]
     return str(peak)
 
 
-BAR_ROW = 26
-BAR_WIDTH = 640
-_LABEL_W = 230
-_VALUE_W = 70
-
-
-def horizontal_bars(
-    title: str, rows: Sequence[tuple[str, int, str]], *, css: str = "bar"
-) -> Html:
-    """One bar per row: (label, value, value as written). Long labels are cut with an ellipsis;
-    the full label is in the bar's tooltip and in the table beside the chart."""
-    peak = max((value for _, value, _ in rows), default=0) or 1
-    plot_w = BAR_WIDTH - _LABEL_W - _VALUE_W
-    height = max(len(rows), 1) * BAR_ROW + 4
-    parts: list[Html] = [el("title", title)]
-    for index, (label, value, text) in enumerate(rows):
-        y = index * BAR_ROW + 4
-        width = plot_w * value / peak
-        parts += [
-            el("text", _cut(label, 34), x=_LABEL_W - 6, y=y + 15, text_anchor="end",
-               class_="label"),
-            el("rect", el("title", f"{label}: {text}"), x=_LABEL_W, y=y + 2,
-               width=_fmt(max(width, 1 if value else 0)), height=BAR_ROW - 8, class_=css),
-            el("text", text, x=_fmt(_LABEL_W + width + 6), y=y + 15, class_="value"),
-        ]
-    return el("svg", parts, viewBox=f"0 0 {BAR_WIDTH} {height}", role="img", aria_label=title,
-              class_="chart")
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def bar(value: float, peak: float, label: str, *, css: str = "bar") -> Html:
+    """A bar for a table cell: stretches to the cell, so the table's text stays readable on a
+    phone and on a wide screen alike (an SVG of labelled rows would scale its text)."""
+    width = 100 * value / peak if peak else 0
+    return el("svg", el("rect", x=0, y=0, width=_fmt(max(width, 0.5 if value else 0)),
+                        height=10, class_=css),
+              viewBox="0 0 100 10", preserveAspectRatio="none", role="img", aria_label=label,
+              class_="cellbar")
 
 
 def _fmt(value: float) -> str:

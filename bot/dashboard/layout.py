@@ -93,14 +93,19 @@ def _language_switch(request: web.Request, lang: str) -> Html:
 # --- shared pieces --------------------------------------------------------------------------
 
 
-def kpi(key: str, label: str, value: int | float | None, shown: str, note: str = "") -> Html:
+def kpi(
+    key: str, label: str, value: int | float | None, shown: str, note: str = "",
+    *, warn: bool = False,
+) -> Html:
     """One headline figure; ``data-value`` carries it unformatted for scripts and tests."""
     return el(
         "div",
         el("span", label, class_="label"),
         el("strong", shown, class_="value"),
         el("span", note, class_="note") if note else None,
-        class_="kpi", data_kpi=key, data_value="" if value is None else value,
+        class_="kpi warn" if warn else "kpi",
+        data_kpi=key,
+        data_value="" if value is None else value,
     )
 
 

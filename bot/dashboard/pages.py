@@ -31,23 +31,17 @@ def overview(request: web.Request, data: stats.Summary, scope: stats.Scope) -> w
         kpi("leads", _("Leads", lang), data.leads, n(data.leads)),
         class_="kpis", aria_label=_("Headline figures", lang),
     )
-    steps = data.funnel
-    chart = charts.horizontal_bars(
-        _("Funnel", lang),
-        [(fmt.funnel_label(s.step, lang), s.count, n(s.count)) for s in steps],
-        css="bar funnel",
-    )
+    peak = max((s.count for s in data.funnel), default=0)
     rows = [
-        [fmt.funnel_label(s.step, lang), n(s.count), fmt.percent(s.conversion, lang),
-         fmt.percent(s.share, lang)]
-        for s in steps
+        [fmt.funnel_label(s.step, lang), charts.bar(s.count, peak, n(s.count), css="bar funnel"),
+         n(s.count), fmt.percent(s.conversion, lang), fmt.percent(s.share, lang)]
+        for s in data.funnel
     ]
     funnel = el(
         "section",
         el("h2", _("Funnel", lang)),
-        chart,
-        table([_("Step", lang), _("Count", lang), _("From the previous step", lang),
-               _("From first contact", lang)], rows, numeric=(1, 2, 3), css="funnel"),
+        table([_("Step", lang), "", _("Count", lang), _("From the previous step", lang),
+               _("From first contact", lang)], rows, numeric=(2, 3, 4), css="bars funnel"),
         el("p", _("The first four steps count workers, the last four count leads. Steps can be "
                   "skipped (the calculator is optional), so a step can exceed the one before.",
                   lang), class_="muted"),
@@ -94,21 +88,17 @@ def topics(request: web.Request, data: list[stats.TopicCount], scope: stats.Scop
     if not data:
         content.append(empty(_("No questions in this period.", lang)))
     else:
-        content += [
-            charts.horizontal_bars(
-                _("Questions per topic", lang),
-                [(fmt.topic_label(t.topic, lang), t.questions, fmt.number(t.questions, lang))
-                 for t in data[:20]],
-            ),
-            table(
-                [_("Topic", lang), _("Questions", lang), _("Unanswered", lang),
-                 _("Answered", lang)],
-                [[fmt.topic_label(t.topic, lang), fmt.number(t.questions, lang),
-                  fmt.number(t.unanswered, lang), fmt.percent(t.answered_share, lang)]
-                 for t in data],
-                numeric=(1, 2, 3),
-            ),
-        ]
+        peak = max(t.questions for t in data)
+        content.append(table(
+            [_("Topic", lang), "", _("Questions", lang), _("Unanswered", lang),
+             _("Answered", lang)],
+            [[fmt.topic_label(t.topic, lang),
+              charts.bar(t.questions, peak, fmt.number(t.questions, lang)),
+              fmt.number(t.questions, lang), fmt.number(t.unanswered, lang),
+              fmt.percent(t.answered_share, lang)]
+             for t in data],
+            numeric=(2, 3, 4), css="bars",
+        ))
     return page(request, _("Topics", lang), *content)
 
 
@@ -148,7 +138,7 @@ def leads(request: web.Request, data: stats.LeadStats, names: stats.Names, scope
         "section",
         kpi("leads", _("Leads", lang), data.total, n(data.total)),
         kpi("overdue", _("Past the reminder deadline", lang), data.overdue, n(data.overdue),
-            _("unclaimed after {hours} h", lang, hours=reminder_hours)),
+            _("unclaimed after {hours} h", lang, hours=reminder_hours), warn=data.overdue > 0),
         kpi("median_claim", _("Median time to claim", lang), data.median_hours_to_claim,
             fmt.hours(data.median_hours_to_claim, lang)),
         kpi("median_contact", _("Median time to contact", lang), data.median_hours_to_contact,
@@ -159,13 +149,13 @@ def leads(request: web.Request, data: stats.LeadStats, names: stats.Names, scope
                           href=query_url("/leads.csv", _filter_query(request)), download=True))
     breakdowns = el(
         "div",
-        _breakdown(_("By status", lang), data.by_status, lambda k: fmt.status_label(k, lang),
-                   lang, "status"),
-        _breakdown(_("By branch", lang), data.by_branch, lambda k: names.branches.get(k, k),
-                   lang, "branch"),
-        _breakdown(_("By province", lang), data.by_province,
+        _breakdown((_("By status", lang), _("Status", lang)), data.by_status,
+                   lambda k: fmt.status_label(k, lang), lang, "status"),
+        _breakdown((_("By branch", lang), _("Branch", lang)), data.by_branch,
+                   lambda k: names.branches.get(k, k), lang, "branch"),
+        _breakdown((_("By province", lang), _("Province", lang)), data.by_province,
                    lambda k: names.provinces.get(k, k), lang, "province"),
-        _breakdown(_("By occupation", lang), data.by_occupation,
+        _breakdown((_("By occupation", lang), _("Occupation", lang)), data.by_occupation,
                    lambda k: fmt.occupation_label(k, lang), lang, "occupation"),
         class_="grid2",
     )
@@ -178,14 +168,18 @@ def leads(request: web.Request, data: stats.LeadStats, names: stats.Names, scope
     )
 
 
-def _breakdown(title: str, counts: Sequence[stats.Count], label: Callable[[str], str],
-               lang: str, key: str, limit: int = 15) -> Html:
-    rows = [(label(c.key), c.count, fmt.number(c.count, lang)) for c in counts[:limit]]
+def _breakdown(titles: tuple[str, str], counts: Sequence[stats.Count],
+               label: Callable[[str], str], lang: str, key: str, limit: int = 15) -> Html:
+    title, column = titles
+    peak = max((c.count for c in counts), default=0)
+    rows = [[label(c.key), charts.bar(c.count, peak, fmt.number(c.count, lang)),
+             fmt.number(c.count, lang)] for c in counts[:limit]]
     more = len(counts) - limit
     return el(
         "section",
         el("h2", title),
-        charts.horizontal_bars(title, rows) if rows else empty("–"),
+        table([column, "", _("Count", lang)], rows, numeric=(2,), css="bars")
+        if rows else empty("–"),
         el("p", _("and {n} more", lang, n=more), class_="muted") if more > 0 else None,
         data_breakdown=key,
     )

@@ -54,7 +54,7 @@ async def test_english_on_request_and_remembered(client: TestClient, campaign: I
     assert "First contact" in await english.text() and '<html lang="en">' in await english.text()
     assert "bc_lang=en" in english.headers["Set-Cookie"]
     again = await (await client.get("/topik")).text()
-    assert "Questions per topic" in again or "No questions" in again
+    assert '<html lang="en">' in again and "<th scope=\"col\">Topic</th>" in again
     back = await (await client.get("/ringkasan?lang=id")).text()
     assert "Kontak pertama" in back
 

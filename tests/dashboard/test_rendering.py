@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.dashboard.charts import daily_bars, horizontal_bars
+from bot.dashboard.charts import bar, daily_bars
 from bot.dashboard.export import safe_cell
 from bot.dashboard.html import Html, el, escape
 from bot.dashboard.params import BadFilter, parse_lead_filter, parse_period
@@ -37,9 +37,9 @@ def test_charts_are_svg_with_titles_and_no_style_attribute() -> None:
     assert chart.startswith("<svg") and "<title>Pertanyaan</title>" in chart
     assert chart.count("<rect") == 3 and "style=" not in chart
     assert "<title>3 Nov: 10</title>" in chart
-    bars = horizontal_bars("Topik", [("<iuran>", 4, "4"), ("klaim", 0, "0")])
-    assert "&lt;iuran&gt;" in bars and "<iuran>" not in bars
-    assert "<svg" in horizontal_bars("Kosong", [])
+    half = bar(2, 4, "<dua>")
+    assert 'width="50"' in half and 'aria-label="&lt;dua&gt;"' in half
+    assert 'width="0"' in bar(0, 0, "nol")  # no division by zero on an empty table
 
 
 def test_period_parameters() -> None:

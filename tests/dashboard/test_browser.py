@@ -1,0 +1,273 @@
+"""The dashboard and the sandbox chat in a real browser: Debian's headless Chromium
+(``/usr/bin/chromium``) driven by Playwright for Python, against real servers started the way
+an operator starts them (``python -m bot akun tambah``, ``python -m bot dashboard``,
+``python -m bot run`` on the sandbox).
+
+Screenshots go to ``test-output/browser/`` (gitignored) so they can be looked at after a run.
+Without Chromium or Playwright the tests are skipped, except under CI (``CI`` set), where that
+is a failure: these tests must really run there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from db.engine import Database
+from db.models import Event, Lead, User
+from tests.dashboard.data import ACEH, TIMUR, seed
+
+ROOT = Path(__file__).resolve().parents[2]
+OUTPUT = ROOT / "test-output" / "browser"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+PASSWORD = "sandi-peramban-123"
+T = TypeVar("T")
+
+try:
+    from playwright.sync_api import Browser, Page, sync_playwright
+except ImportError:  # pragma: no cover - depends on the environment
+    sync_playwright = None  # type: ignore[assignment]
+
+_missing = "playwright is not installed" if sync_playwright is None else (
+    None if CHROMIUM.exists() else f"{CHROMIUM} is missing (apt-get install chromium)")
+if _missing and os.environ.get("CI"):
+    raise RuntimeError(f"browser tests must run in CI: {_missing}")
+pytestmark = pytest.mark.skipif(_missing is not None, reason=_missing or "")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def output() -> Path:
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    return OUTPUT
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def environment(database_url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("DATABASE_", "DASHBOARD_", "TELEGRAM_", "ADMIN_", "BOT_"))}
+    env.update(DATABASE_URL=database_url, DASHBOARD_SECRET_KEY="s" * 40, PYTHONUNBUFFERED="1")
+    return env
+
+
+def add_account(database_url: str, *args: str) -> None:
+    """Exactly as campaign staff do it: the password on stdin, never on the command line."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "akun", "tambah", *args], input=PASSWORD + "\n",
+        capture_output=True, text=True, cwd=ROOT, env=environment(database_url), timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.fixture
+def dashboard(database_url: str, tmp_path: Path) -> Iterator[str]:
+    port = free_port()
+    log = (tmp_path / "dashboard.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "dashboard", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT, env=environment(database_url), stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError((tmp_path / "dashboard.log").read_text())
+        time.sleep(0.1)
+    yield url
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=20)
+    log.close()
+
+
+def run_async(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run a coroutine to completion on its own thread: Playwright's sync API owns this one's
+    event loop."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(make())).result()
+
+
+async def seed_campaign(database_url: str, now: datetime) -> None:
+    db = Database(database_url)
+    try:
+        await seed(db, now)
+    finally:
+        await db.dispose()
+
+
+def counts(database_url: str, now: datetime) -> dict[str, Any]:
+    """The figures, counted straight from the tables (not through bot.stats)."""
+
+    async def count() -> dict[str, Any]:
+        db = Database(database_url)
+        try:
+            async with db.transaction() as session:
+                def scalar(query: Any) -> Any:
+                    return session.scalar(query)
+
+                leads = select(func.count()).select_from(Lead)
+                events = select(func.count()).select_from(Event)
+                return {
+                    "users": await scalar(select(func.count()).select_from(User)),
+                    "active_7d": await scalar(select(func.count()).select_from(User).where(
+                        User.last_seen >= now - timedelta(days=7))),
+                    "questions": await scalar(events.where(Event.kind == "question")),
+                    "unanswered": await scalar(events.where(Event.kind == "unanswered")),
+                    "leads": await scalar(leads),
+                    "leads_jatim": await scalar(leads.where(Lead.province_code == "ID-JI")),
+                    "leads_timur": await scalar(leads.where(Lead.branch_code == TIMUR)),
+                }
+        finally:
+            await db.dispose()
+
+    return run_async(count)
+
+
+def log_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.login button[type=submit]")
+    page.wait_for_url(f"{base}/ringkasan")
+
+
+def kpi(page: Page, key: str) -> tuple[str, str]:
+    box = page.locator(f'[data-kpi="{key}"]')
+    return box.get_attribute("data-value") or "", box.locator(".value").inner_text()
+
+
+def test_dashboard_in_a_browser(database_url: str, dashboard: str, browser: Browser,
+                                output: Path) -> None:
+    now = datetime.now(UTC)
+    run_async(lambda: seed_campaign(database_url, now))
+    add_account(database_url, "manajer", "--peran", "manajer")
+    add_account(database_url, "petugas.timur", "--peran", "cabang", "--cabang", TIMUR)
+    expected = counts(database_url, now)
+    assert expected["users"] == 6 and expected["leads"] == 3  # the known campaign is there
+
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    log_in(page, dashboard, "manajer")
+
+    # Ringkasan: the KPI figures are the database's counts, raw and as displayed.
+    for key in ("users", "active_7d", "questions", "unanswered", "leads"):
+        raw, shown = kpi(page, key)
+        assert int(raw) == expected[key], key
+        assert shown.replace(".", "") == str(expected[key]), key
+    assert page.locator("#funnel svg rect").count() == 8
+    page.screenshot(path=str(output / "ringkasan.png"), full_page=True)
+    for path, name in (("/tren?periode=30", "tren"), ("/topik", "topik"),
+                       ("/tak-terjawab", "tak-terjawab")):
+        page.goto(dashboard + path)
+        assert page.locator("h1").count() == 1
+        page.screenshot(path=str(output / f"{name}.png"), full_page=True)
+
+    # Leads: filter on a province through the form, then download that CSV.
+    page.goto(f"{dashboard}/leads")
+    page.select_option("select[name=provinsi]", "ID-JI")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_url("**/leads?*provinsi=ID-JI*")
+    assert int(kpi(page, "leads")[0]) == expected["leads_jatim"] == 2
+    assert page.locator("table.leads tbody tr").count() == 2
+    page.screenshot(path=str(output / "leads.png"), full_page=True)
+    with page.expect_download() as download_info:
+        page.click("a.button[href^='/leads.csv']")
+    download = download_info.value
+    saved = output / "leads.csv"
+    download.save_as(str(saved))
+    rows = list(csv.DictReader(io.StringIO(saved.read_text(encoding="utf-8-sig"))))
+    assert len(rows) == expected["leads_jatim"]
+    assert {row["province_code"] for row in rows} == {"ID-JI"}
+
+    # The same page on a phone-sized screen.
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+    phone_page = phone.new_page()
+    log_in(phone_page, dashboard, "manajer")
+    phone_page.screenshot(path=str(output / "ringkasan-phone.png"), full_page=True)
+    phone.close()
+
+    # Logging out ends the session for the API too.
+    page.click("form.logout button")
+    page.wait_for_url(f"{dashboard}/login")
+    assert context.request.get(f"{dashboard}/api/ringkasan").status == 401
+    context.close()
+
+    # A branch account: only its own branch's leads, whatever the URL asks for.
+    branch = browser.new_context(viewport={"width": 1200, "height": 900})
+    branch_page = branch.new_page()
+    log_in(branch_page, dashboard, "petugas.timur")
+    branch_page.goto(f"{dashboard}/leads?cabang={ACEH}")
+    assert int(kpi(branch_page, "leads")[0]) == expected["leads_timur"] == 2
+    assert "Banda Aceh" not in branch_page.content()
+    branch_page.screenshot(path=str(output / "leads-cabang.png"), full_page=True)
+    api = branch.request.get(f"{dashboard}/api/leads?cabang={ACEH}").json()
+    assert {row["branch_code"] for row in api["latest"]} == {TIMUR}
+    assert [c["key"] for c in api["by_branch"]] == [TIMUR]
+    summary = branch.request.get(f"{dashboard}/api/ringkasan").json()
+    assert summary["leads"] == expected["leads_timur"]
+    branch.close()
+
+
+def test_sandbox_chat_in_the_same_browser(database_url: str, browser: Browser, output: Path,
+                                          tmp_path: Path) -> None:
+    from bot.sandbox.client import run_in_thread
+    from tests.e2e.harness import TOKEN, BotProcess
+
+    sandbox_url, stop_sandbox = run_in_thread(token=TOKEN, rate_limits=True)
+    bot = BotProcess(sandbox_url, database_url, tmp_path / "bot.log")
+    try:
+        bot.start()
+        page = browser.new_page(viewport={"width": 1200, "height": 800})
+        page.goto(f"{sandbox_url}/")
+        page.click("#worker-new-toggle")
+        page.fill("#worker-form input[name=first_name]", "Sari")
+        page.click("#worker-form button[type=submit]")
+        page.wait_for_function(
+            "document.getElementById('worker-select').value !== ''")
+        page.fill("#worker-composer input[name=text]", "/start")
+        page.press("#worker-composer input[name=text]", "Enter")
+        reply = page.locator("#worker-messages .msg:not(.mine)", has_text="Halo Sari")
+        reply.first.wait_for(timeout=15_000)
+        assert "Bebas Cemas" in reply.first.inner_text()
+        page.screenshot(path=str(output / "sandbox-start.png"), full_page=True)
+        page.close()
+    finally:
+        bot.stop()
+        stop_sandbox()
