@@ -3,6 +3,18 @@
 from db.base import Base
 from db.models.account import DashboardAccount, DashboardSession
 from db.models.branch import Branch, BranchGroup, LinkCode, Regency
+from db.models.campaign import (
+    Broadcast,
+    BroadcastRecipient,
+    CampaignMessage,
+    FollowUp,
+    JobLease,
+    OptOut,
+    Source,
+    Ticket,
+    TicketMessage,
+    UserSource,
+)
 from db.models.conversation import ConversationState
 from db.models.event import Event
 from db.models.lead import Lead, LeadStatusChange
@@ -15,16 +27,26 @@ __all__ = [
     "Base",
     "Branch",
     "BranchGroup",
+    "Broadcast",
+    "BroadcastRecipient",
+    "CampaignMessage",
     "ConversationState",
     "DashboardAccount",
     "DashboardSession",
     "Event",
+    "FollowUp",
+    "JobLease",
     "Lead",
     "LeadStatusChange",
     "LinkCode",
+    "OptOut",
     "OutboxMessage",
     "ProcessedUpdate",
     "Regency",
+    "Source",
+    "Ticket",
+    "TicketMessage",
     "UnansweredQuestion",
     "User",
+    "UserSource",
 ]
