@@ -1,0 +1,544 @@
+"""Broadcasts: a campaign message (text, optional link button) to a segment of workers.
+
+Life of a broadcast::
+
+    create_broadcast  -> draft, a preview queued to its creator's Telegram chat
+    request_send      -> sending, or awaiting_approval when the audience is larger than
+                         BROADCAST_APPROVAL_THRESHOLD
+    approve           -> sending (by a second manager, not the creator or requester)
+    pause / resume / cancel
+
+Recipients are fixed when sending starts: one row per worker with a status. One process at a
+time sends (a job lease, see ``bot.campaign_jobs``), paced under ``BROADCAST_RATE``. Rows are
+claimed in small waves and marked ``sending`` before the Bot API call: a sender killed mid-wave
+leaves its in-flight rows ``unknown`` (maybe delivered) and they are never sent again, so a
+restart resumes without messaging anyone twice. Workers who opted out (/berhenti) or blocked
+the bot are skipped; a 403 marks the worker blocked.
+
+Domain module: no telegram or aiohttp imports.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import SUPPORTED_LANGUAGES
+from bot.leads import LeadStatus
+from bot.settings import Settings
+from db.engine import Database
+from db.models import Broadcast
+from db.repositories.broadcasts import NO_LEAD, BroadcastRepository
+from db.repositories.campaign_outbox import CampaignOutboxRepository
+from db.repositories.leases import JobLeaseRepository
+
+OUTBOX_BROADCAST_PREVIEW = "broadcast_preview"
+SENDER_LEASE = "broadcast_sender"
+MAX_TEXT = 3500  # leaves room for the opt-out line under Telegram's 4096
+MAX_BUTTON_TEXT = 64
+# Lead statuses of "registered interest but not yet enrolled".
+NOT_YET_ENROLLED = (LeadStatus.NEW.value, LeadStatus.CLAIMED.value, LeadStatus.CONTACTED.value)
+LEAD_STATUS_CHOICES = (*(s.value for s in LeadStatus), NO_LEAD)
+INTERRUPTED = "interrupted in flight: maybe delivered, not sent again"
+# Tries per recipient for errors that certainly did not deliver (429, refused connection, 5xx).
+MAX_ATTEMPTS = 5
+
+
+class BroadcastStatus(StrEnum):
+    DRAFT = "draft"
+    AWAITING_APPROVAL = "awaiting_approval"
+    SENDING = "sending"
+    PAUSED = "paused"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class BroadcastError(ValueError):
+    """A broadcast that cannot be created as given; ``str()`` says why (for the form)."""
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Who gets a broadcast; an empty field does not filter. Values: province codes
+    (``ID-JI``), branch codes, occupation codes, languages, source codes, lead statuses
+    (``baru``...``tidak_berminat``, or ``none`` for workers without a lead)."""
+
+    provinces: tuple[str, ...] = ()
+    branches: tuple[str, ...] = ()
+    occupations: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    lead_statuses: tuple[str, ...] = ()
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Segment:
+        known = {f for f in cls.__dataclass_fields__}
+        unknown = set(data) - known
+        if unknown:
+            raise BroadcastError(f"unknown segment fields: {', '.join(sorted(unknown))}")
+        values: dict[str, tuple[str, ...]] = {}
+        for name in known:
+            raw = data.get(name) or ()
+            if isinstance(raw, str):
+                raw = [raw]
+            values[name] = tuple(sorted({str(v).strip() for v in raw if str(v).strip()}))
+        segment = cls(**values)
+        segment.check()
+        return segment
+
+    def check(self) -> None:
+        if bad := set(self.languages) - set(SUPPORTED_LANGUAGES):
+            raise BroadcastError(f"unknown languages: {', '.join(sorted(bad))}")
+        if bad := set(self.lead_statuses) - set(LEAD_STATUS_CHOICES):
+            raise BroadcastError(f"unknown lead statuses: {', '.join(sorted(bad))}")
+        values = (*self.provinces, *self.branches, *self.occupations, *self.sources)
+        if any(len(v) > 64 for v in values):
+            raise BroadcastError("segment values are codes of at most 64 characters")
+
+    def to_json(self) -> dict[str, list[str]]:
+        return {name: list(getattr(self, name)) for name in self.__dataclass_fields__}
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a broadcast stands; ``eta_seconds`` at ``BROADCAST_RATE`` (None when idle)."""
+
+    recipients: int
+    sent: int
+    failed: int
+    blocked: int
+    skipped: int
+    unknown: int
+    remaining: int
+    eta_seconds: int | None
+    eta_at: datetime | None
+
+
+@dataclass(frozen=True)
+class BroadcastView:
+    id: int
+    status: str
+    text: str
+    button_text: str | None
+    button_url: str | None
+    segment: dict[str, list[str]]
+    created_by: str
+    created_at: datetime
+    preview_chat_id: int
+    preview_sent_at: datetime | None
+    requested_by: str | None
+    approved_by: str | None
+    approved_at: datetime | None
+    finished_at: datetime | None
+    audience_size: int
+    needs_second_approval: bool
+    last_error: str | None
+    progress: Progress = field(repr=False)
+
+
+# --- creating and approving ------------------------------------------------------------------
+
+
+async def audience_size(db: Database, segment: Segment) -> int:
+    """How many workers the segment reaches now (for the form, as the manager edits it)."""
+    async with db.transaction() as session:
+        return await BroadcastRepository(session).count_audience(_filters(segment))
+
+
+async def create_broadcast(
+    db: Database,
+    settings: Settings,
+    *,
+    text: str,
+    segment: Segment,
+    created_by: str,
+    preview_chat_id: int,
+    now: datetime,
+    button_text: str | None = None,
+    button_url: str | None = None,
+) -> BroadcastView:
+    """A draft, and its preview queued to ``preview_chat_id`` (the creator's Telegram id; they
+    must have started the bot). ``created_by`` names the manager, e.g. ``akun:budi``."""
+    text = text.strip()
+    if not text:
+        raise BroadcastError("the message is empty")
+    if len(text) > MAX_TEXT:
+        raise BroadcastError(f"the message is longer than {MAX_TEXT} characters")
+    button = _button(button_text, button_url)
+    segment.check()
+    async with db.transaction() as session:
+        broadcasts = BroadcastRepository(session)
+        broadcast = Broadcast(
+            text=text,
+            button_text=button[0] if button else None,
+            button_url=button[1] if button else None,
+            segment=segment.to_json(),
+            status=BroadcastStatus.DRAFT,
+            created_by=created_by[:80],
+            preview_chat_id=preview_chat_id,
+            audience_size=await broadcasts.count_audience(_filters(segment)),
+            recipient_count=0,
+            created_at=now,
+        )
+        broadcasts.add(broadcast)
+        await session.flush()
+        CampaignOutboxRepository(session).add(
+            OUTBOX_BROADCAST_PREVIEW, now=now, broadcast_id=broadcast.id
+        )
+        return await _view(broadcasts, broadcast, settings, now)
+
+
+class Decision(StrEnum):
+    SENDING = "sending"
+    AWAITING_APPROVAL = "awaiting_approval"
+    PREVIEW_PENDING = "preview_pending"  # the creator has not had the preview yet
+    SAME_PERSON = "same_person"  # the second approval must come from someone else
+    EMPTY = "empty"  # nobody in the segment
+    WRONG_STATUS = "wrong_status"
+    NOT_FOUND = "not_found"
+
+
+async def request_send(
+    db: Database, settings: Settings, *, broadcast_id: int, by: str, now: datetime
+) -> Decision:
+    """Send a draft whose preview went out: at once up to the approval threshold, else it
+    waits for a second manager."""
+    async with db.transaction() as session:
+        broadcasts = BroadcastRepository(session)
+        broadcast = await broadcasts.get(broadcast_id, for_update=True)
+        if broadcast is None:
+            return Decision.NOT_FOUND
+        if broadcast.status != BroadcastStatus.DRAFT:
+            return Decision.WRONG_STATUS
+        if broadcast.preview_sent_at is None:
+            return Decision.PREVIEW_PENDING
+        size = await broadcasts.count_audience(broadcast.segment)
+        if size == 0:
+            return Decision.EMPTY
+        broadcast.audience_size = size
+        broadcast.requested_by, broadcast.requested_at = by[:80], now
+        if size > settings.broadcast_approval_threshold:
+            broadcast.status = BroadcastStatus.AWAITING_APPROVAL
+            return Decision.AWAITING_APPROVAL
+        await _start(broadcasts, broadcast, by, now)
+        return Decision.SENDING
+
+
+async def approve(
+    db: Database, settings: Settings, *, broadcast_id: int, by: str, now: datetime
+) -> Decision:
+    async with db.transaction() as session:
+        broadcasts = BroadcastRepository(session)
+        broadcast = await broadcasts.get(broadcast_id, for_update=True)
+        if broadcast is None:
+            return Decision.NOT_FOUND
+        if broadcast.status != BroadcastStatus.AWAITING_APPROVAL:
+            return Decision.WRONG_STATUS
+        if by in (broadcast.created_by, broadcast.requested_by):
+            return Decision.SAME_PERSON
+        await _start(broadcasts, broadcast, by, now)
+        if broadcast.recipient_count == 0:
+            broadcast.status, broadcast.finished_at = BroadcastStatus.DONE, now
+        return Decision.SENDING
+
+
+async def _start(
+    broadcasts: BroadcastRepository, broadcast: Broadcast, by: str, now: datetime
+) -> None:
+    broadcast.recipient_count = await broadcasts.materialise(broadcast.id, broadcast.segment)
+    broadcast.status = BroadcastStatus.SENDING
+    broadcast.approved_by, broadcast.approved_at = by[:80], now
+
+
+async def set_paused(db: Database, *, broadcast_id: int, paused: bool) -> bool:
+    """Pause a sending broadcast or resume a paused one; False when it is in neither state."""
+    before, after = (
+        (BroadcastStatus.SENDING, BroadcastStatus.PAUSED)
+        if paused
+        else (BroadcastStatus.PAUSED, BroadcastStatus.SENDING)
+    )
+    async with db.transaction() as session:
+        broadcast = await BroadcastRepository(session).get(broadcast_id, for_update=True)
+        if broadcast is None or broadcast.status != before:
+            return False
+        broadcast.status = after
+        return True
+
+
+async def cancel(db: Database, *, broadcast_id: int, now: datetime) -> bool:
+    """Stop for good: recipients not reached yet stay ``pending`` and are never sent."""
+    async with db.transaction() as session:
+        broadcast = await BroadcastRepository(session).get(broadcast_id, for_update=True)
+        if broadcast is None or broadcast.status in (
+            BroadcastStatus.DONE,
+            BroadcastStatus.CANCELLED,
+        ):
+            return False
+        broadcast.status, broadcast.finished_at = BroadcastStatus.CANCELLED, now
+        return True
+
+
+# --- what managers see -----------------------------------------------------------------------
+
+
+async def get_broadcast(
+    db: Database, settings: Settings, broadcast_id: int, now: datetime
+) -> BroadcastView | None:
+    async with db.transaction() as session:
+        broadcasts = BroadcastRepository(session)
+        broadcast = await broadcasts.get(broadcast_id)
+        return None if broadcast is None else await _view(broadcasts, broadcast, settings, now)
+
+
+async def list_broadcasts(
+    db: Database, settings: Settings, now: datetime, limit: int = 50
+) -> list[BroadcastView]:
+    async with db.transaction() as session:
+        broadcasts = BroadcastRepository(session)
+        return [await _view(broadcasts, b, settings, now) for b in await broadcasts.latest(limit)]
+
+
+async def _view(
+    broadcasts: BroadcastRepository, broadcast: Broadcast, settings: Settings, now: datetime
+) -> BroadcastView:
+    counts = await broadcasts.status_counts(broadcast.id)
+    remaining = counts.get("pending", 0) + counts.get("sending", 0)
+    eta: int | None = None
+    if broadcast.status == BroadcastStatus.SENDING and remaining:
+        eta = math.ceil(remaining / settings.broadcast_rate)
+    progress = Progress(
+        recipients=sum(counts.values()),
+        sent=counts.get("sent", 0),
+        failed=counts.get("failed", 0),
+        blocked=counts.get("blocked", 0),
+        skipped=counts.get("skipped", 0),
+        unknown=counts.get("unknown", 0),
+        remaining=remaining,
+        eta_seconds=eta,
+        eta_at=now + timedelta(seconds=eta) if eta is not None else None,
+    )
+    return BroadcastView(
+        id=broadcast.id,
+        status=broadcast.status,
+        text=broadcast.text,
+        button_text=broadcast.button_text,
+        button_url=broadcast.button_url,
+        segment=dict(broadcast.segment),
+        created_by=broadcast.created_by,
+        created_at=broadcast.created_at,
+        preview_chat_id=broadcast.preview_chat_id,
+        preview_sent_at=broadcast.preview_sent_at,
+        requested_by=broadcast.requested_by,
+        approved_by=broadcast.approved_by,
+        approved_at=broadcast.approved_at,
+        finished_at=broadcast.finished_at,
+        audience_size=broadcast.audience_size,
+        needs_second_approval=broadcast.audience_size > settings.broadcast_approval_threshold,
+        last_error=broadcast.last_error,
+        progress=progress,
+    )
+
+
+# --- opting out ------------------------------------------------------------------------------
+
+
+async def opt_out(db: Database, user_id: int, now: datetime) -> bool:
+    """/berhenti; False when the worker had already opted out."""
+    async with db.transaction() as session:
+        return await BroadcastRepository(session).opt_out(user_id, now)
+
+
+async def opt_in(db: Database, user_id: int) -> bool:
+    """/mulai; False when the worker had not opted out."""
+    async with db.transaction() as session:
+        return await BroadcastRepository(session).opt_in(user_id)
+
+
+# --- what the sender needs -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Message:
+    broadcast_id: int
+    text: str
+    button_text: str | None
+    button_url: str | None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    user_id: int
+    telegram_id: int
+    language: str
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    FAILED = "failed"
+    BLOCKED = "blocked"
+    RETRY = "retry"  # certainly not delivered (429, connection refused): back to pending
+    UNKNOWN = "unknown"  # maybe delivered (timeout): never again
+
+
+async def hold_sender_lease(db: Database, holder: str, now: datetime, ttl: timedelta) -> bool:
+    """Take or renew the one broadcast sender's lease."""
+    async with db.transaction() as session:
+        return await JobLeaseRepository(session).acquire(SENDER_LEASE, holder, now, ttl)
+
+
+async def release_sender_lease(db: Database, holder: str) -> None:
+    async with db.transaction() as session:
+        await JobLeaseRepository(session).release(SENDER_LEASE, holder)
+
+
+async def settle_orphans(db: Database, holder: str) -> int:
+    """After taking the lease: rows a previous sender had in flight become ``unknown``."""
+    async with db.transaction() as session:
+        return await BroadcastRepository(session).orphans_to_unknown(holder, INTERRUPTED)
+
+
+async def next_message(db: Database) -> Message | None:
+    async with db.transaction() as session:
+        broadcast = await BroadcastRepository(session).oldest_sending()
+        if broadcast is None:
+            return None
+        return Message(broadcast.id, broadcast.text, broadcast.button_text, broadcast.button_url)
+
+
+async def claim_wave(
+    db: Database, *, broadcast_id: int, holder: str, size: int, now: datetime
+) -> list[Delivery]:
+    """The next recipients, marked ``sending`` by ``holder``; those who opted out or blocked
+    the bot since sending started are settled on the way. Empty when none is pending."""
+    async with db.transaction() as session:
+        broadcasts = BroadcastRepository(session)
+        broadcast = await broadcasts.get(broadcast_id)
+        if broadcast is None or broadcast.status != BroadcastStatus.SENDING:
+            return []
+        batch = await broadcasts.pending_batch(broadcast_id, size, not db.is_sqlite)
+        skipped = [user_id for user_id, _, _, opted_out, _ in batch if opted_out]
+        blocked = [user_id for user_id, _, _, out, is_blocked in batch if is_blocked and not out]
+        await broadcasts.set_status(broadcast_id, skipped, "skipped", from_status="pending")
+        await broadcasts.set_status(broadcast_id, blocked, "blocked", from_status="pending")
+        wave = [
+            Delivery(user_id, telegram_id, language)
+            for user_id, telegram_id, language, out, is_blocked in batch
+            if not out and not is_blocked
+        ]
+        claimed = await broadcasts.set_status(
+            broadcast_id,
+            [d.user_id for d in wave],
+            "sending",
+            from_status="pending",
+            claimed_by=holder,
+            count_attempt=True,
+        )
+        if claimed != len(wave):
+            # Another sender took some rows (a lease handover race): send none of this wave.
+            raise RuntimeError("broadcast wave claimed concurrently")
+        return wave
+
+
+async def record_wave(
+    db: Database,
+    *,
+    broadcast_id: int,
+    holder: str,
+    results: Sequence[tuple[int, Outcome, str | None]],
+    now: datetime,
+) -> None:
+    """Settle a wave: ``(user id, outcome, error)`` per recipient."""
+    async with db.transaction() as session:
+        broadcasts = BroadcastRepository(session)
+        groups: dict[tuple[Outcome, str | None], list[int]] = {}
+        for user_id, outcome, error in results:
+            groups.setdefault((outcome, error), []).append(user_id)
+        for (outcome, error), ids in groups.items():
+            if outcome == Outcome.RETRY:
+                await broadcasts.retry_or_fail(
+                    broadcast_id, ids, holder, MAX_ATTEMPTS, error or "retried too often"
+                )
+                continue
+            await broadcasts.set_status(
+                broadcast_id,
+                ids,
+                outcome.value,
+                from_status="sending",
+                only_claimed_by=holder,
+                sent_at=now if outcome == Outcome.SENT else None,
+                error=error,
+            )
+            if outcome == Outcome.BLOCKED:
+                await broadcasts.mark_users_blocked(ids, now)
+
+
+async def finish_if_done(db: Database, broadcast_id: int, now: datetime) -> bool:
+    async with db.transaction() as session:
+        broadcasts = BroadcastRepository(session)
+        broadcast = await broadcasts.get(broadcast_id, for_update=True)
+        if broadcast is None or broadcast.status != BroadcastStatus.SENDING:
+            return False
+        counts = await broadcasts.status_counts(broadcast_id)
+        if counts.get("pending", 0) or counts.get("sending", 0):
+            return False
+        broadcast.status, broadcast.finished_at = BroadcastStatus.DONE, now
+        return True
+
+
+@dataclass(frozen=True)
+class Preview:
+    broadcast_id: int
+    chat_id: int
+    message: Message
+    audience_size: int
+    segment: dict[str, list[str]]
+    needs_second_approval: bool
+
+
+async def preview(session: AsyncSession, settings: Settings, broadcast_id: int) -> Preview | None:
+    broadcast = await BroadcastRepository(session).get(broadcast_id)
+    if broadcast is None:
+        return None
+    return Preview(
+        broadcast_id=broadcast.id,
+        chat_id=broadcast.preview_chat_id,
+        message=Message(broadcast.id, broadcast.text, broadcast.button_text, broadcast.button_url),
+        audience_size=broadcast.audience_size,
+        segment=dict(broadcast.segment),
+        needs_second_approval=broadcast.audience_size > settings.broadcast_approval_threshold,
+    )
+
+
+async def record_preview(
+    session: AsyncSession, broadcast_id: int, now: datetime, error: str | None = None
+) -> None:
+    broadcast = await BroadcastRepository(session).get(broadcast_id, for_update=True)
+    if broadcast is None:
+        return
+    if error is None:
+        broadcast.preview_sent_at = now
+    else:
+        broadcast.last_error = f"preview not delivered: {error}"[:500]
+
+
+def _filters(segment: Segment) -> dict[str, Sequence[str]]:
+    return {name: list(values) for name, values in segment.to_json().items()}
+
+
+def _button(text: str | None, url: str | None) -> tuple[str, str] | None:
+    text, url = (text or "").strip(), (url or "").strip()
+    if not text and not url:
+        return None
+    if not text or not url:
+        raise BroadcastError("a button needs both a label and a link")
+    if len(text) > MAX_BUTTON_TEXT:
+        raise BroadcastError(f"the button label is longer than {MAX_BUTTON_TEXT} characters")
+    if not url.startswith(("https://", "http://", "tg://")) or len(url) > 300 or " " in url:
+        raise BroadcastError("the button link must be an https:// address")
+    return text, url

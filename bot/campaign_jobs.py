@@ -1,0 +1,489 @@
+"""The campaign tools' background work, one task each in every bot process:
+
+* :class:`CampaignOutboxSender` sends the campaign outbox (tickets to staff groups, staff
+  answers to workers, follow-up questions, alerts to branches, broadcast previews). Rows are
+  claimed with a lease (``SKIP LOCKED`` on PostgreSQL) as ``bot.delivery`` does, so each goes
+  out from one process; a ticket's messages go out in order. Every minute it also queues due
+  follow-up questions and closes idle tickets (both safe to run in every process).
+* :class:`BroadcastSender` sends broadcasts. A job lease in the database makes one process the
+  sender at a time, so the pace (``BROADCAST_RATE``, evenly spaced, never in bursts) holds for
+  the whole deployment; a sender that dies is replaced when its lease expires.
+
+``bot.app.on_startup`` calls :func:`start_campaign_jobs`, ``on_stop`` :func:`stop_campaign_jobs`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import os
+import secrets
+import socket
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Bot, InlineKeyboardMarkup, ReplyParameters
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+
+from bot import broadcasts, followup, handoff
+from bot.handoff import close_idle_tickets
+from bot.services import Services
+from bot.settings import Settings
+from bot.users import mark_blocked
+from db.base import utcnow
+from db.engine import Database
+from db.models import CampaignMessage
+from db.repositories.campaign_outbox import CampaignOutboxRepository
+from handlers import broadcasts as broadcast_views
+from handlers import followup as followup_views
+from handlers import handoff as handoff_views
+from handlers.context import SERVICES_KEY
+from handlers.lead_cards import card_keyboard
+
+log = logging.getLogger(__name__)
+
+TASKS_KEY = "campaign_tasks"
+LEASE = timedelta(seconds=60)
+BATCH = 20
+IDLE_WAIT_SECONDS = 1.0
+HOUSEKEEPING_EVERY = timedelta(seconds=60)
+MAX_ATTEMPTS = 12
+MAX_BACKOFF_SECONDS = 300
+NO_TARGET_RETRY = timedelta(minutes=5)
+# The broadcast sender's lease: renewed every wave; a dead sender's expires after this.
+SENDER_LEASE_TTL = timedelta(seconds=20)
+STOP_WAIT_SECONDS = 10.0
+
+
+async def start_campaign_jobs(application: Any) -> None:
+    services: Services = application.bot_data[SERVICES_KEY]
+    wake = asyncio.Event()
+    application.bot_data[handoff_views.CAMPAIGN_WAKE_KEY] = wake
+    outbox = CampaignOutboxSender(services.db, application.bot, services.settings, wake)
+    sender = BroadcastSender(services.db, application.bot, services.settings)
+    application.bot_data[TASKS_KEY] = (
+        outbox,
+        sender,
+        asyncio.create_task(outbox.run_forever(), name="campaign-outbox"),
+        asyncio.create_task(sender.run_forever(), name="broadcasts"),
+    )
+
+
+async def stop_campaign_jobs(application: Any) -> None:
+    """Between two messages: the broadcast wave in flight is finished and recorded first."""
+    jobs = application.bot_data.pop(TASKS_KEY, None)
+    if jobs is None:
+        return
+    _outbox, sender, outbox_task, sender_task = jobs
+    await sender.stop(sender_task)
+    outbox_task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await outbox_task
+
+
+# --- the campaign outbox ---------------------------------------------------------------------
+
+
+@dataclass
+class Outgoing:
+    """A rendered campaign message: tried on ``targets`` in order (groups fall back to the
+    next one when the bot was removed); ``private`` targets are workers."""
+
+    targets: list[int]
+    text: str
+    keyboard: InlineKeyboardMarkup | None = None
+    private: bool = False
+    reply_to: tuple[int, int] | None = None
+    note: str | None = None  # a second message after the first (the preview's explanation)
+    after_sent: Callable[[AsyncSession, int, int], Awaitable[None]] | None = None
+    after_failed: Callable[[AsyncSession, str], Awaitable[None]] | None = None
+    on_blocked_notice: tuple[int, str] | None = None  # (group, text) when the worker blocked us
+    tried: list[int] = field(default_factory=list)
+
+
+class CampaignOutboxSender:
+    def __init__(self, db: Database, bot: Bot, settings: Settings, wake: asyncio.Event) -> None:
+        self.db = db
+        self.bot = bot
+        self.settings = settings
+        self.wake = wake
+        self._next_housekeeping = utcnow()
+
+    async def run_forever(self) -> None:
+        while True:
+            try:
+                sent = await self.run_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("campaign outbox round failed")
+                sent = 0
+            if sent == 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.wake.wait(), IDLE_WAIT_SECONDS)
+                self.wake.clear()
+
+    async def run_once(self, now: datetime | None = None) -> int:
+        now = now or utcnow()
+        if now >= self._next_housekeeping:
+            self._next_housekeeping = now + HOUSEKEEPING_EVERY
+            queued = await followup.queue_due_followups(self.db, self.settings, now)
+            closed = await close_idle_tickets(self.db, self.settings, now)
+            if queued or closed:
+                log.info("follow-up questions queued: %d; idle tickets closed: %d", queued, closed)
+        async with self.db.transaction() as session:
+            claimed = await CampaignOutboxRepository(session).claim_due(
+                now, LEASE, BATCH, use_skip_locked=not self.db.is_sqlite
+            )
+            ids = [message.id for message in claimed]
+        for message_id in ids:
+            await self._deliver(message_id)
+        return len(ids)
+
+    async def _deliver(self, message_id: int) -> None:
+        async with self.db.transaction() as session:
+            message = await CampaignOutboxRepository(session).get(message_id)
+            if message is None or message.status != "pending":
+                return
+            outgoing = await self._render(session, message)
+            attempts = message.attempts
+            tried = [int(chat) for chat in message.payload.get("tried", [])]
+        if outgoing is None:
+            await self._finish(message_id, "dropped", None, None, None)
+            return
+        targets = [t for t in outgoing.targets if t not in tried]
+        if not targets:
+            await self._reschedule(message_id, NO_TARGET_RETRY, "no group to deliver to", [])
+            return
+        target = targets[0]
+        try:
+            sent_id = await self._send(target, outgoing)
+        except RetryAfter as error:
+            await self._reschedule(message_id, _seconds(error.retry_after), "429", tried)
+            return
+        except (Forbidden, BadRequest) as error:
+            if outgoing.private:
+                await self._fail(message_id, outgoing, str(error), blocked=_blocked(error))
+            else:
+                # The bot left that group, or it is gone: the next group in line.
+                await self._reschedule(
+                    message_id, timedelta(seconds=1), str(error), [*tried, target]
+                )
+            return
+        except TelegramError as error:
+            if attempts + 1 >= MAX_ATTEMPTS:
+                await self._fail(message_id, outgoing, str(error), blocked=False)
+                return
+            backoff = min(MAX_BACKOFF_SECONDS, 2 ** min(attempts + 1, 9))
+            await self._reschedule(message_id, timedelta(seconds=backoff), str(error), tried)
+            return
+        await self._finish(message_id, "sent", outgoing, target, sent_id)
+
+    async def _send(self, chat_id: int, outgoing: Outgoing) -> int:
+        reply = None
+        if outgoing.reply_to is not None and outgoing.reply_to[0] == chat_id:
+            reply = ReplyParameters(outgoing.reply_to[1], allow_sending_without_reply=True)
+        sent = await self.bot.send_message(
+            chat_id, outgoing.text, reply_markup=outgoing.keyboard, reply_parameters=reply
+        )
+        if outgoing.note:
+            try:
+                await self.bot.send_message(chat_id, outgoing.note)
+            except TelegramError:
+                log.warning("campaign note to %s not sent", chat_id, exc_info=True)
+        return sent.message_id
+
+    async def _render(self, session: AsyncSession, message: CampaignMessage) -> Outgoing | None:
+        kind = message.kind
+        if kind == handoff.OUTBOX_TICKET_TO_GROUP and message.ticket_message_id:
+            post = await handoff.ticket_post(session, self.settings, message.ticket_message_id)
+            if post is None:
+                return None
+            tm_id = post.ticket_message_id
+
+            async def posted(s: AsyncSession, chat_id: int, sent_id: int) -> None:
+                await handoff.record_group_post(s, tm_id, chat_id, sent_id)
+
+            return Outgoing(
+                post.targets,
+                handoff_views.ticket_post_text(post),
+                handoff_views.ticket_keyboard(post.ticket_id) if post.opening else None,
+                reply_to=post.reply_to,
+                after_sent=posted,
+            )
+        if kind == handoff.OUTBOX_TICKET_TO_WORKER and message.ticket_message_id:
+            answer = await handoff.staff_answer(session, message.ticket_message_id)
+            if answer is None:
+                return None
+            notice = (
+                (answer.reply_chat_id, handoff_views.undelivered_text(answer.ticket_id))
+                if answer.reply_chat_id
+                else None
+            )
+            return Outgoing(
+                [answer.worker_telegram_id],
+                handoff_views.staff_answer_text(answer),
+                handoff_views.staff_answer_keyboard(answer.language),
+                private=True,
+                on_blocked_notice=notice,
+            )
+        if kind == followup.OUTBOX_FOLLOWUP_QUESTION and message.followup_id:
+            question = await followup.question(session, message.followup_id)
+            if question is None or question.answered:
+                return None
+            fid = question.followup_id
+
+            async def asked(s: AsyncSession, _chat: int, _sent: int) -> None:
+                await followup.record_asked(s, fid, utcnow(), delivered=True)
+
+            async def not_asked(s: AsyncSession, _error: str) -> None:
+                await followup.record_asked(s, fid, utcnow(), delivered=False)
+
+            return Outgoing(
+                [question.worker_telegram_id],
+                followup_views.question_text(question),
+                followup_views.question_keyboard(question),
+                private=True,
+                after_sent=asked,
+                after_failed=not_asked,
+            )
+        if kind == followup.OUTBOX_FOLLOWUP_ALERT and message.followup_id:
+            alert = await followup.alert(session, self.settings, message.followup_id)
+            if alert is None:
+                return None
+            alert_id = alert.followup_id
+
+            async def alerted(s: AsyncSession, chat_id: int, sent_id: int) -> None:
+                await followup.record_alert_posted(s, alert_id, chat_id, sent_id)
+
+            return Outgoing(
+                alert.targets,
+                followup_views.alert_text(alert.card),
+                card_keyboard(alert.card),
+                after_sent=alerted,
+            )
+        if kind == broadcasts.OUTBOX_BROADCAST_PREVIEW and message.broadcast_id:
+            preview = await broadcasts.preview(session, self.settings, message.broadcast_id)
+            if preview is None:
+                return None
+            bid = preview.broadcast_id
+
+            async def previewed(s: AsyncSession, _chat: int, _sent: int) -> None:
+                await broadcasts.record_preview(s, bid, utcnow())
+
+            async def not_previewed(s: AsyncSession, error: str) -> None:
+                await broadcasts.record_preview(s, bid, utcnow(), error)
+
+            return Outgoing(
+                [preview.chat_id],
+                broadcast_views.broadcast_text(preview.message, "id"),
+                broadcast_views.broadcast_keyboard(preview.message),
+                private=True,
+                note=broadcast_views.preview_note(preview),
+                after_sent=previewed,
+                after_failed=not_previewed,
+            )
+        log.error("campaign outbox %s: unknown kind %s", message.id, kind)
+        return None
+
+    async def _finish(
+        self,
+        message_id: int,
+        status: str,
+        outgoing: Outgoing | None,
+        chat_id: int | None,
+        sent_id: int | None,
+    ) -> None:
+        async with self.db.transaction() as session:
+            message = await CampaignOutboxRepository(session).get(message_id)
+            if message is None:
+                return
+            message.status, message.locked_until = status, None
+            message.attempts += 1 if status == "sent" else 0
+            if status == "sent":
+                message.sent_at, message.chat_id, message.message_id = utcnow(), chat_id, sent_id
+                if outgoing is not None and outgoing.after_sent and chat_id and sent_id:
+                    await outgoing.after_sent(session, chat_id, sent_id)
+
+    async def _fail(
+        self, message_id: int, outgoing: Outgoing, error: str, *, blocked: bool
+    ) -> None:
+        async with self.db.transaction() as session:
+            message = await CampaignOutboxRepository(session).get(message_id)
+            if message is None:
+                return
+            message.status, message.locked_until = "failed", None
+            message.attempts += 1
+            message.last_error = error[:500]
+            if outgoing.after_failed:
+                await outgoing.after_failed(session, error)
+        log.warning("campaign outbox %s failed for good: %s", message_id, error[:200])
+        if blocked and outgoing.private:
+            await mark_blocked(self.db, outgoing.targets[0], True)
+            if outgoing.on_blocked_notice is not None:
+                chat_id, text = outgoing.on_blocked_notice
+                with contextlib.suppress(TelegramError):
+                    await self.bot.send_message(chat_id, text)
+
+    async def _reschedule(
+        self, message_id: int, delay: timedelta, error: str, tried: list[int]
+    ) -> None:
+        async with self.db.transaction() as session:
+            message = await CampaignOutboxRepository(session).get(message_id)
+            if message is None:
+                return
+            message.attempts += 1
+            message.next_attempt_at = utcnow() + delay
+            message.locked_until = None
+            message.last_error = error[:500]
+            message.payload = {**message.payload, "tried": tried}
+        log.warning(
+            "campaign outbox %s: %s; retry in %.0fs", message_id, error[:200], delay.total_seconds()
+        )
+
+
+# --- broadcasts ------------------------------------------------------------------------------
+
+
+class BroadcastSender:
+    """Sends the oldest broadcast that is ``sending``, in waves of about 0.2 s of messages."""
+
+    def __init__(self, db: Database, bot: Bot, settings: Settings, holder: str | None = None):
+        self.db = db
+        self.bot = bot
+        self.rate = settings.broadcast_rate
+        self.wave_size = max(1, math.ceil(self.rate / 5))
+        self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        self._stopping = asyncio.Event()
+        self._holding = False
+        self._next_send = 0.0  # loop time of the next allowed send
+
+    async def run_forever(self) -> None:
+        try:
+            while not self._stopping.is_set():
+                try:
+                    busy = await self.run_once()
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("broadcast round failed")
+                    busy = False
+                if not busy:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._stopping.wait(), IDLE_WAIT_SECONDS)
+        finally:
+            if self._holding:
+                with contextlib.suppress(Exception):
+                    await broadcasts.release_sender_lease(self.db, self.holder)
+
+    async def stop(self, task: asyncio.Task[None]) -> None:
+        """Finish the wave in flight (no new sends), record it, release the lease."""
+        self._stopping.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(task), STOP_WAIT_SECONDS)
+        except TimeoutError:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def run_once(self) -> bool:
+        """One wave; False when there was nothing to send (or another process sends)."""
+        now = utcnow()
+        if not await broadcasts.hold_sender_lease(self.db, self.holder, now, SENDER_LEASE_TTL):
+            self._holding = False
+            return False
+        if not self._holding:
+            self._holding = True
+            orphans = await broadcasts.settle_orphans(self.db, self.holder)
+            if orphans:
+                log.warning("broadcast: %d recipients were in flight in a dead sender", orphans)
+        message = await broadcasts.next_message(self.db)
+        if message is None:
+            return False
+        wave = await broadcasts.claim_wave(
+            self.db,
+            broadcast_id=message.broadcast_id,
+            holder=self.holder,
+            size=self.wave_size,
+            now=now,
+        )
+        if not wave:
+            return await broadcasts.finish_if_done(self.db, message.broadcast_id, utcnow())
+        results = await self._send_wave(message, wave)
+        await broadcasts.record_wave(
+            self.db,
+            broadcast_id=message.broadcast_id,
+            holder=self.holder,
+            results=results,
+            now=utcnow(),
+        )
+        return True
+
+    async def _send_wave(
+        self, message: broadcasts.Message, wave: list[broadcasts.Delivery]
+    ) -> list[tuple[int, broadcasts.Outcome, str | None]]:
+        loop = asyncio.get_running_loop()
+        interval = 1.0 / self.rate
+        results: list[tuple[int, broadcasts.Outcome, str | None]] = []
+        tasks: list[asyncio.Task[tuple[int, broadcasts.Outcome, str | None]]] = []
+        for delivery in wave:
+            if self._stopping.is_set():
+                results.append((delivery.user_id, broadcasts.Outcome.RETRY, "sender stopping"))
+                continue
+            delay = self._next_send - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            # Evenly spaced; after a stall the pace resumes, it does not catch up in a burst.
+            self._next_send = max(loop.time(), self._next_send) + interval
+            tasks.append(asyncio.create_task(self._send_one(message, delivery)))
+        results += await asyncio.gather(*tasks)
+        return results
+
+    async def _send_one(
+        self, message: broadcasts.Message, delivery: broadcasts.Delivery
+    ) -> tuple[int, broadcasts.Outcome, str | None]:
+        Outcome = broadcasts.Outcome
+        try:
+            await self.bot.send_message(
+                delivery.telegram_id,
+                broadcast_views.broadcast_text(message, delivery.language),
+                reply_markup=broadcast_views.broadcast_keyboard(message),
+            )
+        except RetryAfter as error:
+            # Telegram says slow down: everything waits, this one goes back in the queue.
+            pause = _seconds(error.retry_after).total_seconds()
+            self._next_send = max(self._next_send, asyncio.get_running_loop().time() + pause)
+            return delivery.user_id, Outcome.RETRY, "429"
+        except Forbidden:
+            return delivery.user_id, Outcome.BLOCKED, "blocked the bot"
+        except BadRequest as error:
+            return delivery.user_id, Outcome.FAILED, str(error)
+        except TimedOut as error:
+            not_sent = isinstance(error.__cause__, httpx.PoolTimeout | httpx.ConnectTimeout)
+            return delivery.user_id, Outcome.RETRY if not_sent else Outcome.UNKNOWN, "timed out"
+        except NetworkError as error:
+            cause = error.__cause__
+            # Connection refused: never sent. A 5xx answer: Telegram refused it. A connection
+            # dropped mid-request: maybe delivered.
+            maybe_sent = isinstance(cause, httpx.HTTPError) and not isinstance(
+                cause, httpx.ConnectError
+            )
+            outcome = Outcome.UNKNOWN if maybe_sent else Outcome.RETRY
+            return delivery.user_id, outcome, str(error)[:200]
+        except TelegramError as error:
+            return delivery.user_id, Outcome.FAILED, str(error)[:200]
+        return delivery.user_id, Outcome.SENT, None
+
+
+def _seconds(value: float | timedelta) -> timedelta:
+    return value if isinstance(value, timedelta) else timedelta(seconds=float(value))
+
+
+def _blocked(error: TelegramError) -> bool:
+    return isinstance(error, Forbidden) and "blocked" in str(error).lower()

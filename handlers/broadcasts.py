@@ -1,0 +1,80 @@
+"""Broadcasts on the worker's side: /berhenti and /mulai (opting out of and back into campaign
+messages), and how a broadcast and its preview look (rendered for ``bot.campaign_jobs``)."""
+
+from __future__ import annotations
+
+import html
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot import broadcasts
+from bot.i18n import _
+from db.base import utcnow
+from handlers.context import BotContext
+from handlers.lead_cards import STAFF_LANGUAGE
+
+
+async def stop_command(update: Update, context: BotContext) -> None:
+    """/berhenti: no more campaign broadcasts."""
+    message = update.effective_message
+    if message is None or context.user_view is None:
+        return
+    await broadcasts.opt_out(context.services.db, context.user_view.id, utcnow())
+    await message.reply_html(
+        _(
+            "🔕 Done: you will not receive campaign messages any more. Your questions are still "
+            "answered as usual. Send /mulai to receive them again.",
+            context.lang,
+        )
+    )
+
+
+async def resume_command(update: Update, context: BotContext) -> None:
+    """/mulai: campaign broadcasts again."""
+    message = update.effective_message
+    if message is None or context.user_view is None:
+        return
+    await broadcasts.opt_in(context.services.db, context.user_view.id)
+    await message.reply_html(
+        _(
+            "🔔 Done: you will receive campaign messages again. Send /berhenti to stop them.",
+            context.lang,
+        )
+    )
+
+
+def broadcast_text(message: broadcasts.Message, lang: str) -> str:
+    """The manager's text (shown as typed, never as HTML) and how to stop such messages."""
+    footer = _("<i>Don't want these messages? Send /berhenti.</i>", lang)
+    return f"{html.escape(message.text)}\n\n{footer}"
+
+
+def broadcast_keyboard(message: broadcasts.Message) -> InlineKeyboardMarkup | None:
+    if not message.button_text or not message.button_url:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(message.button_text, url=message.button_url)]]
+    )
+
+
+def preview_note(preview: broadcasts.Preview) -> str:
+    """Sent to the manager under the preview: what happens next."""
+    lang, e = STAFF_LANGUAGE, html.escape
+    filters = [
+        f"{e(name)}: {e(', '.join(values))}" for name, values in preview.segment.items() if values
+    ]
+    lines = [
+        _("👆 <b>Preview of broadcast #{id}</b>", lang, id=preview.broadcast_id),
+        _("Segment: {segment}", lang, segment="; ".join(filters) or _("every worker", lang)),
+        _("Recipients now: {count}", lang, count=preview.audience_size),
+    ]
+    if preview.needs_second_approval:
+        lines.append(_("A second manager must approve it before it is sent.", lang))
+    lines.append(
+        _(
+            "Send it from the dashboard, or: <code>python -m bot siaran kirim {id}</code>",
+            lang,
+            id=preview.broadcast_id,
+        )
+    )
+    return "\n".join(lines)

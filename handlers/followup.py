@@ -1,0 +1,115 @@
+"""Follow-up questions to workers (did the branch contact you? how satisfied are you?), their
+answer buttons, and the alert a branch gets when a worker says nobody called
+(see ``bot.followup``)."""
+
+from __future__ import annotations
+
+import html
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+
+from bot import followup
+from bot.i18n import _
+from bot.leads import LeadCard
+from db.base import utcnow
+from handlers.context import BotContext
+from handlers.handoff import wake_campaign_sender
+from handlers.lead_cards import STAFF_LANGUAGE, card_text
+
+PREFIX = "fu:"
+PATTERN = r"^fu:\d{1,12}:(yes|no|registered|[1-5])$"
+
+
+def question_text(question: followup.Question) -> str:
+    lang = question.language
+    branch = html.escape(question.branch_name)
+    if question.kind == followup.FollowUpKind.CONTACT:
+        return _(
+            "👋 A few days ago you asked BPJS Ketenagakerjaan to contact you, and {branch} took "
+            "your request. Has the branch contacted you?",
+            lang,
+            branch=branch,
+        )
+    return _(
+        "🎉 You are now registered with BPJS Ketenagakerjaan. How satisfied are you with the "
+        "help from {branch}? (1 = not at all, 5 = very satisfied)",
+        lang,
+        branch=branch,
+    )
+
+
+def question_keyboard(question: followup.Question) -> InlineKeyboardMarkup:
+    lang, fid = question.language, question.followup_id
+    if question.kind == followup.FollowUpKind.CONTACT:
+        labels = {
+            followup.ContactAnswer.YES: _("✅ Yes", lang),
+            followup.ContactAnswer.NO: _("❌ Not yet", lang),
+            followup.ContactAnswer.REGISTERED: _("🪪 I am already registered", lang),
+        }
+        return InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(label, callback_data=f"{PREFIX}{fid}:{answer}")]
+                for answer, label in labels.items()
+            ]
+        )
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(score, callback_data=f"{PREFIX}{fid}:{score}")
+                for score in followup.SATISFACTION_SCORES
+            ]
+        ]
+    )
+
+
+async def followup_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    if query is None or query.data is None or context.user_view is None:
+        return
+    lang = context.lang
+    _prefix, raw_id, answer = query.data.split(":")
+    result = await followup.record_answer(
+        context.services.db,
+        followup_id=int(raw_id),
+        user_id=context.user_view.id,
+        answer=answer,
+        now=utcnow(),
+    )
+    if result.outcome == followup.AnswerOutcome.INVALID:
+        await query.answer(
+            _("This button is no longer active. Type /start for the menu.", lang), show_alert=True
+        )
+        return
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(None)
+    if result.outcome == followup.AnswerOutcome.ALREADY_ANSWERED:
+        return
+    if result.reopened_lead_id is not None:
+        wake_campaign_sender(context)
+    if isinstance(query.message, Message):
+        await query.message.reply_html(_thanks(result, lang))
+
+
+def _thanks(result: followup.AnswerResult, lang: str) -> str:
+    if result.kind == followup.FollowUpKind.SATISFACTION:
+        return _("🙏 Thank you for your rating!", lang)
+    if result.answer == followup.ContactAnswer.NO:
+        return _(
+            "😔 Sorry about that. We have asked {branch} to contact you again soon.",
+            lang,
+            branch=html.escape(result.branch_name or ""),
+        )
+    if result.answer == followup.ContactAnswer.REGISTERED:
+        return _("🎉 Great, you are protected. Thank you for telling us!", lang)
+    return _("🙏 Thank you! We are glad the branch reached you.", lang)
+
+
+def alert_text(card: LeadCard) -> str:
+    header = _(
+        "⚠️ <b>The worker says nobody has contacted them yet.</b> Lead #{id} is open again: "
+        "please claim it and call.",
+        STAFF_LANGUAGE,
+        id=card.id,
+    )
+    return header + "\n\n" + card_text(card)

@@ -1,0 +1,366 @@
+""" "Tanya petugas": /petugas, the fallback button and the ``petugas`` topic start a ticket; staff
+answer by replying to it in their group; the answer reaches the worker as coming from the
+branch (see ``bot.handoff``). Also the renderers ``bot.campaign_jobs`` sends tickets with."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+
+from bot import handoff
+from bot.answers import catalog, topic_title
+from bot.i18n import _, babel_locale
+from db.base import utcnow
+from handlers.context import BotContext
+from handlers.lead_cards import STAFF_LANGUAGE
+
+PREFIX = "hd:"
+LAST_QUESTION = "hd:last"
+CANCEL = "hd:cancel"
+REPLY = "hd:reply"
+CLOSE_PREFIX = "hd:close:"
+PATTERN = r"^hd:(last|cancel|reply|close:\d{1,12})$"
+# bot_data key of the campaign sender's wake-up event (set by bot.campaign_jobs).
+CAMPAIGN_WAKE_KEY = "campaign_wake"
+QUOTE_PREVIEW = 60
+
+
+def wake_campaign_sender(context: BotContext) -> None:
+    """Send queued campaign messages now rather than at the sender's next round."""
+    event = context.bot_data.get(CAMPAIGN_WAKE_KEY)
+    if event is not None:
+        event.set()
+
+
+# --- the worker ------------------------------------------------------------------------------
+
+
+async def petugas_command(update: Update, context: BotContext) -> None:
+    """/petugas, or /petugas followed by the question itself."""
+    message = update.effective_message
+    if message is None or context.user_view is None:
+        return
+    _command, _sep, question = (message.text or "").partition(" ")
+    if question.strip():
+        await _submit(update, context, question)
+    else:
+        await start_handoff(update, context)
+
+
+async def start_handoff(update: Update, context: BotContext) -> None:
+    """Ask for the question (also for the fallback button and the ``petugas`` topic)."""
+    chat = update.effective_chat
+    if chat is None or context.user_view is None:
+        return
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    lang = context.lang
+    prompt = await handoff.begin_handoff(context.services.db, context.user_view.id, utcnow())
+    if not prompt.started:
+        await context.bot.send_message(
+            chat.id, _("Please finish your registration first, or cancel it with /batal.", lang)
+        )
+        return
+    text = _(
+        "✍️ Type your question for our staff in one message. A staff member of your branch "
+        "office will answer you here.",
+        lang,
+    )
+    if prompt.has_open_ticket:
+        text += "\n" + _("(It is added to the question you already asked.)", lang)
+    rows: list[list[InlineKeyboardButton]] = []
+    if prompt.last_question:
+        short = prompt.last_question[:QUOTE_PREVIEW]
+        if len(prompt.last_question) > QUOTE_PREVIEW:
+            short += "…"
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    _("📨 Send: “{question}”", lang, question=short), callback_data=LAST_QUESTION
+                )
+            ]
+        )
+    rows.append([InlineKeyboardButton(_("✖️ Cancel", lang), callback_data=CANCEL)])
+    await context.bot.send_message(chat.id, text, reply_markup=InlineKeyboardMarkup(rows))
+
+
+async def handoff_text(update: Update, context: BotContext) -> None:
+    """The question typed after the prompt (``bot.handoff.HANDOFF_FLOW``)."""
+    message = update.effective_message
+    if message is None:
+        return
+    await _submit(update, context, message.text or "")
+
+
+async def handoff_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    if query.data.startswith(CLOSE_PREFIX):
+        await _close_button(update, context)
+        return
+    if context.user_view is None:
+        await query.answer()
+        return
+    if query.data == CANCEL:
+        await query.answer()
+        await handoff.cancel_handoff(context.services.db, context.user_view.id)
+        if isinstance(query.message, Message):
+            await query.message.edit_reply_markup(None)
+            await query.message.reply_html(_("OK, cancelled.", context.lang))
+        return
+    if query.data == REPLY:
+        await start_handoff(update, context)
+        return
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(None)
+    await _submit(update, context, "", use_last_question=True)
+
+
+async def _submit(
+    update: Update, context: BotContext, text: str, *, use_last_question: bool = False
+) -> None:
+    chat = update.effective_chat
+    if chat is None or context.user_view is None:
+        return
+    lang = context.lang
+    receipt = await handoff.submit_question(
+        context.services.db,
+        context.services.settings,
+        user_id=context.user_view.id,
+        text=text,
+        language=lang,
+        now=utcnow(),
+        use_last_question=use_last_question,
+    )
+    if receipt is None:
+        await context.bot.send_message(
+            chat.id, _("Please type your question as a text message, or /petugas again.", lang)
+        )
+        return
+    wake_campaign_sender(context)
+    await context.bot.send_message(chat.id, receipt_text(receipt, lang))
+
+
+def receipt_text(receipt: handoff.TicketReceipt, lang: str) -> str:
+    label = handoff.branch_label(receipt.branch_name)
+    who = (
+        _("the staff of BPJS Ketenagakerjaan branch {branch}", lang, branch=html.escape(label))
+        if label
+        else _("BPJS Ketenagakerjaan staff", lang)
+    )
+    if receipt.new_ticket:
+        text = _(
+            "✅ Your question was sent to {who} (question #{id}).",
+            lang,
+            who=who,
+            id=receipt.ticket_id,
+        )
+    else:
+        text = _("✅ Added to your question #{id} for {who}.", lang, who=who, id=receipt.ticket_id)
+    if receipt.out_of_hours and receipt.expected_by is not None:
+        text += "\n\n" + _(
+            "🕗 The office is closed now (open {hours} {zone}). Expect an answer from {when}.",
+            lang,
+            hours=html.escape(receipt.office_hours),
+            zone=receipt.zone,
+            when=when_text(receipt.expected_by, receipt.zone, lang),
+        )
+    else:
+        text += "\n\n" + _("They will answer you here. You can keep using the bot meanwhile.", lang)
+    return text
+
+
+def when_text(moment: datetime, zone: str, lang: str) -> str:
+    """``Monday 23 November, 08:00 WITA`` in the worker's language (the branch's clock)."""
+    return f"{format_datetime(moment, 'EEEE d MMMM, HH:mm', locale=babel_locale(lang))} {zone}"
+
+
+# --- staff in their group --------------------------------------------------------------------
+
+
+async def staff_reply(update: Update, context: BotContext) -> None:
+    """A reply in a group to one of the bot's messages: a ticket answer, if it is a ticket."""
+    message, user, chat = update.effective_message, update.effective_user, update.effective_chat
+    if message is None or user is None or chat is None or message.reply_to_message is None:
+        return
+    if message.reply_to_message.from_user is None or message.reply_to_message.from_user.id != (
+        context.bot.id
+    ):
+        return
+    result = await handoff.relay_staff_reply(
+        context.services.db,
+        context.services.settings,
+        chat_id=chat.id,
+        reply_to_message_id=message.reply_to_message.message_id,
+        staff_message_id=message.message_id,
+        staff_telegram_id=user.id,
+        text=message.text or "",
+        now=utcnow(),
+    )
+    lang = STAFF_LANGUAGE
+    outcome = result.outcome
+    if outcome == handoff.ReplyOutcome.RELAYED:
+        wake_campaign_sender(context)
+        await message.reply_html(
+            _("📨 Sent to the worker (ticket #{id}).", lang, id=result.ticket_id)
+        )
+    elif outcome == handoff.ReplyOutcome.FORBIDDEN:
+        await message.reply_html(_("Only staff of this ticket's branch can answer it.", lang))
+    elif outcome == handoff.ReplyOutcome.CLOSED:
+        await message.reply_html(
+            _(
+                "Ticket #{id} is closed; the answer was not sent. The worker can ask again "
+                "with /petugas.",
+                lang,
+                id=result.ticket_id,
+            )
+        )
+    elif outcome == handoff.ReplyOutcome.EMPTY:
+        await message.reply_html(_("Only text answers can be sent to the worker.", lang))
+
+
+async def _close_button(update: Update, context: BotContext) -> None:
+    query, user, chat = update.callback_query, update.effective_user, update.effective_chat
+    if query is None or query.data is None or user is None or chat is None:
+        return
+    lang = STAFF_LANGUAGE
+    outcome = await handoff.close_ticket(
+        context.services.db,
+        context.services.settings,
+        ticket_id=int(query.data.removeprefix(CLOSE_PREFIX)),
+        chat_id=chat.id,
+        staff_telegram_id=user.id,
+        now=utcnow(),
+    )
+    if outcome in (handoff.CloseOutcome.FORBIDDEN, handoff.CloseOutcome.NOT_FOUND):
+        await query.answer(_("You cannot close this ticket.", lang), show_alert=True)
+        return
+    await query.answer(_("Ticket closed.", lang))
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(None)
+
+
+# --- rendering for the sender ----------------------------------------------------------------
+
+
+def ticket_post_text(post: handoff.TicketPost) -> str:
+    """The worker's message as the staff group sees it (staff read Indonesian)."""
+    lang, e = STAFF_LANGUAGE, html.escape
+    if not post.opening:
+        return "\n".join(
+            [
+                _(
+                    "💬 <b>Ticket #{id}: another message from the worker</b>",
+                    lang,
+                    id=post.ticket_id,
+                ),
+                e(post.text),
+                "",
+                _("↩️ <i>Reply to this message to answer.</i>", lang),
+            ]
+        )
+    lines = [_("🙋 <b>Tanya petugas: ticket #{id}</b>", lang, id=post.ticket_id)]
+    if post.branch_name:
+        lines.append(_("Branch: {branch}", lang, branch=e(post.branch_name)))
+    else:
+        lines.append(_("No branch yet (the worker has not registered).", lang))
+    details = [_("Language: {language}", lang, language=post.language)]
+    if post.lead_id is not None:
+        details.append(_("Lead #{id}", lang, id=post.lead_id))
+    lines.append(" · ".join(details))
+    zone = ZoneInfo(post.zone)
+    if post.out_of_hours and post.expected_by is not None:
+        lines.append(
+            _(
+                "🕗 Sent out of office hours; the worker was told to expect an answer from {when}.",
+                lang,
+                when=when_text(post.expected_by.astimezone(zone), post.zone_label, lang),
+            )
+        )
+    lines += ["", _("<b>Question:</b>", lang), e(post.text)]
+    history = [_context_line(step, zone) for step in post.context]
+    if history:
+        lines += ["", _("<b>Recent conversation:</b>", lang), *history]
+    lines += [
+        "",
+        _(
+            "↩️ <i>Reply to this message to answer. The worker sees the answer as coming from "
+            "the branch, without your name.</i>",
+            lang,
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def ticket_keyboard(ticket_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    _("✅ Close ticket", STAFF_LANGUAGE), callback_data=f"{CLOSE_PREFIX}{ticket_id}"
+                )
+            ]
+        ]
+    )
+
+
+def _context_line(step: dict[str, Any], zone: ZoneInfo) -> str:
+    lang, e = STAFF_LANGUAGE, html.escape
+    try:
+        at = datetime.fromisoformat(str(step.get("at"))).astimezone(zone)
+        clock = format_datetime(at, "HH:mm", locale=babel_locale(lang))
+    except ValueError:
+        clock = "--:--"
+    kind = step.get("kind")
+    if kind == "question":
+        topic = str(step.get("topic") or "")
+        title = topic_title(topic, lang) if topic in catalog(lang).topics else topic
+        if step.get("answered"):
+            return _("• {time} asked about: {topic} (answered)", lang, time=clock, topic=e(title))
+        quoted = e(str(step.get("text") or ""))
+        return _("• {time} not understood: “{text}”", lang, time=clock, text=quoted)
+    names = {
+        "calculator": _("used the contribution calculator", lang),
+        "registration_started": _("started registering", lang),
+        "registration_completed": _("registered interest", lang),
+    }
+    return f"• {clock} {names.get(str(kind), e(str(kind)))}"
+
+
+def staff_answer_text(answer: handoff.StaffAnswer) -> str:
+    lang = answer.language
+    label = handoff.branch_label(answer.branch_name)
+    sender = (
+        _("BPJS Ketenagakerjaan staff, {branch} branch", lang, branch=html.escape(label))
+        if label
+        else _("BPJS Ketenagakerjaan staff", lang)
+    )
+    return "\n".join(
+        [
+            f"💬 <b>{sender}</b>",
+            html.escape(answer.text),
+            "",
+            _("<i>To answer, tap the button below or send /petugas.</i>", lang),
+        ]
+    )
+
+
+def staff_answer_keyboard(lang: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(_("↩️ Reply to staff", lang), callback_data=REPLY)]]
+    )
+
+
+def undelivered_text(ticket_id: int) -> str:
+    return _(
+        "⚠️ The answer to ticket #{id} could not be delivered: the worker has blocked the bot.",
+        STAFF_LANGUAGE,
+        id=ticket_id,
+    )
