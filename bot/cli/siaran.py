@@ -1,0 +1,229 @@
+"""``python -m bot siaran``: broadcasts from the command line (the dashboard does the same).
+
+    python -m bot siaran ukuran [segment]                       # how many workers it reaches
+    python -m bot siaran buat --teks TEXT --oleh NAMA --pratinjau TELEGRAM_ID [segment]
+                              [--tombol LABEL --tautan URL]     # a draft; preview to Telegram
+    python -m bot siaran kirim ID --oleh NAMA                   # send (or ask for approval)
+    python -m bot siaran setujui ID --oleh NAMA                 # the second manager
+    python -m bot siaran jeda ID | lanjut ID | batal ID
+    python -m bot siaran status [ID] [--json]
+
+Segment options (repeatable): --provinsi ID-JI, --cabang KC-..., --pekerjaan petani,
+--bahasa id, --sumber KODE, --status-lead baru|diambil|dihubungi|terdaftar|tidak_berminat|none
+(--belum-terdaftar is baru+diambil+dihubungi). ``--teks -`` reads the text from stdin.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime
+from typing import Any
+
+from bot import broadcasts
+from bot.cli.common import database_error_line
+from bot.settings import Settings, load_settings
+from db import migrate
+from db.base import utcnow
+from db.engine import Database
+
+DECISIONS = {
+    broadcasts.Decision.SENDING: "sending: the bot sends it now",
+    broadcasts.Decision.AWAITING_APPROVAL: "waiting for a second manager: siaran setujui ID",
+    broadcasts.Decision.PREVIEW_PENDING: "the preview has not reached Telegram yet; try again",
+    broadcasts.Decision.SAME_PERSON: "the second approval must come from another manager",
+    broadcasts.Decision.EMPTY: "nobody is in the segment",
+    broadcasts.Decision.WRONG_STATUS: "not possible in the broadcast's current state",
+    broadcasts.Decision.NOT_FOUND: "no such broadcast",
+}
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("siaran", help="broadcasts to a segment of workers")
+    actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
+
+    size = actions.add_parser("ukuran", help="how many workers a segment reaches now")
+    _segment_options(size)
+    size.set_defaults(func=handle_size)
+
+    create = actions.add_parser("buat", help="a draft broadcast; its preview goes to Telegram")
+    create.add_argument("--teks", required=True, help="the message ('-' reads stdin)")
+    create.add_argument("--tombol", help="button label (with --tautan)")
+    create.add_argument("--tautan", help="button link, https://...")
+    create.add_argument("--oleh", required=True, help="your name (approvals need two people)")
+    create.add_argument(
+        "--pratinjau",
+        required=True,
+        type=int,
+        metavar="TELEGRAM_ID",
+        help="your Telegram user id (you must have started the bot)",
+    )
+    _segment_options(create)
+    create.set_defaults(func=handle_create)
+
+    for name, help_text in (
+        ("kirim", "send a previewed draft"),
+        ("setujui", "approve as the second manager"),
+    ):
+        action = actions.add_parser(name, help=help_text)
+        action.add_argument("id", type=int)
+        action.add_argument("--oleh", required=True, help="your name")
+        action.set_defaults(func=handle_decision, approve=name == "setujui")
+
+    for name, help_text in (("jeda", "pause"), ("lanjut", "resume"), ("batal", "cancel")):
+        action = actions.add_parser(name, help=help_text)
+        action.add_argument("id", type=int)
+        action.set_defaults(func=handle_state, change=name)
+
+    status = actions.add_parser("status", help="progress: sent, failed, remaining, ETA")
+    status.add_argument("id", type=int, nargs="?")
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(func=handle_status)
+
+
+def _segment_options(parser: argparse.ArgumentParser) -> None:
+    for flag, dest in (
+        ("--provinsi", "provinces"),
+        ("--cabang", "branches"),
+        ("--pekerjaan", "occupations"),
+        ("--bahasa", "languages"),
+        ("--sumber", "sources"),
+        ("--status-lead", "lead_statuses"),
+    ):
+        parser.add_argument(flag, dest=dest, action="append", default=[], metavar="VALUE")
+    parser.add_argument(
+        "--belum-terdaftar", action="store_true", help="registered interest, not enrolled yet"
+    )
+
+
+def segment_from(args: argparse.Namespace) -> broadcasts.Segment:
+    fields: dict[str, Any] = {
+        name: list(getattr(args, name)) for name in broadcasts.Segment.__dataclass_fields__
+    }
+    if args.belum_terdaftar:
+        fields["lead_statuses"] += list(broadcasts.NOT_YET_ENROLLED)
+    fields["sources"] = [s.upper() for s in fields["sources"]]
+    return broadcasts.Segment.from_json(fields)
+
+
+def handle_size(args: argparse.Namespace) -> int:
+    async def size(db: Database, _settings: Settings) -> int:
+        print(await broadcasts.audience_size(db, segment_from(args)))
+        return 0
+
+    return _run(size)
+
+
+def handle_create(args: argparse.Namespace) -> int:
+    async def create(db: Database, settings: Settings) -> int:
+        text = sys.stdin.read() if args.teks == "-" else args.teks
+        view = await broadcasts.create_broadcast(
+            db,
+            settings,
+            text=text,
+            segment=segment_from(args),
+            created_by=f"cli:{args.oleh}",
+            preview_chat_id=args.pratinjau,
+            now=utcnow(),
+            button_text=args.tombol,
+            button_url=args.tautan,
+        )
+        print(
+            f"broadcast {view.id}: draft for {view.audience_size} workers; the preview goes to "
+            f"{view.preview_chat_id} on Telegram. Then: python -m bot siaran kirim {view.id}"
+        )
+        return 0
+
+    return _run(create)
+
+
+def handle_decision(args: argparse.Namespace) -> int:
+    async def decide(db: Database, settings: Settings) -> int:
+        step = broadcasts.approve if args.approve else broadcasts.request_send
+        decision = await step(
+            db, settings, broadcast_id=args.id, by=f"cli:{args.oleh}", now=utcnow()
+        )
+        print(f"broadcast {args.id}: {DECISIONS[decision]}")
+        ok = decision in (broadcasts.Decision.SENDING, broadcasts.Decision.AWAITING_APPROVAL)
+        return 0 if ok else 1
+
+    return _run(decide)
+
+
+def handle_state(args: argparse.Namespace) -> int:
+    async def change(db: Database, _settings: Settings) -> int:
+        if args.change == "batal":
+            done = await broadcasts.cancel(db, broadcast_id=args.id, now=utcnow())
+        else:
+            done = await broadcasts.set_paused(
+                db, broadcast_id=args.id, paused=args.change == "jeda"
+            )
+        print(f"broadcast {args.id}: {'done' if done else 'not possible in its current state'}")
+        return 0 if done else 1
+
+    return _run(change)
+
+
+def handle_status(args: argparse.Namespace) -> int:
+    async def show(db: Database, settings: Settings) -> int:
+        now = utcnow()
+        if args.id is None:
+            views = await broadcasts.list_broadcasts(db, settings, now)
+        else:
+            view = await broadcasts.get_broadcast(db, settings, args.id, now)
+            if view is None:
+                print(f"no broadcast {args.id}", file=sys.stderr)
+                return 1
+            views = [view]
+        if args.json:
+            print(json.dumps([_plain(dataclasses.asdict(v)) for v in views], ensure_ascii=False))
+            return 0
+        for v in views:
+            p = v.progress
+            eta = f", ETA {p.eta_seconds}s" if p.eta_seconds is not None else ""
+            print(
+                f"#{v.id} {v.status}: {p.sent}/{p.recipients} sent, {p.failed} failed, "
+                f"{p.blocked} blocked, {p.skipped} opted out, {p.unknown} unknown, "
+                f"{p.remaining} remaining{eta}"
+            )
+        return 0
+
+    return _run(show)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _run(action: Callable[[Database, Settings], Awaitable[int]]) -> int:
+    settings = load_settings()
+
+    async def main() -> int:
+        db = Database(settings.database_url)
+        try:
+            return int(await action(db, settings))
+        finally:
+            await db.dispose()
+
+    try:
+        migrate.upgrade(settings.database_url)
+        return asyncio.run(main())
+    except broadcasts.BroadcastError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except Exception as error:
+        line = database_error_line(error)
+        if line is None:
+            raise
+        print(line, file=sys.stderr)
+        return 1

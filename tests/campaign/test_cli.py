@@ -1,0 +1,90 @@
+"""``sumber`` and ``siaran`` subcommands (registered here on a bare parser, as the CLI does)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from bot.cli import siaran, sumber
+
+
+def run(module: object, argv: list[str]) -> int:
+    parser = argparse.ArgumentParser()
+    module.register(parser.add_subparsers())  # type: ignore[attr-defined]
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+@pytest.fixture
+def env(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("TELEGRAM_BOT_USERNAME", "KampanyeBot")
+
+
+@pytest.mark.usefixtures("env")
+def test_sumber_tambah_writes_the_qr_code_and_prints_path_and_link(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        run(
+            sumber,
+            ["sumber", "tambah", "radio-sby", "Radio Suara Surabaya", "--keluar", str(tmp_path)],
+        )
+        == 0
+    )
+    path, link = capsys.readouterr().out.splitlines()
+    assert link == "https://t.me/KampanyeBot?start=RADIO-SBY"
+    assert Path(path) == (tmp_path / "RADIO-SBY.png").resolve()
+    with Image.open(path) as image:
+        assert image.format == "PNG" and image.size[0] >= 200
+    # Once only; the QR code can be written again.
+    assert run(sumber, ["sumber", "tambah", "RADIO-SBY", "again"]) == 1
+    assert "exists" in capsys.readouterr().err
+    target = tmp_path / "poster.png"
+    assert run(sumber, ["sumber", "qr", "radio-sby", "--keluar", str(target)]) == 0
+    assert target.exists()
+    assert run(sumber, ["sumber", "corong", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert [row["code"] for row in rows] == ["RADIO-SBY", None]
+
+
+@pytest.mark.usefixtures("env")
+def test_siaran_from_draft_to_status(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(siaran, ["siaran", "ukuran", "--belum-terdaftar"]) == 0
+    assert capsys.readouterr().out.strip() == "0"
+    assert (
+        run(
+            siaran,
+            [
+                "siaran",
+                "buat",
+                "--teks",
+                "Halo!",
+                "--oleh",
+                "ani",
+                "--pratinjau",
+                "42",
+                "--bahasa",
+                "id",
+            ],
+        )
+        == 0
+    )
+    assert "broadcast 1: draft for 0 workers" in capsys.readouterr().out
+    assert run(siaran, ["siaran", "kirim", "1", "--oleh", "ani"]) == 1
+    assert "preview" in capsys.readouterr().out
+    assert run(siaran, ["siaran", "status", "1", "--json"]) == 0
+    [view] = json.loads(capsys.readouterr().out)
+    assert view["status"] == "draft" and view["segment"]["languages"] == ["id"]
+    assert (
+        run(
+            siaran,
+            ["siaran", "buat", "--teks", "x", "--oleh", "a", "--pratinjau", "1", "--tombol", "Go"],
+        )
+        == 1
+    )
+    assert "button" in capsys.readouterr().err
