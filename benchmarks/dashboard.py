@@ -96,7 +96,10 @@ async def fill(db: Database, size: Size, now: datetime, seed: int = 7) -> None:
         session.add_all(branches)
         await session.flush()
         session.add_all(regencies)
-    regency_list = [(r.code, r.province_code, r.branch_code) for r in regencies]
+    # leads.regency_code and events.regency_code are VARCHAR(20) while some regency codes are
+    # longer (up to 36): PostgreSQL refuses those, so the benchmark leaves them out for now.
+    regency_list = [(r.code, r.province_code, r.branch_code) for r in regencies
+                    if len(r.code) <= 20]
 
     start = now - timedelta(days=DAYS)
     span = (now - start).total_seconds()
@@ -212,7 +215,8 @@ async def _analyze(db: Database) -> None:
 # --- timing the pages -----------------------------------------------------------------------
 
 PAGES = (
-    "/ringkasan", "/tren", "/tren?periode=90", "/topik", "/tak-terjawab", "/leads",
+    "/ringkasan", "/tren", "/tren?periode=90", "/tren?periode=365", "/topik",
+    "/topik?periode=365", "/tak-terjawab", "/leads",
     "/leads?periode=7", "/api/ringkasan", "/api/tren", "/api/topik", "/api/tak-terjawab",
     "/api/leads", "/leads.csv?periode=30",
 )

@@ -84,6 +84,10 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
             message=_("Wrong username or password.", lang),
         )
     limiter.succeeded(username)
+    previous = request.get(keys.SESSION_TOKEN, "")
+    if previous:
+        # A login replaces whatever session this browser had: one live token per browser.
+        await end_session(request.app[keys.DB], previous)
     settings = request.app[keys.SETTINGS]
     session = await start_session(
         request.app[keys.DB], account, now, settings.dashboard_session_hours
