@@ -52,7 +52,7 @@ TASKS_KEY = "campaign_tasks"
 LEASE = timedelta(seconds=60)
 BATCH = 20
 IDLE_WAIT_SECONDS = 1.0
-HOUSEKEEPING_EVERY = timedelta(seconds=60)
+HOUSEKEEPING_EVERY = timedelta(seconds=60)  # at most; see CampaignOutboxSender
 MAX_ATTEMPTS = 12
 MAX_BACKOFF_SECONDS = 300
 NO_TARGET_RETRY = timedelta(minutes=5)
@@ -113,6 +113,9 @@ class CampaignOutboxSender:
         self.bot = bot
         self.settings = settings
         self.wake = wake
+        # Often enough that a short follow-up delay (a few seconds in a demo) is honoured.
+        shortest = min(settings.followup_contact_after, settings.followup_satisfaction_after)
+        self.housekeeping_every = max(timedelta(seconds=1), min(HOUSEKEEPING_EVERY, shortest / 2))
         self._next_housekeeping = utcnow()
 
     async def run_forever(self) -> None:
@@ -132,7 +135,7 @@ class CampaignOutboxSender:
     async def run_once(self, now: datetime | None = None) -> int:
         now = now or utcnow()
         if now >= self._next_housekeeping:
-            self._next_housekeeping = now + HOUSEKEEPING_EVERY
+            self._next_housekeeping = now + self.housekeeping_every
             queued = await followup.queue_due_followups(self.db, self.settings, now)
             closed = await close_idle_tickets(self.db, self.settings, now)
             if queued or closed:
@@ -213,7 +216,7 @@ class CampaignOutboxSender:
             return Outgoing(
                 post.targets,
                 handoff_views.ticket_post_text(post),
-                handoff_views.ticket_keyboard(post.ticket_id) if post.opening else None,
+                handoff_views.ticket_keyboard(post.ticket_id),
                 reply_to=post.reply_to,
                 after_sent=posted,
             )

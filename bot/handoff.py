@@ -253,14 +253,19 @@ async def relay_staff_reply(
     staff_telegram_id: int,
     text: str,
     now: datetime,
+    ticket_hint: int | None = None,
 ) -> ReplyResult:
-    """A staff member replied in their group to a ticket the bot posted: queue the answer."""
+    """A staff member replied in their group to a ticket the bot posted: queue the answer.
+
+    ``ticket_hint`` is the ticket id the bot put on the replied-to message (its close button):
+    a reply can arrive before the sender has recorded where the ticket was posted."""
     async with db.transaction() as session:
         tickets = TicketRepository(session)
         posted = await tickets.by_group_message(chat_id, reply_to_message_id)
-        if posted is None:
+        ticket_id = posted.ticket_id if posted is not None else ticket_hint
+        if ticket_id is None:
             return ReplyResult(ReplyOutcome.NOT_A_TICKET)
-        ticket = await tickets.get(posted.ticket_id, for_update=True)
+        ticket = await tickets.get(ticket_id, for_update=True)
         if ticket is None:
             return ReplyResult(ReplyOutcome.NOT_A_TICKET)
         scope = await scope_for(

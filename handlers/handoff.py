@@ -14,11 +14,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot import handoff
 from bot.answers import catalog, topic_title
-from bot.i18n import _, babel_locale
+from bot.i18n import N_, _, babel_locale
 from db.base import utcnow
 from handlers.context import BotContext
 from handlers.lead_cards import STAFF_LANGUAGE
 
+# For the command menu (bot.app.COMMANDS).
+COMMAND = ("petugas", N_("Ask a person: BPJS Ketenagakerjaan staff"))
 PREFIX = "hd:"
 LAST_QUESTION = "hd:last"
 CANCEL = "hd:cancel"
@@ -190,19 +192,19 @@ async def staff_reply(update: Update, context: BotContext) -> None:
     message, user, chat = update.effective_message, update.effective_user, update.effective_chat
     if message is None or user is None or chat is None or message.reply_to_message is None:
         return
-    if message.reply_to_message.from_user is None or message.reply_to_message.from_user.id != (
-        context.bot.id
-    ):
+    replied = message.reply_to_message
+    if replied.from_user is None or replied.from_user.id != context.bot.id:
         return
     result = await handoff.relay_staff_reply(
         context.services.db,
         context.services.settings,
         chat_id=chat.id,
-        reply_to_message_id=message.reply_to_message.message_id,
+        reply_to_message_id=replied.message_id,
         staff_message_id=message.message_id,
         staff_telegram_id=user.id,
         text=message.text or "",
         now=utcnow(),
+        ticket_hint=_ticket_on(replied),
     )
     lang = STAFF_LANGUAGE
     outcome = result.outcome
@@ -224,6 +226,17 @@ async def staff_reply(update: Update, context: BotContext) -> None:
         )
     elif outcome == handoff.ReplyOutcome.EMPTY:
         await message.reply_html(_("Only text answers can be sent to the worker.", lang))
+
+
+def _ticket_on(message: Message) -> int | None:
+    """The ticket id on the bot's own message (its close button), if any."""
+    markup = message.reply_markup
+    for row in markup.inline_keyboard if markup else ():
+        for button in row:
+            data = button.callback_data
+            if isinstance(data, str) and data.startswith(CLOSE_PREFIX):
+                return int(data.removeprefix(CLOSE_PREFIX))
+    return None
 
 
 async def _close_button(update: Update, context: BotContext) -> None:

@@ -209,3 +209,35 @@ async def test_idle_answered_tickets_close(db: Database) -> None:
     async with db.transaction() as session:
         await handoff.forget_user(session, user)
         assert (await session.execute(select(TicketMessage))).first() is None
+
+
+async def test_a_reply_faster_than_the_senders_record_uses_the_ticket_on_the_message(
+    db: Database,
+) -> None:
+    user = await worker(db, 8007)
+    receipt = await submit(db, user, "Halo")
+    # The sender has posted the ticket but not yet recorded where: the close button's ticket id.
+    result = await handoff.relay_staff_reply(
+        db,
+        SETTINGS,
+        chat_id=ADMIN_GROUP,
+        reply_to_message_id=90,
+        staff_message_id=91,
+        staff_telegram_id=ADMIN,
+        text="Halo juga",
+        now=NOW,
+        ticket_hint=receipt.ticket_id,
+    )
+    assert result == handoff.ReplyResult(handoff.ReplyOutcome.RELAYED, receipt.ticket_id)
+    stranger = await handoff.relay_staff_reply(
+        db,
+        SETTINGS,
+        chat_id=-5555,
+        reply_to_message_id=90,
+        staff_message_id=92,
+        staff_telegram_id=4,
+        text="x",
+        now=NOW,
+        ticket_hint=receipt.ticket_id,
+    )
+    assert stranger.outcome == handoff.ReplyOutcome.FORBIDDEN
