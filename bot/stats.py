@@ -268,22 +268,54 @@ class Trend:
 
 
 async def trend(db: Database, scope: Scope, period: Period) -> Trend:
-    days = _days(period)
     async with db.transaction() as session:
-        users = await _per_day(session, days, User, User.first_seen, _users_in(scope))
+        users = await _per_day(session, period, scope, User, User.first_seen, _users_in(scope))
         questions = await _per_day(
-            session, days, Event, Event.created_at,
+            session, period, scope, Event, Event.created_at,
             and_(Event.kind == str(EventKind.QUESTION), _event_users_in(scope)),
         )
-        leads = await _per_day(session, days, Lead, Lead.created_at, _leads_in(scope))
+        leads = await _per_day(session, period, scope, Lead, Lead.created_at, _leads_in(scope))
     return Trend(
         period,
         [
-            DailyPoint(day, *counts)
-            for day, counts in zip(period.days(), zip(users, questions, leads, strict=True),
-                                   strict=True)
+            DailyPoint(day, new_users, asked, registered)
+            for day, new_users, asked, registered in zip(
+                period.days(), users, questions, leads, strict=True
+            )
         ],
     )
+
+
+async def _per_day(
+    session: AsyncSession, period: Period, scope: Scope, model: Any, column: Any,
+    condition: ColumnElement[bool],
+) -> list[int]:
+    """Rows of ``model`` per campaign day of ``period`` where ``condition`` holds."""
+    if scope.is_everything:
+        # A range count per day on the time index rather than GROUP BY date(created_at): no
+        # date arithmetic per row and no sort; a year of questions costs ~20 ms instead of
+        # ~160 ms on SQLite, ~80 ms instead of ~135 ms on PostgreSQL.
+        days = _days(period)
+        count = (
+            select(func.count())
+            .select_from(model)
+            .where(column >= days.c.day_start, column < days.c.day_end, condition)
+            .scalar_subquery()
+        )
+        rows = await session.execute(select(days.c.n, count).order_by(days.c.n))
+        return [int(n) for _index, n in rows]
+    # One branch: its workers' few rows are found through the user index and grouped by
+    # campaign day (a range count per day would walk every worker's rows of that day instead).
+    start, end = period.bounds()
+    day = _campaign_day(column, _is_sqlite(session)).label("day")
+    rows = await session.execute(
+        select(day, func.count())
+        .select_from(model)
+        .where(column >= start, column < end, condition)
+        .group_by(day)
+    )
+    count_of = {_as_date(value): int(n) for value, n in rows}
+    return [count_of.get(one_day, 0) for one_day in period.days()]
 
 
 def _days(period: Period) -> CTE:
@@ -300,20 +332,14 @@ def _days(period: Period) -> CTE:
     )
 
 
-async def _per_day(
-    session: AsyncSession, days: CTE, model: Any, column: Any, condition: ColumnElement[bool]
-) -> list[int]:
-    # A range count per day on the time index, rather than GROUP BY date(created_at): no date
-    # arithmetic per row and no sort, so a year of questions costs ~20 ms instead of ~160 ms
-    # on SQLite, and the day boundaries (midnight WIB) are computed once, here in Python.
-    count = (
-        select(func.count())
-        .select_from(model)
-        .where(column >= days.c.day_start, column < days.c.day_end, condition)
-        .scalar_subquery()
-    )
-    rows = await session.execute(select(days.c.n, count).order_by(days.c.n))
-    return [int(n) for _index, n in rows]
+def _campaign_day(column: Any, sqlite: bool) -> ColumnElement[Any]:
+    if sqlite:
+        return func.date(column, "+7 hours")
+    return func.date(func.timezone("Asia/Jakarta", column))
+
+
+def _as_date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 # --- topik ----------------------------------------------------------------------------------

@@ -82,6 +82,14 @@ async def test_trend_counts_per_campaign_day(db: Database, campaign: Ids) -> Non
     assert trend.totals.leads == 3
 
 
+async def test_trend_for_one_branch(db: Database, campaign: Ids) -> None:
+    trend = await stats.trend(db, Scope(TIMUR), Period.last_days(7, TODAY))
+    assert (trend.totals.users, trend.totals.questions, trend.totals.leads) == (1, 4, 2)
+    by_day = {p.day: p for p in trend.points}
+    assert by_day[date(2026, 11, 17)].users == 1 and by_day[TODAY].leads == 1
+    assert len(trend.points) == 7
+
+
 async def test_day_boundary_is_midnight_wib(db: Database) -> None:
     async with db.transaction() as session:
         user = User(telegram_id=1, first_seen=NOW, last_seen=NOW)
