@@ -397,10 +397,11 @@ async def release_sender_lease(db: Database, holder: str) -> None:
         await JobLeaseRepository(session).release(SENDER_LEASE, holder)
 
 
-async def settle_orphans(db: Database, holder: str) -> int:
-    """After taking the lease: rows a previous sender had in flight become ``unknown``."""
+async def settle_orphans(db: Database) -> int:
+    """Between waves nothing is in flight: rows still ``sending`` are a dead (or stalled)
+    sender's, or ours from a round that failed before recording. They become ``unknown``."""
     async with db.transaction() as session:
-        return await BroadcastRepository(session).orphans_to_unknown(holder, INTERRUPTED)
+        return await BroadcastRepository(session).orphans_to_unknown(INTERRUPTED)
 
 
 async def next_message(db: Database) -> Message | None:

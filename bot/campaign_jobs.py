@@ -162,6 +162,9 @@ class CampaignOutboxSender:
             return
         targets = [t for t in outgoing.targets if t not in tried]
         if not targets:
+            if attempts + 1 >= MAX_ATTEMPTS:
+                await self._fail(message_id, outgoing, "no group took it", blocked=False)
+                return
             await self._reschedule(message_id, NO_TARGET_RETRY, "no group to deliver to", [])
             return
         target = targets[0]
@@ -376,6 +379,8 @@ class BroadcastSender:
                     raise
                 except Exception:
                     log.exception("broadcast round failed")
+                    # Settle what this round left in flight before the next one.
+                    self._holding = False
                     busy = False
                 if not busy:
                     with contextlib.suppress(TimeoutError):
@@ -402,8 +407,8 @@ class BroadcastSender:
             self._holding = False
             return False
         if not self._holding:
+            orphans = await broadcasts.settle_orphans(self.db)
             self._holding = True
-            orphans = await broadcasts.settle_orphans(self.db, self.holder)
             if orphans:
                 log.warning("broadcast: %d recipients were in flight in a dead sender", orphans)
         message = await broadcasts.next_message(self.db)

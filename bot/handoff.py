@@ -44,6 +44,8 @@ RECENT_WINDOW = timedelta(hours=1)
 RECENT_LIMIT = 8
 # A question the bot could not answer this recently is offered as the ticket's question.
 LAST_QUESTION_WINDOW = timedelta(minutes=30)
+# How long the "type your question for staff" prompt waits for the question.
+PROMPT_TTL = timedelta(minutes=15)
 CONTEXT_KINDS = frozenset(
     ("question", "calculator", "registration_started", "registration_completed")
 )
@@ -127,6 +129,13 @@ class TicketReceipt:
     office_hours: str
 
 
+class NotSent(StrEnum):
+    EMPTY = "empty"  # nothing to send: empty text, or no recent question to reuse
+    # The prompt was answered long after it was shown: the text is probably a new question
+    # for the bot, not for staff.
+    PROMPT_EXPIRED = "prompt_expired"
+
+
 async def submit_question(
     db: Database,
     settings: Settings,
@@ -136,21 +145,24 @@ async def submit_question(
     language: str,
     now: datetime,
     use_last_question: bool = False,
-) -> TicketReceipt | None:
-    """Open a ticket, or add to the worker's ticket that is not closed yet; None when there is
-    nothing to send (empty text, or no recent question to reuse)."""
+    from_prompt: bool = False,
+) -> TicketReceipt | NotSent:
+    """Open a ticket, or add to the worker's ticket that is not closed yet. ``from_prompt``:
+    the text answers :func:`begin_handoff`'s prompt (refused after :data:`PROMPT_TTL`)."""
     async with db.transaction() as session:
         tickets = TicketRepository(session)
-        if use_last_question:
-            recent = await tickets.recent_unanswered(user_id, now - LAST_QUESTION_WINDOW, 1)
-            text = recent[0].text if recent else ""
-        cleaned = clean_message(text)
         conversations = ConversationRepository(session)
         current = await conversations.get(user_id)
         if current is not None and current.flow == HANDOFF_FLOW:
             await conversations.remove(user_id)
+            if from_prompt and now - current.updated_at > PROMPT_TTL:
+                return NotSent.PROMPT_EXPIRED
+        if use_last_question:
+            recent = await tickets.recent_unanswered(user_id, now - LAST_QUESTION_WINDOW, 1)
+            text = recent[0].text if recent else ""
+        cleaned = clean_message(text)
         if not cleaned:
-            return None
+            return NotSent.EMPTY
         ticket = await tickets.unclosed_for_user(user_id)
         new_ticket = ticket is None
         if ticket is None:

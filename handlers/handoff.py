@@ -96,7 +96,7 @@ async def handoff_text(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    await _submit(update, context, message.text or "")
+    await _submit(update, context, message.text or "", from_prompt=True)
 
 
 async def handoff_button(update: Update, context: BotContext) -> None:
@@ -126,7 +126,12 @@ async def handoff_button(update: Update, context: BotContext) -> None:
 
 
 async def _submit(
-    update: Update, context: BotContext, text: str, *, use_last_question: bool = False
+    update: Update,
+    context: BotContext,
+    text: str,
+    *,
+    use_last_question: bool = False,
+    from_prompt: bool = False,
 ) -> None:
     chat = update.effective_chat
     if chat is None or context.user_view is None:
@@ -140,8 +145,15 @@ async def _submit(
         language=lang,
         now=utcnow(),
         use_last_question=use_last_question,
+        from_prompt=from_prompt,
     )
-    if receipt is None:
+    if receipt == handoff.NotSent.PROMPT_EXPIRED:
+        # A stale prompt: this is a question for the bot after all.
+        from handlers.questions import answer_text
+
+        await answer_text(update, context)
+        return
+    if not isinstance(receipt, handoff.TicketReceipt):
         await context.bot.send_message(
             chat.id, _("Please type your question as a text message, or /petugas again.", lang)
         )

@@ -201,18 +201,11 @@ class BroadcastRepository:
                 .execution_options(synchronize_session=False)
             )
 
-    async def orphans_to_unknown(self, holder: str, error: str) -> int:
-        """Rows another (dead or stalled) sender had in flight: maybe delivered, so never
-        sent again."""
+    async def orphans_to_unknown(self, error: str) -> int:
+        """Rows left ``sending``: maybe delivered, so never sent again."""
         result = await self.session.execute(
             update(BroadcastRecipient)
-            .where(
-                BroadcastRecipient.status == "sending",
-                or_(
-                    BroadcastRecipient.claimed_by.is_(None),
-                    BroadcastRecipient.claimed_by != holder,
-                ),
-            )
+            .where(BroadcastRecipient.status == "sending")
             .values(status="unknown", claimed_by=None, error=error)
             .execution_options(synchronize_session=False)
         )

@@ -228,7 +228,7 @@ async def test_a_dead_senders_wave_is_never_sent_again(db: Database) -> None:
     # A dies here. B takes over once A's lease has expired.
     later = NOW + timedelta(seconds=21)
     assert await broadcasts.hold_sender_lease(db, "B", later, timedelta(seconds=20))
-    assert await broadcasts.settle_orphans(db, "B") == 2
+    assert await broadcasts.settle_orphans(db) == 2
     rest = await broadcasts.claim_wave(
         db, broadcast_id=broadcast_id, holder="B", size=10, now=later
     )

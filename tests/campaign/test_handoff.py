@@ -24,7 +24,7 @@ async def submit(db: Database, user: int, text: str, when=NOW) -> handoff.Ticket
     receipt = await handoff.submit_question(
         db, SETTINGS, user_id=user, text=text, language="id", now=when
     )
-    assert receipt is not None
+    assert isinstance(receipt, handoff.TicketReceipt)
     return receipt
 
 
@@ -241,3 +241,26 @@ async def test_a_reply_faster_than_the_senders_record_uses_the_ticket_on_the_mes
         ticket_hint=receipt.ticket_id,
     )
     assert stranger.outcome == handoff.ReplyOutcome.FORBIDDEN
+
+
+async def test_a_stale_prompt_is_not_a_ticket_and_empty_text_sends_nothing(db: Database) -> None:
+    user = await worker(db, 8008)
+    await handoff.begin_handoff(db, user, NOW)
+    late = await handoff.submit_question(
+        db,
+        SETTINGS,
+        user_id=user,
+        text="berapa iurannya?",
+        language="id",
+        now=NOW + handoff.PROMPT_TTL + timedelta(minutes=1),
+        from_prompt=True,
+    )
+    assert late == handoff.NotSent.PROMPT_EXPIRED
+    empty = await handoff.submit_question(
+        db, SETTINGS, user_id=user, text=" ", language="id", now=NOW
+    )
+    nothing_to_reuse = await handoff.submit_question(
+        db, SETTINGS, user_id=user, text="", language="id", now=NOW, use_last_question=True
+    )
+    assert empty == nothing_to_reuse == handoff.NotSent.EMPTY
+    assert await outbox(db) == []

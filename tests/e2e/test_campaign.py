@@ -345,9 +345,13 @@ async def test_broadcast_to_5000_killed_and_resumed_sends_nobody_twice(
         preview, note = await sandbox.wait_for_messages(manager, count=2, timeout=15)
         assert preview["text"].startswith("Ayo lindungi diri") and "/berhenti" in preview["text"]
         assert "5000" in note["text"] and "manajer kedua" in note["text"].lower()
-        request = await broadcasts.request_send(
-            database, settings, broadcast_id=view.id, by=f"tg:{manager}", now=utcnow()
-        )
+        for _ in range(50):  # the preview's delivery is recorded just after it arrives
+            request = await broadcasts.request_send(
+                database, settings, broadcast_id=view.id, by=f"tg:{manager}", now=utcnow()
+            )
+            if request != broadcasts.Decision.PREVIEW_PENDING:
+                break
+            await asyncio.sleep(0.1)
         assert request == broadcasts.Decision.AWAITING_APPROVAL
         await sandbox.reset_stats()
         approved = await broadcasts.approve(
