@@ -14,6 +14,7 @@ import asyncio
 import csv
 import io
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -28,9 +29,11 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
 from db.engine import Database
 from db.models import Event, Lead, User
+from tests.conftest import _truncate_all
 from tests.dashboard.data import ACEH, TIMUR, seed
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,6 +92,18 @@ def add_account(database_url: str, *args: str) -> None:
         capture_output=True, text=True, cwd=ROOT, env=environment(database_url), timeout=60,
     )
     assert done.returncode == 0, done.stderr
+
+
+@pytest.fixture
+def database_url(migrated_database_url: str, tmp_path: Path) -> str:
+    """A clean migrated database, like tests/conftest.py's fixture of the same name, but
+    truncated on a thread of its own: Playwright's sync API already runs a loop on this one."""
+    if migrated_database_url.startswith("sqlite"):
+        copy = tmp_path / "test.db"
+        shutil.copyfile(make_url(migrated_database_url).database or "", copy)
+        return f"sqlite+aiosqlite:///{copy}"
+    run_async(lambda: _truncate_all(migrated_database_url))
+    return migrated_database_url
 
 
 @pytest.fixture
