@@ -18,6 +18,8 @@ from bot.stats import MAX_PERIOD_DAYS, LeadFilter, Period, Scope
 PERIOD_CHOICES = (7, 30, 90, 180, 365)
 ALL_TIME = "semua"
 _CODE = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
+# Dates a campaign can have; also keeps day arithmetic clear of date.min and date.max.
+_EARLIEST, _LATEST = date(2000, 1, 1), date(2100, 12, 31)
 
 
 class BadFilter(ValueError):
@@ -41,6 +43,8 @@ def parse_period(query: Mapping[str, str], today: date, default_days: int | None
             raise BadFilter("dari/sampai: expected dates as YYYY-MM-DD") from None
         if first is None:
             first = last
+        if not all(_EARLIEST <= day <= _LATEST for day in (first, last)):
+            raise BadFilter(f"dari/sampai: dates from {_EARLIEST} to {_LATEST}")
         try:
             return PeriodChoice(Period(first, last), None, True)
         except ValueError:
@@ -49,6 +53,9 @@ def parse_period(query: Mapping[str, str], today: date, default_days: int | None
             ) from None
     raw = query.get("periode", "").strip()
     if raw == ALL_TIME or (not raw and default_days is None):
+        if default_days is not None:
+            # Trends and topics need a bounded period (a chart of days, a bounded scan).
+            raise BadFilter(f"periode: one of {', '.join(map(str, PERIOD_CHOICES))}")
         return PeriodChoice(None, None, False)
     days = default_days if not raw else _int(raw)
     if days not in PERIOD_CHOICES:
@@ -86,4 +93,5 @@ def _code(query: Mapping[str, str], name: str) -> str | None:
 
 
 def _int(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() and len(raw) < 5 else None
+    # isascii: "²".isdigit() is True, but int("²") raises.
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 5 else None

@@ -46,14 +46,15 @@ def test_period_parameters() -> None:
     assert parse_period({}, TODAY, 30).period == Period(date(2026, 10, 22), TODAY)
     assert parse_period({"periode": "7"}, TODAY, 30).days == 7
     assert parse_period({}, TODAY, None).period is None
-    assert parse_period({"periode": "semua"}, TODAY, 30).period is None
+    assert parse_period({"periode": "semua"}, TODAY, None).period is None
     custom = parse_period({"dari": "2026-11-01", "sampai": "2026-11-03"}, TODAY, 30)
     assert custom.custom and custom.period == Period(date(2026, 11, 1), date(2026, 11, 3))
     assert parse_period({"dari": "2026-11-01"}, TODAY, 30).period == Period(date(2026, 11, 1),
                                                                              TODAY)
     for bad in ({"periode": "12"}, {"periode": "x"}, {"dari": "1 Nov"},
                 {"dari": "2026-11-05", "sampai": "2026-11-01"},
-                {"dari": "2020-01-01", "sampai": "2026-01-01"}):
+                {"dari": "2020-01-01", "sampai": "2026-01-01"}, {"sampai": "9999-12-31"},
+                {"dari": "0001-01-01"}, {"periode": "²"}, {"periode": "semua"}):
         with pytest.raises(BadFilter):
             parse_period(bad, TODAY, 30)
 
