@@ -46,6 +46,7 @@ from handlers import (
     registration,
     staff,
     start,
+    statistik,
     unsupported,
     users,
 )
@@ -140,6 +141,7 @@ def register_handlers(application: BotApplication) -> None:
             CommandHandler("leads", staff.leads_command, filters=groups | private),
             CommandHandler("lead", staff.lead_command, filters=groups | private),
             CommandHandler(["ekspor", "export"], staff.export_command, filters=groups | private),
+            CommandHandler(["statistik", "stats"], statistik.statistik_command),
             # Buttons, by callback-data prefix.
             CallbackQueryHandler(language.language_chosen, pattern=LANGUAGE_PATTERN),
             CallbackQueryHandler(registration.start_registration, pattern=f"^{MENU_REGISTER}$"),

@@ -33,6 +33,6 @@ class Event(Base):
     confidence: Mapped[float | None] = mapped_column(Float, default=None)
     language: Mapped[str | None] = mapped_column(String(8), default=None)
     branch_code: Mapped[str | None] = mapped_column(String(40), default=None)
-    regency_code: Mapped[str | None] = mapped_column(String(20), default=None)
+    regency_code: Mapped[str | None] = mapped_column(String(40), default=None)
     province_code: Mapped[str | None] = mapped_column(String(10), default=None)
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)

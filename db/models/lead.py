@@ -34,7 +34,7 @@ class Lead(Base):
     phone_is_own: Mapped[bool] = mapped_column(Boolean, default=True)
     occupation: Mapped[str] = mapped_column(String(30))
     occupation_other: Mapped[str | None] = mapped_column(String(60), default=None)
-    regency_code: Mapped[str] = mapped_column(String(20))
+    regency_code: Mapped[str] = mapped_column(String(40))
     province_code: Mapped[str] = mapped_column(String(10))
     place_label: Mapped[str | None] = mapped_column(String(160), default=None)
     branch_code: Mapped[str] = mapped_column(String(40))

@@ -220,3 +220,11 @@ async def test_typed_places_route_to_a_branch(db: Database, place: str) -> None:
     async with db.transaction() as session:
         lead = await session.get(Lead, lead_id)
         assert lead is not None and lead.branch_code.startswith("KC-")
+
+
+async def test_regencies_with_long_codes_fit(db: Database) -> None:
+    # kab-kepulauan-siau-tagulandang-biaro is 36 characters: PostgreSQL enforces the width.
+    lead_id = await register(db, 5200, place="Kepulauan Siau Tagulandang Biaro")
+    async with db.transaction() as session:
+        lead = await session.get(Lead, lead_id)
+        assert lead is not None and len(lead.regency_code) > 20
