@@ -369,6 +369,7 @@ class BroadcastSender:
         self._stopping = asyncio.Event()
         self._holding = False
         self._next_send = 0.0  # loop time of the next allowed send
+        self._pace_lock = asyncio.Lock()
 
     async def run_forever(self) -> None:
         try:
@@ -436,26 +437,27 @@ class BroadcastSender:
     async def _send_wave(
         self, message: broadcasts.Message, wave: list[broadcasts.Delivery]
     ) -> list[tuple[int, broadcasts.Outcome, str | None]]:
-        loop = asyncio.get_running_loop()
-        interval = 1.0 / self.rate
-        results: list[tuple[int, broadcasts.Outcome, str | None]] = []
-        tasks: list[asyncio.Task[tuple[int, broadcasts.Outcome, str | None]]] = []
-        for delivery in wave:
-            if self._stopping.is_set():
-                results.append((delivery.user_id, broadcasts.Outcome.RETRY, "sender stopping"))
-                continue
+        tasks = [asyncio.create_task(self._send_one(message, d)) for d in wave]
+        return list(await asyncio.gather(*tasks))
+
+    async def _pace(self) -> bool:
+        """Wait for this send's turn: one start per ``1/rate`` s, measured after waking, so a
+        stalled event loop resumes the pace instead of releasing a burst. False: stopping."""
+        async with self._pace_lock:
+            loop = asyncio.get_running_loop()
             delay = self._next_send - loop.time()
             if delay > 0:
                 await asyncio.sleep(delay)
-            # Evenly spaced; after a stall the pace resumes, it does not catch up in a burst.
-            self._next_send = max(loop.time(), self._next_send) + interval
-            tasks.append(asyncio.create_task(self._send_one(message, delivery)))
-        results += await asyncio.gather(*tasks)
-        return results
+            if self._stopping.is_set():
+                return False
+            self._next_send = loop.time() + 1.0 / self.rate
+            return True
 
     async def _send_one(
         self, message: broadcasts.Message, delivery: broadcasts.Delivery
     ) -> tuple[int, broadcasts.Outcome, str | None]:
+        if not await self._pace():
+            return delivery.user_id, broadcasts.Outcome.RETRY, "sender stopping"
         Outcome = broadcasts.Outcome
         try:
             await self.bot.send_message(
