@@ -21,7 +21,9 @@ from db.models import Lead
 from tests.e2e.conftest import ADMIN_GROUP_ID, ADMIN_ID
 from tests.e2e.harness import BotProcess, new_user_id
 from tests.hardening.helpers import (
+    LAMONGAN,
     Worker,
+    conversation_of,
     link_code,
     link_group,
     plain,
@@ -228,6 +230,30 @@ async def test_the_card_in_the_right_group_works_and_a_stranger_in_it_is_trusted
                                        user_id=w.staff_b, forge=True)
     answer = await sandbox.callback_answer(query_id(press))
     assert answer["text"] == says("Already claimed by {staff}.", "id", staff="Baru")
+
+
+async def test_an_unlinked_group_gets_silence(sandbox: SandboxClient, bot: BotProcess,
+                                              bot_db: Database) -> None:
+    """Even where the bot sees every message (it is an administrator), a group that is not
+    linked gets no answers to questions, media, worker commands or edits: only staff commands
+    are answered, with a refusal."""
+    member = new_user_id()
+    await sandbox.create_user("Warga", user_id=member, language_code="id")
+    group = (await sandbox.create_group("Grup RT 05", members=[member], bot_is_admin=True))["id"]
+    sent = await sandbox.send_text(member, "berapa iuran bpjs sebulan?", chat_id=group)
+    assert sent.delivered and sent.message_id is not None
+    for text in ("/start", "/daftar", "/iuran", "/cabang", "/hapusdata", "/bantuan", "/xyz",
+                 "<b>halo</b> '; DROP TABLE users; --"):
+        await sandbox.send_text(member, text, chat_id=group)
+    await sandbox.send_sticker(member, chat_id=group)
+    await sandbox.send_location(member, *LAMONGAN, chat_id=group)
+    await sandbox.send_contact(member, "+6281234567890", chat_id=group)
+    await sandbox.edit_text(member, sent.message_id, "berapa iuran jkk?", chat_id=group)
+    # A sentinel: one chat's updates are handled in order, so everything above is done.
+    refusal = await _command(sandbox, group, member, "/leads")
+    assert refusal["text"] == says(REFUSAL, "id")
+    assert [m["text"] for m in await sandbox.messages(group, sender="bot")] == [refusal["text"]]
+    assert await conversation_of(bot_db, member) is None
 
 
 async def test_linking_a_group(sandbox: SandboxClient, bot: BotProcess, bot_db: Database) -> None:

@@ -27,6 +27,10 @@ pytestmark = pytest.mark.usefixtures("roomy_private_chats")
 
 STALE = "This button is no longer active. Type /start for the menu."
 ENDED = "This registration has ended. Type /daftar to start again."
+PLACE_UNKNOWN = (
+    "I could not find that place. Check the spelling, or type the regency/city "
+    "(e.g. <i>Kabupaten Lamongan</i>) or a postal code."
+)
 # Callback data no button of the bot carries, per prefix the bot listens to.
 FORGED: dict[str, list[str]] = {
     "m:": ["m:", "m:nope", "m:reg:extra", "m:" + "x" * 62],
@@ -80,6 +84,18 @@ async def test_forged_callback_data_gets_an_alert(sandbox: SandboxClient, bot_db
         }, (data, answer["text"])
     await _assert_no_apology(sandbox, worker.id, lang)
     assert await conversation_of(bot_db, worker.id) is None  # nothing was started
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+async def test_forged_office_choices_find_no_place(sandbox: SandboxClient, lang: str) -> None:
+    """o:<regency code> carries a code to look up: an unknown one is "no such place"."""
+    worker = await Worker(sandbox, lang).create()
+    menu = await worker.say("/start")
+    for data in ("o:", "o:99.99", "o:" + "x" * 62, "o:'; DROP TABLE regencies; --", "o:<b>"):
+        await _press_and_answer(sandbox, worker.id, menu["message_id"], data)
+        [reply] = await sandbox.wait_for_messages(worker.id)
+        assert reply["text"] == says(PLACE_UNKNOWN, lang), data
+    await _assert_no_apology(sandbox, worker.id, lang)
 
 
 @pytest.mark.xfail(strict=True, reason="BUG: handlers/calculator.py _parse: str.isdigit() accepts "
