@@ -30,15 +30,18 @@ from telegram.ext import (
     filters,
 )
 
+from bot.campaign_jobs import start_campaign_jobs, stop_campaign_jobs
 from bot.delivery import OutboxSender
 from bot.flood import FloodControl
 from bot.i18n import N_, SUPPORTED_LANGUAGES, _
 from bot.ordering import PerChatOrderedProcessor
 from bot.services import Services
+from handlers import broadcasts as broadcast_handlers
 from handlers import (
     calculator,
     dispatch,
     flood,
+    handoff,
     language,
     office,
     privacy,
@@ -50,6 +53,7 @@ from handlers import (
     unsupported,
     users,
 )
+from handlers import followup as followup_handlers
 from handlers.context import SERVICES_KEY, BotContext
 from handlers.errors import error_handler
 from handlers.flood import FLOOD_KEY
@@ -74,6 +78,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("cabang", N_("Nearest branch office")),
     ("dataku", N_("See the data kept about you")),
     ("hapusdata", N_("Delete your data")),
+    handoff.COMMAND,
     ("bahasa", N_("Change language")),
     ("batal", N_("Cancel what you are doing")),
     ("bantuan", N_("Help")),
@@ -136,6 +141,13 @@ def register_handlers(application: BotApplication) -> None:
             CommandHandler(["cabang", "office"], office.start_office, filters=private),
             CommandHandler(["dataku", "mydata"], privacy.my_data_command, filters=private),
             CommandHandler(["hapusdata", "deletedata"], privacy.delete_command, filters=private),
+            CommandHandler(["petugas", "staff"], handoff.petugas_command, filters=private),
+            CommandHandler(
+                ["berhenti", "stop"], broadcast_handlers.stop_command, filters=private
+            ),
+            CommandHandler(
+                ["mulai", "resume"], broadcast_handlers.resume_command, filters=private
+            ),
             # Staff commands (access is checked per chat and user in bot.staff).
             CommandHandler(["hubungkan", "link"], staff.link_command),
             CommandHandler("leads", staff.leads_command, filters=groups | private),
@@ -156,6 +168,15 @@ def register_handlers(application: BotApplication) -> None:
             CallbackQueryHandler(questions.topic_button, pattern=questions.TOPIC_PATTERN),
             CallbackQueryHandler(privacy.delete_button, pattern=privacy.PRIVACY_PATTERN),
             CallbackQueryHandler(staff.lead_button, pattern=LEAD_CALLBACK_PATTERN),
+            CallbackQueryHandler(handoff.handoff_button, pattern=handoff.PATTERN),
+            CallbackQueryHandler(
+                followup_handlers.followup_button, pattern=followup_handlers.PATTERN
+            ),
+            # Staff answering a ticket: a reply in their group to the bot's message.
+            MessageHandler(
+                groups & filters.REPLY & ~filters.COMMAND & ~filters.UpdateType.EDITED,
+                handoff.staff_reply,
+            ),
             # Free text, locations and contacts go to the conversation the user is in.
             MessageHandler(new_private & filters.TEXT & ~filters.COMMAND, dispatch.private_text),
             MessageHandler(new_private & filters.LOCATION, dispatch.private_location),
@@ -193,11 +214,13 @@ async def on_startup(application: BotApplication) -> None:
     sender = OutboxSender(services.db, bot, services.settings)
     services.outbox_wake = sender.wake
     application.bot_data[OUTBOX_TASK_KEY] = asyncio.create_task(sender.run_forever(), name="outbox")
+    await start_campaign_jobs(application)
     log.info("bot @%s ready", me.username)
 
 
 async def on_stop(application: BotApplication) -> None:
     """Before ``stop()``: stop the outbox sender between two messages."""
+    await stop_campaign_jobs(application)
     task = application.bot_data.pop(OUTBOX_TASK_KEY, None)
     if task is not None:
         task.cancel()

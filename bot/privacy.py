@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, select
 
+from bot import handoff
 from bot.events import EventKind
 from bot.leads import OUTBOX_LEAD_CARD
 from db.engine import Database
@@ -110,6 +111,8 @@ async def delete_personal_data(db: Database, user_id: int, now: datetime) -> int
             delete(UnansweredQuestion).where(UnansweredQuestion.user_id == user_id)
         )
         await ConversationRepository(session).remove(user_id)
+        # Handoff tickets carry the worker's own words: personal data too.
+        await handoff.forget_user(session, user_id)
         EventRepository(session).add(
             EventKind.DATA_DELETED, user_id=user_id, at=now, details={"leads": anonymised}
         )

@@ -7,9 +7,10 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import conversation
+from bot.handoff import HANDOFF_FLOW
 from bot.i18n import _
 from bot.registration.flow import FLOW as REGISTRATION_FLOW
-from handlers import calculator, office, questions, registration
+from handlers import calculator, handoff, office, questions, registration
 from handlers.context import BotContext
 from handlers.keyboards import main_menu
 
@@ -24,6 +25,8 @@ async def private_text(update: Update, context: BotContext) -> None:
         await calculator.typed_income(update, context)
     elif flow == conversation.OFFICE_FLOW:
         await office.office_input(update, context)
+    elif flow == HANDOFF_FLOW:
+        await handoff.handoff_text(update, context)
     else:
         await questions.answer_text(update, context)
 

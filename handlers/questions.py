@@ -9,6 +9,7 @@ from bot.answers import Answer, answer_topic, topic_title
 from bot.i18n import _
 from bot.questions import ask
 from handlers.context import BotContext
+from handlers.handoff import start_handoff
 from handlers.keyboards import MENU_CALCULATOR, MENU_OFFICE, MENU_REGISTER
 
 TOPIC_PREFIX = "q:"
@@ -62,6 +63,9 @@ async def answer_text(update: Update, context: BotContext) -> None:
 
         await start_registration(update, context)
         return
+    if answer.topic == "petugas" and answer.answered:
+        await start_handoff(update, context)
+        return
     await message.reply_html(answer.text, reply_markup=followup_keyboard(answer, lang))
 
 
@@ -70,6 +74,10 @@ async def topic_button(update: Update, context: BotContext) -> None:
     if query is None or query.data is None or not isinstance(query.message, Message):
         return
     topic = query.data.removeprefix(TOPIC_PREFIX)
+    if topic == "petugas":
+        # "Tanya petugas": a ticket for a person, not the topic's text.
+        await start_handoff(update, context)
+        return
     answer = answer_topic(topic, lang=context.lang, today=context.services.today())
     if answer is None:
         await query.answer(

@@ -17,6 +17,7 @@ from handlers.keyboards import (
     language_keyboard,
     main_menu,
 )
+from handlers.sources import record_start_source
 
 
 def greeting(first_name: str | None, lang: str) -> str:
@@ -35,6 +36,9 @@ def greeting(first_name: str | None, lang: str) -> str:
 async def start(update: Update, context: BotContext) -> None:
     if update.effective_message is None:
         return
+    if context.args:
+        # /start KODE from a poster's QR code or a deep link: where the worker came from.
+        await record_start_source(context, context.args[0])
     first_name = update.effective_user.first_name if update.effective_user else None
     await update.effective_message.reply_html(
         greeting(first_name, context.lang), reply_markup=main_menu(context.lang)

@@ -15,6 +15,8 @@ from bot.cli import db as db_command
 from bot.cli import iuran as iuran_command
 from bot.cli import run as run_command
 from bot.cli import sandbox as sandbox_command
+from bot.cli import siaran as siaran_command
+from bot.cli import sumber as sumber_command
 from bot.settings import SettingsError
 
 SUBCOMMAND_MODULES = (
@@ -26,6 +28,8 @@ SUBCOMMAND_MODULES = (
     cabang_command,
     dashboard_command,
     akun_command,
+    sumber_command,
+    siaran_command,
 )
 
 
