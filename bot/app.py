@@ -56,7 +56,6 @@ from handlers import (
 from handlers import followup as followup_handlers
 from handlers.context import SERVICES_KEY, BotContext
 from handlers.errors import error_handler
-from handlers.flood import FLOOD_KEY
 from handlers.keyboards import (
     LANGUAGE_PATTERN,
     MENU_CALCULATOR,
@@ -94,7 +93,7 @@ def build_application(services: Services) -> BotApplication:
         .base_url(settings.telegram_api_base_url)
         .base_file_url(file_base_url(settings.telegram_api_base_url))
         .context_types(ContextTypes(context=BotContext))
-        .concurrent_updates(PerChatOrderedProcessor())
+        .concurrent_updates(PerChatOrderedProcessor(flood=FloodControl()))
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -108,7 +107,6 @@ def build_application(services: Services) -> BotApplication:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     application: BotApplication = builder.build()
     application.bot_data[SERVICES_KEY] = services
-    application.bot_data[FLOOD_KEY] = FloodControl()
     register_handlers(application)
     return application
 

@@ -45,9 +45,11 @@ class StaffScope:
 async def scope_for(
     session: AsyncSession, *, chat_id: int, user_telegram_id: int, settings: Settings
 ) -> StaffScope | None:
-    if user_telegram_id in settings.admin_ids or (
-        settings.admin_group_id is not None and chat_id == settings.admin_group_id
-    ):
+    if settings.admin_group_id is not None and chat_id == settings.admin_group_id:
+        return StaffScope(None)
+    if user_telegram_id in settings.admin_ids and chat_id == user_telegram_id:
+        # Admins see every branch in their private chat only: in any other group, the other
+        # members would see the workers' names and numbers too.
         return StaffScope(None)
     group = await BranchRepository(session).group(chat_id)
     if group is None:

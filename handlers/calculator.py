@@ -9,13 +9,14 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot import conversation
-from bot.amounts import InvalidIncome, check_income, parse_income
+from bot.amounts import MAX_INCOME, InvalidIncome, check_income, parse_income
 from bot.calculator import calculate
 from bot.events import EventKind
 from bot.i18n import _, format_rupiah
 from bot.stats_events import record_event
 from handlers.context import BotContext
 from handlers.estimate import render_estimate
+from handlers.ids import parse_small_int
 from handlers.keyboards import MENU_CALCULATOR, MENU_HOME, MENU_REGISTER
 
 PREFIX = "c:"
@@ -112,10 +113,11 @@ async def calculator_button(update: Update, context: BotContext) -> None:
 
 def _parse(parts: list[str]) -> tuple[int, str | None, str | None, int | None] | None:
     """Validate every field of forged or stale callback data; None when anything is off."""
-    if not 1 <= len(parts) <= 4 or not parts[0].isdigit():
+    income_value = parse_small_int(parts[0], MAX_INCOME) if 1 <= len(parts) <= 4 else None
+    if income_value is None:
         return None
     try:
-        income = check_income(int(parts[0]))
+        income = check_income(income_value)
     except InvalidIncome:
         return None
     sector = parts[1] if len(parts) > 1 else None
@@ -125,7 +127,7 @@ def _parse(parts: list[str]) -> tuple[int, str | None, str | None, int | None] |
         return None
     if jht is not None and jht not in ("0", "1"):
         return None
-    if months is not None and (not months.isdigit() or int(months) not in MONTHS):
+    if months is not None and parse_small_int(months) not in MONTHS:
         return None
     return income, sector, jht, int(months) if months else None
 

@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.i18n import _
+from bot.i18n import _, normalize_language
 from bot.users import mark_blocked
 from handlers.context import BotContext
 
@@ -56,7 +56,7 @@ async def error_handler(update: object, context: BotContext) -> None:
                 update.effective_chat.id,
                 _(
                     "Sorry, something went wrong on our side. Please try again in a moment.",
-                    context.lang,
+                    _apology_language(update, context),
                 ),
             )
         except TelegramError:
@@ -69,3 +69,13 @@ async def _notify_admins(context: BotContext, text: str) -> None:
             await context.bot.send_message(admin_id, text[:4000])
         except TelegramError:
             log.warning("could not notify admin %s", admin_id)
+
+
+def _apology_language(update: Update, context: BotContext) -> str:
+    """The error callback gets a fresh context without the loaded user: fall back to the
+    language Telegram reports (a chosen /bahasa is not known here without a database read,
+    which may be what failed)."""
+    if context.user_view is not None:
+        return context.lang
+    user = update.effective_user
+    return normalize_language(user.language_code if user else None)

@@ -1,4 +1,4 @@
-"""Group -2: refuse floods before any other work (see ``bot.flood``)."""
+"""Group -2: the slow-down notice for a flood (decided on arrival in ``bot.ordering``)."""
 
 from __future__ import annotations
 
@@ -6,21 +6,20 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.i18n import _, normalize_language
+from bot.ordering import PerChatOrderedProcessor
 from handlers.context import BotContext
-
-FLOOD_KEY = "flood_control"
 
 
 async def flood_guard(update: Update, context: BotContext) -> None:
+    processor = context.application.update_processor
+    if not isinstance(processor, PerChatOrderedProcessor):
+        return
+    if processor.refused.pop(update.update_id, None) is None:
+        return
     user = update.effective_user
-    if user is None or user.is_bot:
-        return
-    allowed, notice = context.application.bot_data[FLOOD_KEY].check(user.id)
-    if allowed:
-        return
-    if notice and update.effective_chat is not None and update.effective_chat.type == "private":
+    if update.effective_chat is not None and update.effective_chat.type == "private":
         # No database read for the language: Telegram's is good enough for this one line.
-        lang = normalize_language(user.language_code)
+        lang = normalize_language(user.language_code if user else None)
         await context.bot.send_message(
             update.effective_chat.id,
             _("You are sending messages very fast. Please wait a moment, then try again.", lang),

@@ -8,6 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import N_, _, format_rupiah
 from bot.leads import LeadCard, StaffAction, is_open
+from handlers.ids import parse_small_int
 
 STAFF_LANGUAGE = "id"
 LEAD_CALLBACK_PREFIX = "ld:"
@@ -51,10 +52,13 @@ def lead_callback(lead_id: int, action: StaffAction) -> str:
 def parse_lead_callback(data: str) -> tuple[int, StaffAction] | None:
     """``ld:<id>:<action>`` with a known action, else None (forged or mangled data)."""
     parts = data.split(":")
-    if len(parts) != 3 or parts[0] + ":" != LEAD_CALLBACK_PREFIX or not parts[1].isdigit():
+    if len(parts) != 3 or parts[0] + ":" != LEAD_CALLBACK_PREFIX:
+        return None
+    lead_id = parse_small_int(parts[1])
+    if lead_id is None:
         return None
     try:
-        return int(parts[1]), StaffAction(parts[2])
+        return lead_id, StaffAction(parts[2])
     except ValueError:
         return None
 

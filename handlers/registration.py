@@ -100,6 +100,7 @@ ERRORS = {
         "I could not find that place. Check the spelling, or type the "
         "regency/city (e.g. <i>Kabupaten Lamongan</i>) or a postal code."
     ),
+    "income_invalid": N_("Please type your monthly income, e.g. <i>2,5 juta</i>, or press Skip."),
     "income_not_a_number": N_(
         "I could not read that amount. Type it like <i>2500000</i> or "
         "<i>2,5 juta</i>, or press Skip."

@@ -12,6 +12,7 @@ from bot import staff
 from bot.i18n import _
 from db.base import utcnow
 from handlers.context import BotContext
+from handlers.ids import parse_small_int
 from handlers.lead_cards import STAFF_LANGUAGE, card_keyboard, card_text, parse_lead_callback
 
 LANG = STAFF_LANGUAGE
@@ -85,12 +86,13 @@ async def lead_command(update: Update, context: BotContext) -> None:
     message, user, chat = update.effective_message, update.effective_user, update.effective_chat
     if message is None or user is None or chat is None:
         return
-    if not context.args or not context.args[0].lstrip("#").isdigit():
+    lead_id = parse_small_int(context.args[0].lstrip("#")) if context.args else None
+    if lead_id is None:
         await message.reply_html(_("Usage: /lead ID, e.g. /lead 12", LANG))
         return
     result = await staff.one_lead(
         context.services.db,
-        lead_id=int(context.args[0].lstrip("#")),
+        lead_id=lead_id,
         chat_id=chat.id,
         user_telegram_id=user.id,
         settings=context.services.settings,

@@ -4,14 +4,36 @@ from __future__ import annotations
 
 from telegram import Update
 from telegram.constants import ChatType
+from telegram.ext import ApplicationHandlerStop
 
+from bot.i18n import _, normalize_language
 from bot.users import mark_blocked, touch_user
 from handlers.context import BotContext
+
+# Buttons that belong in groups (lead cards, ticket closing); every other button is a worker's
+# and means nothing outside their private chat.
+GROUP_BUTTON_PREFIXES = ("ld:", "hd:close:")
 
 
 async def load_user(update: Update, context: BotContext) -> None:
     user = update.effective_user
     chat = update.effective_chat
+    query = update.callback_query
+    if (
+        query is not None
+        and chat is not None
+        and chat.type != ChatType.PRIVATE
+        and not (query.data or "").startswith(GROUP_BUTTON_PREFIXES)
+    ):
+        # A worker's button forged (or forwarded) into a group: refuse it here, once.
+        await query.answer(
+            _(
+                "This button is not valid here.",
+                normalize_language(user.language_code if user else None),
+            ),
+            show_alert=True,
+        )
+        raise ApplicationHandlerStop
     if user is None or user.is_bot or chat is None or chat.type != ChatType.PRIVATE:
         return
     if update.my_chat_member is not None:

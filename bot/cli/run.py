@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
+
+from telegram.error import InvalidToken, NetworkError
 
 from bot.cli.common import database_error_line
 from bot.logs import configure_logging
@@ -36,10 +39,24 @@ def handle(args: argparse.Namespace) -> int:
     runner = run_webhook if settings.bot_mode == "webhook" else run_polling
     try:
         asyncio.run(runner(settings))
+    except NetworkError as error:
+        print(
+            "Bot API error: cannot reach TELEGRAM_API_BASE_URL "
+            f"({settings.telegram_api_base_url}): "
+            f"{error}",
+            file=sys.stderr,
+        )
+        return 1
+    except InvalidToken:
+        print(
+            "Configuration error: TELEGRAM_BOT_TOKEN: the Bot API server refused this token",
+            file=sys.stderr,
+        )
+        return 2
     except Exception as error:
         line = database_error_line(error)
         if line is None:
             raise
-        print(line, file=__import__("sys").stderr)
+        print(line, file=sys.stderr)
         return 1
     return 0

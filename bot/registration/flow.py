@@ -259,7 +259,12 @@ def _location(state: State, event: Input, places: PlaceResolver, _t: date) -> Ou
 
 def _location_choice(state: State, event: Input, places: PlaceResolver, today: date) -> Outcome:
     options: list[dict[str, str]] = state.data.get("place_options", [])
-    if isinstance(event, Choice) and event.value.isdigit() and int(event.value) < len(options):
+    if (
+        isinstance(event, Choice)
+        and event.value.isascii()
+        and event.value.isdigit()
+        and int(event.value) < len(options)
+    ):
         data = {**state.data, **options[int(event.value)]}
         data.pop("place_options", None)
         return Outcome(_next(State(state.step, data), Step.INCOME))

@@ -40,8 +40,15 @@ async def receive_update(request: web.Request) -> web.Response:
     application = request.app[APPLICATION_KEY]
     try:
         data = await request.json()
+    except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
+        return web.Response(status=400, text="bad update")
+    update_id = data.get("update_id") if isinstance(data, dict) else None
+    if not isinstance(update_id, int) or isinstance(update_id, bool) or not 0 <= update_id < 2**62:
+        return web.Response(status=400, text="bad update")
+    try:
         update = Update.de_json(data, application.bot)
-    except (json.JSONDecodeError, ValueError, KeyError, TypeError):
+    except Exception:  # a body Telegram would never send: refuse it, don't crash on it
+        log.info("webhook: refused an update body python-telegram-bot cannot read")
         return web.Response(status=400, text="bad update")
     services: Services = application.bot_data[SERVICES_KEY]
     # Telegram re-delivers what it got no 200 for, maybe to another process: take it once.
