@@ -279,9 +279,6 @@ async def test_linking_a_group(sandbox: SandboxClient, bot: BotProcess, bot_db: 
     assert listing["text"] != says(REFUSAL, "id")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: bot/staff.py scope_for grants every branch to an "
-                   "ADMIN_IDS user in any chat: /ekspor by an admin in an unlinked group posts "
-                   "every worker's name and phone to all its members")
 async def test_an_admin_in_an_unlinked_group_gets_no_personal_data(
     sandbox: SandboxClient, bot: BotProcess, bot_db: Database
 ) -> None:
@@ -295,9 +292,6 @@ async def test_an_admin_in_an_unlinked_group_gets_no_personal_data(
 HUGE_ID = "99999999999999999999"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: handlers/staff.py lead_command passes any digit "
-                   "string to int() and the database: '²' raises ValueError, an id beyond the "
-                   "column's range raises OverflowError (SQLite) / DataError (PostgreSQL)")
 @pytest.mark.parametrize("argument", [HUGE_ID, "²"])
 async def test_lead_command_with_an_impossible_id(sandbox: SandboxClient, bot: BotProcess,
                                                   bot_db: Database, argument: str) -> None:
@@ -308,14 +302,7 @@ async def test_lead_command_with_an_impossible_id(sandbox: SandboxClient, bot: B
     assert unhandled_errors(bot) == errors
 
 
-@pytest.mark.parametrize("lead_id", [
-    pytest.param(HUGE_ID, marks=pytest.mark.xfail(
-        strict=True, reason="BUG: handlers/lead_cards.py parse_lead_callback accepts any digit "
-        "string; bot/staff.py apply_action then fails in the database (id out of range)")),
-    pytest.param("3000000000", marks=pytest.mark.xfail(
-        ON_POSTGRES, strict=True, reason="BUG: leads.id is a 32-bit integer on PostgreSQL; "
-        "ld:3000000000:... fails in asyncpg instead of 'not found'")),
-])
+@pytest.mark.parametrize("lead_id", [HUGE_ID, "3000000000"])
 async def test_lead_button_with_an_impossible_id(sandbox: SandboxClient, bot: BotProcess,
                                                  bot_db: Database, lead_id: str) -> None:
     w = await world(sandbox, bot, bot_db)

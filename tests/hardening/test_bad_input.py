@@ -335,8 +335,6 @@ async def test_impossible_incomes_in_the_calculator(sandbox: SandboxClient, lang
     assert "2.500.000" in reply["text"] or "2,500,000" in reply["text"]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a location or contact at the income step raises "
-                   "KeyError 'income_invalid' (flow.py _income; no such key in ERRORS)")
 @pytest.mark.parametrize("kind", ["location", "contact"])
 async def test_a_location_or_contact_at_the_income_step(sandbox: SandboxClient, bot_db: Database,
                                                         kind: str) -> None:

@@ -98,8 +98,6 @@ async def test_forged_office_choices_find_no_place(sandbox: SandboxClient, lang:
     await _assert_no_apology(sandbox, worker.id, lang)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: handlers/calculator.py _parse: str.isdigit() accepts "
-                   "'²', int('²') raises ValueError, which the except InvalidIncome misses")
 @pytest.mark.parametrize("data", ["c:²", "c:1000000:t:0:²"])
 async def test_forged_calculator_data_with_unicode_digits(sandbox: SandboxClient,
                                                           data: str) -> None:
@@ -127,8 +125,6 @@ async def test_forged_place_choice_during_registration(sandbox: SandboxClient,
     await _assert_no_apology(sandbox, worker.id, "id")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: bot/registration/flow.py _location_choice: "
-                   "'²'.isdigit() is True but int('²') raises ValueError")
 async def test_forged_place_choice_with_a_unicode_digit(sandbox: SandboxClient,
                                                         bot_db: Database) -> None:
     worker = await Worker(sandbox, "id").create()
@@ -187,9 +183,6 @@ async def test_buttons_forged_in_an_unlinked_group(sandbox: SandboxClient, bot: 
     await _press_in_a_new_group(sandbox, bot, bot_db, data)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: in a group, context.user_view is None and "
-                   "handlers.registration.start_registration, handlers.office.start_office and "
-                   "handlers.privacy.delete_button return before answering the callback query")
 async def test_worker_buttons_forged_in_a_group_are_answered(
     sandbox: SandboxClient, bot: BotProcess, bot_db: Database
 ) -> None:
@@ -197,8 +190,6 @@ async def test_worker_buttons_forged_in_a_group_are_answered(
         await _press_in_a_new_group(sandbox, bot, bot_db, data, wait=1.0)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: handlers/office.py _reply asserts "
-                   "context.user_view is not None; a place button pressed in a group fails")
 async def test_office_button_forged_in_a_group(sandbox: SandboxClient, bot: BotProcess,
                                                bot_db: Database) -> None:
     await _press_in_a_new_group(sandbox, bot, bot_db, "o:kab-lamongan")

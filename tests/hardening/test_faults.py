@@ -50,10 +50,7 @@ async def _admin_group(sandbox: SandboxClient) -> None:
 # --- the reply to a worker fails -------------------------------------------------------------
 
 
-WRONG_LANGUAGE = pytest.mark.xfail(
-    strict=True, reason="BUG: handlers/errors.py error_handler uses context.lang, but the error "
-    "callback gets a fresh context without user_view: the apology is always Indonesian")
-LANGUAGES_OF_APOLOGY = ["id", pytest.param("en", marks=WRONG_LANGUAGE)]
+LANGUAGES_OF_APOLOGY = ["id", "en"]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES_OF_APOLOGY)

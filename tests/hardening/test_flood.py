@@ -93,9 +93,6 @@ async def test_a_flood_is_noticed_under_telegrams_rate_limit(
     assert says(NOTICE, "id") in [m["text"] for m in first]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: bot/ordering.py PerChatOrderedProcessor waits for "
-                   "the chat lock while holding python-telegram-bot's concurrency semaphore "
-                   "(64): one chat with more queued updates than that stalls every other user")
 async def test_a_long_flood_does_not_hold_up_other_users(
     sandbox: SandboxClient, killed_at_the_end: BotProcess
 ) -> None:

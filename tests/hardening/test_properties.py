@@ -9,7 +9,6 @@ import math
 from datetime import date
 from functools import cache
 
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import String
@@ -182,10 +181,6 @@ def test_any_typed_text_at_any_step(step: Step, event: Text, editing: bool) -> N
     _apply(step, event, editing)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: bot/registration/flow.py: _income answers a location "
-                   "or contact with error 'income_invalid', which ERRORS lacks (KeyError in "
-                   "handlers/registration.py render); _location_choice calls int() on a "
-                   "str.isdigit() value, and int('²') raises ValueError")
 @COMMON
 @given(st.sampled_from(list(Step)), INPUTS, st.booleans())
 @example(Step.INCOME, Location(-7.12, 112.42), False)
@@ -218,8 +213,6 @@ def test_calculator_data_in_ascii_is_parsed_or_refused(parts: list[str]) -> None
     _check_calculator(parts)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: handlers/calculator.py _parse: '²'.isdigit() is "
-                   "True, int('²') raises ValueError (only InvalidIncome is caught)")
 @COMMON
 @given(CALLBACK_PARTS)
 @example(["²"])
@@ -237,8 +230,6 @@ def test_lead_callback_data_is_parsed_or_refused(data: str) -> None:
     assert parsed is None or (parsed[0] >= 0 and parsed[1] is not None)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: handlers/lead_cards.py parse_lead_callback accepts "
-                   "ids beyond the leads.id column (the database then fails); cap at 2**31-1")
 @COMMON
 @given(st.integers(min_value=0, max_value=10**25))
 @example(99999999999999999999)

@@ -50,9 +50,6 @@ def test_database_unavailable_at_start(url: str) -> None:
     assert "attempt 2" not in output  # the limit is the limit
 
 
-@pytest.mark.xfail(strict=True, reason="BUG (minor): a Bot API server that cannot be reached at "
-                   "start ends `python -m bot run` with a NetworkError traceback from "
-                   "Application.initialize (bot/runners/polling.py), not one clear line")
 def test_bot_api_unreachable_at_start(tmp_path: Path) -> None:
     result = _run_bot(
         TELEGRAM_BOT_TOKEN=TOKEN,
