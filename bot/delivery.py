@@ -18,8 +18,8 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.leads import OUTBOX_LEAD_ESCALATION, OUTBOX_LEAD_REMINDER, load_card
 from bot.reminders import queue_due_reminders
-from bot.update_log import prune as prune_update_log
 from bot.settings import Settings
+from bot.update_log import prune as prune_update_log
 from db.base import utcnow
 from db.engine import Database
 from db.models import Lead, OutboxMessage

@@ -17,7 +17,7 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 HTML_TAG = re.compile(r"</?(\w+)")
 
 
-def catalog(lang: str):  # noqa: ANN201
+def catalog(lang: str):
     with (ROOT / "locales" / lang / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         return read_po(handle)
 

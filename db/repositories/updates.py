@@ -16,7 +16,9 @@ class ProcessedUpdateRepository:
 
     async def claim(self, update_id: int, now: datetime) -> bool:
         """True for the first claim of ``update_id``, False for a re-delivery (any process)."""
-        insert = pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        insert = (
+            pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        )
         statement = (
             insert(ProcessedUpdate)
             .values(update_id=update_id, received_at=now)

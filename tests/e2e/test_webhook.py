@@ -22,13 +22,15 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def webhook_bots(sandbox_url: str, e2e_database_url: str,
-                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[tuple[BotProcess, int]]]:
+def webhook_bots(
+    sandbox_url: str, e2e_database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[list[tuple[BotProcess, int]]]:
     started: list[tuple[BotProcess, int]] = []
     for index in range(2):
         port = free_port()
         process = BotProcess(
-            sandbox_url, e2e_database_url,
+            sandbox_url,
+            e2e_database_url,
             tmp_path_factory.mktemp(f"webhook{index}") / "bot.log",
             extra_env={
                 "BOT_MODE": "webhook",
@@ -45,8 +47,9 @@ def webhook_bots(sandbox_url: str, e2e_database_url: str,
         process.stop()
 
 
-async def test_redelivered_update_is_handled_once(sandbox_url: str,
-                                                  webhook_bots: list[tuple[BotProcess, int]]) -> None:
+async def test_redelivered_update_is_handled_once(
+    sandbox_url: str, webhook_bots: list[tuple[BotProcess, int]]
+) -> None:
     async with SandboxClient(sandbox_url) as sandbox:
         user = new_user_id()
         await sandbox.create_user("Wati", user_id=user, language_code="id")
@@ -59,7 +62,8 @@ async def test_redelivered_update_is_handled_once(sandbox_url: str,
         async with httpx.AsyncClient() as http:
             for _process, port in webhook_bots:
                 response = await http.post(
-                    f"http://127.0.0.1:{port}/telegram", json=body,
+                    f"http://127.0.0.1:{port}/telegram",
+                    json=body,
                     headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
                 )
                 assert response.status_code == 200
@@ -73,6 +77,7 @@ async def test_requests_without_the_secret_are_refused(
     _process, port = webhook_bots[0]
     async with httpx.AsyncClient() as http:
         for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}):
-            response = await http.post(f"http://127.0.0.1:{port}/telegram",
-                                       content=b"not even json", headers=headers)
+            response = await http.post(
+                f"http://127.0.0.1:{port}/telegram", content=b"not even json", headers=headers
+            )
             assert response.status_code == 403
