@@ -53,7 +53,7 @@ def machine_busy_seconds() -> float:
     return (sum(fields[:8]) - idle) / _CLOCK_TICKS
 
 
-def wait_until_quiet(threshold_pct: float = 25.0, max_wait_s: float = 120.0) -> float:
+def wait_until_quiet(threshold_pct: float = 25.0, max_wait_s: float = 30.0) -> float:
     """Wait (up to ``max_wait_s``) until the machine is nearly idle over a 2-second sample, so
     that someone else's job does not eat into a run; returns the busy share last seen (% of one
     core)."""
@@ -108,8 +108,9 @@ def peak_rss_mb(pid: int) -> float:
 class Service:
     """A child process with its output in a log file; started, awaited ready, stopped."""
 
-    def __init__(self, name: str, argv: list[str], log_path: Path,
-                 env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, name: str, argv: list[str], log_path: Path, env: dict[str, str] | None = None
+    ) -> None:
         self.name = name
         self.argv = argv
         self.log_path = log_path
@@ -124,7 +125,11 @@ class Service:
     def start(self, ready_marker: str, timeout: float = 60.0) -> Service:
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                self.argv, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                self.argv,
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
             )
         deadline = time.monotonic() + timeout
@@ -161,10 +166,12 @@ def sandbox(port: int, log_dir: Path, *, rate_limits: bool) -> Service:
     return service.start("Sandbox Bot API at")
 
 
-def _bot_env(sandbox_url: str, database_url: str, rate_limit: bool,
-             extra: dict[str, str]) -> dict[str, str]:
+def _bot_env(
+    sandbox_url: str, database_url: str, rate_limit: bool, extra: dict[str, str]
+) -> dict[str, str]:
     env = {
-        k: v for k, v in os.environ.items()
+        k: v
+        for k, v in os.environ.items()
         if not k.startswith(("TELEGRAM_", "DATABASE_", "WEBHOOK_", "BOT_", "ADMIN_", "LOG_"))
     }
     env.update(
@@ -187,8 +194,9 @@ def our_bot(sandbox_url: str, database_url: str, log_dir: Path, *, rate_limit: b
     return service.start("polling http")
 
 
-def webhook_bots(sandbox_url: str, database_url: str, log_dir: Path, processes: int,
-                 *, rate_limit: bool) -> list[Service]:
+def webhook_bots(
+    sandbox_url: str, database_url: str, log_dir: Path, processes: int, *, rate_limit: bool
+) -> list[Service]:
     """``processes`` webhook processes sharing one port (SO_REUSEPORT) and one database."""
     port = free_port()
     extra = {
@@ -200,15 +208,25 @@ def webhook_bots(sandbox_url: str, database_url: str, log_dir: Path, processes: 
     started = []
     for index in range(processes):
         env = _bot_env(sandbox_url, database_url, rate_limit, extra)
-        service = Service(f"bot{index}", [sys.executable, "-m", "bot", "run"],
-                          log_dir / f"bot-webhook-{index}.log", env)
+        service = Service(
+            f"bot{index}",
+            [sys.executable, "-m", "bot", "run"],
+            log_dir / f"bot-webhook-{index}.log",
+            env,
+        )
         started.append(service.start("webhook listening"))
     return started
 
 
 def echo_bot(sandbox_url: str, log_dir: Path, *, rate_limit: bool) -> Service:
-    argv = [sys.executable, str(ROOT / "benchmarks" / "echo_bot.py"),
-            "--base-url", f"{sandbox_url}/bot", "--token", TOKEN]
+    argv = [
+        sys.executable,
+        str(ROOT / "benchmarks" / "echo_bot.py"),
+        "--base-url",
+        f"{sandbox_url}/bot",
+        "--token",
+        TOKEN,
+    ]
     if rate_limit:
         argv.append("--rate-limit")
     service = Service("echo", argv, log_dir / "echo.log")
@@ -249,14 +267,16 @@ async def prefill_users(url: str, count: int, seed: int = 7) -> None:
                 rows = []
                 for i in range(start, min(count, start + 10_000)):
                     first = now - timedelta(minutes=rng.randrange(90 * 24 * 60))
-                    rows.append({
-                        "telegram_id": PREFILLED_IDS_FROM + i,
-                        "language": "en" if rng.random() < 0.05 else "id",
-                        "language_chosen": False,
-                        "first_seen": first,
-                        "last_seen": first + timedelta(minutes=rng.randrange(60 * 24)),
-                    })
-                await connection.execute(insert(User.__table__), rows)
+                    rows.append(
+                        {
+                            "telegram_id": PREFILLED_IDS_FROM + i,
+                            "language": "en" if rng.random() < 0.05 else "id",
+                            "language_chosen": False,
+                            "first_seen": first,
+                            "last_seen": first + timedelta(minutes=rng.randrange(60 * 24)),
+                        }
+                    )
+                await connection.execute(insert(User), rows)
     finally:
         await engine.dispose()
 
@@ -324,8 +344,10 @@ class PostgresDatabases:
         name = f"{self.prefix}_run{len(self.created)}"
         asyncio.run(self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"'))
         self.created.append(name)
-        return make_url(self._url(name)).set(drivername="postgresql").render_as_string(
-            hide_password=False
+        return (
+            make_url(self._url(name))
+            .set(drivername="postgresql")
+            .render_as_string(hide_password=False)
         )
 
     def cleanup(self) -> None:

@@ -112,23 +112,32 @@ class LoadShape:
     reply_timeout_s: float = 120.0
 
 
-async def run_workers(client: SandboxClient, shape: LoadShape, recorder: Recorder,
-                      ids: Iterator[int], seed: int = 1) -> list[asyncio.Task[None]]:
+async def run_workers(
+    client: SandboxClient, shape: LoadShape, recorder: Recorder, ids: Iterator[int], seed: int = 1
+) -> list[asyncio.Task[None]]:
     """Start the workers; the caller cancels the tasks when it has measured enough."""
     questions = load_questions()
     tasks = []
     for index in range(shape.workers):
         delay = shape.ramp_s * index / max(1, shape.workers)
         rng = random.Random(seed * 100_003 + index)
-        tasks.append(asyncio.create_task(
-            _worker(client, shape, recorder, ids, rng, questions, delay), name=f"worker{index}"
-        ))
+        tasks.append(
+            asyncio.create_task(
+                _worker(client, shape, recorder, ids, rng, questions, delay), name=f"worker{index}"
+            )
+        )
     return tasks
 
 
-async def _worker(client: SandboxClient, shape: LoadShape, recorder: Recorder,
-                  ids: Iterator[int], rng: random.Random, questions: list[str],
-                  delay: float) -> None:
+async def _worker(
+    client: SandboxClient,
+    shape: LoadShape,
+    recorder: Recorder,
+    ids: Iterator[int],
+    rng: random.Random,
+    questions: list[str],
+    delay: float,
+) -> None:
     await asyncio.sleep(delay)
     while True:
         user = next(ids)
@@ -138,8 +147,14 @@ async def _worker(client: SandboxClient, shape: LoadShape, recorder: Recorder,
             recorder.visits += 1
 
 
-async def _play(client: SandboxClient, shape: LoadShape, recorder: Recorder, user: int,
-                steps: list[Step], rng: random.Random) -> bool:
+async def _play(
+    client: SandboxClient,
+    shape: LoadShape,
+    recorder: Recorder,
+    user: int,
+    steps: list[Step],
+    rng: random.Random,
+) -> bool:
     keyboard_message: int | None = None  # the last bot message with inline buttons
     for step in steps:
         started = time.perf_counter()
@@ -177,8 +192,9 @@ def _apology(replies: list[dict[str, object]]) -> bool:
     return any(str(m.get("text") or "").startswith(BOT_ERROR_REPLY) for m in replies)
 
 
-async def _send(client: SandboxClient, user: int, step: Step, keyboard_message: int | None,
-                echo: bool) -> None:
+async def _send(
+    client: SandboxClient, user: int, step: Step, keyboard_message: int | None, echo: bool
+) -> None:
     if step.kind == "text":
         await client.send_text(user, str(step.value))
     elif step.kind == "press":
@@ -186,8 +202,8 @@ async def _send(client: SandboxClient, user: int, step: Step, keyboard_message: 
     elif step.kind == "contact":
         await client.send_contact(user, str(step.value))
     elif step.kind == "location":
-        latitude, longitude = step.value  # type: ignore[misc]
-        await client.send_location(user, latitude, longitude)
+        assert isinstance(step.value, tuple)
+        await client.send_location(user, float(step.value[0]), float(step.value[1]))
     else:
         raise ValueError(step.kind)
 

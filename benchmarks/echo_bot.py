@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -36,7 +36,7 @@ async def echo(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def pressed(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    if query is None or query.message is None:
+    if query is None or not isinstance(query.message, Message):
         return
     await query.answer()
     await query.message.reply_text(query.data or "ok", reply_markup=KEYBOARD)
@@ -62,7 +62,7 @@ def main() -> None:
         .post_init(announce)
     )
     if args.rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     application = builder.build()
     application.add_handler(MessageHandler(filters.ALL, echo))
     application.add_handler(CallbackQueryHandler(pressed))

@@ -1,35 +1,40 @@
 """How many workers one small machine serves: replies/s, reply latency, CPU and memory of the bot
 against python-telegram-bot's own ceiling, on SQLite and PostgreSQL, and with 1, 2, 4 webhook
-processes.
+processes. Results and their reading: benchmarks/README.md.
 
-    .venv/bin/python benchmarks/throughput.py            # the full run (about 8 minutes)
-    .venv/bin/python benchmarks/throughput.py --quick    # 50 and 200 workers, shorter windows
+    .venv/bin/python benchmarks/throughput.py            # the full run (7-8 minutes)
+    .venv/bin/python benchmarks/throughput.py --quick    # 50 and 200 workers (about 4 minutes)
     .venv/bin/python benchmarks/throughput.py --workers 50,200 --postgres none
 
 The sandbox Bot API server, the bot (``python -m bot run``) and the echo bot
-(``benchmarks/echo_bot.py``) run as separate processes; this script plays K workers through the
-sandbox's control API. Each worker sends one thing, waits until the whole reply has arrived in
-its chat, and sends the next: a visit is /start, the calculator from the menu button (four
+(``benchmarks/echo_bot.py``) run as separate processes; this script plays K workers through
+the sandbox's control API. A worker sends one thing, waits until the whole reply has arrived in
+its chat, and sends the next. A visit is /start, the calculator from the menu button (four
 presses), two of the workers' own questions (tests/data/questions_*.tsv) and a full
-registration (17 updates, 20 messages back); then the worker comes back as a new person.
-The database starts with
-``--users`` (default 100,000) users already in it.
+registration: 17 updates, 20 messages back. Then the worker comes back as a new person. The
+database starts with ``--users`` (default 100,000) users in it.
 
 Passes:
-  raw         TELEGRAM_RATE_LIMIT=off, sandbox without 429s, no pause between a reply and the next
-              send: capacity. Echo bot, ours on SQLite, ours on PostgreSQL, for each K.
-  limited     TELEGRAM_RATE_LIMIT=on, the sandbox enforcing Telegram's limits (30/s overall,
-              1/s per private chat with a burst of 10, 20/min per group), workers pausing
-              ``--think`` seconds as people do: the latency a worker sees at Telegram's limit,
-              and the 429s the sandbox answered (target 0).
-  scale-out   raw, PostgreSQL, webhook mode, 1/2/4 processes on one port (SO_REUSEPORT).
+  raw        TELEGRAM_RATE_LIMIT=off, sandbox without 429s, no pause between a reply and the
+             next send: capacity. Echo bot, ours on SQLite, ours on PostgreSQL, for each K.
+             Every worker always waits for the bot, so latency here is queueing: K / replies/s.
+  limited    TELEGRAM_RATE_LIMIT=on, the sandbox enforcing Telegram's limits (30/s overall,
+             1/s per private chat with a burst of 10, 20/min per group), workers pausing
+             ``--think`` seconds (5-15) as people reading and typing do: the latency a worker
+             sees, up to and beyond Telegram's limit, and the 429s the sandbox answered.
+  leads      like limited, but every visit is just a registration, tapped through in 1-2 s per
+             step: a burst of leads into one admin group, far over its 20 messages a minute.
+  scale-out  raw, PostgreSQL, webhook mode, 1/2/4 processes on one port (SO_REUSEPORT).
 
 Measured over a window after ramp-up and warm-up: replies/s (a reply = everything the bot sends
 back to one update); latency from just before the send to the long poll returning the whole
 reply (p50/p95/p99, in the client, so it includes two control-API round trips of about 1 ms);
 CPU ms per handled update (utime+stime of the bot processes over the window / replies); the CPU
-share of the bot, the sandbox and this client (all three share the machine); the bot's peak RSS
-(VmHWM over the whole run, the largest process). No assertions: this prints figures.
+share of the bot, the sandbox, this client and the PostgreSQL backends of the run's database
+(all share the machine), and of everything else ("oth%": someone else's job; a run where it
+exceeds 20% is repeated once and the quieter attempt kept); the bot's peak RSS (VmHWM over the
+whole run, largest process). This script and its children run at nice -10 when run as root.
+No assertions: this prints figures.
 """
 
 from __future__ import annotations
@@ -60,7 +65,7 @@ from bot.sandbox.client import SandboxClient
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 LEAD_BURST_THINK_S = (1.0, 2.0)  # tapping quickly through a form
 NOISY_PCT = 20.0  # a run during which other processes used more CPU than this is repeated
-ATTEMPTS = 3
+ATTEMPTS = 2
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,7 @@ class Result:
         """What else ran on the machine meanwhile (another job would skew the figures)."""
         ours = self.bot_cpu_pct + self.sandbox_cpu_pct + self.client_cpu_pct
         return max(0.0, self.machine_cpu_pct - ours - self.database_cpu_pct)
+
     peak_rss_mb: float = float("nan")
     errors: dict[str, int] = field(default_factory=dict)
     failed_users: list[int] = field(default_factory=list)
@@ -114,12 +120,25 @@ def percentile(values: list[float], q: float) -> float:
     return values[index]
 
 
-async def measure(sandbox_url: str, config: RunConfig, bot_pids: list[int], sandbox_pid: int,
-                  database: str | None, ramp_s: float, warmup_s: float, duration_s: float,
-                  profile: Path | None) -> Result:
+async def measure(
+    sandbox_url: str,
+    config: RunConfig,
+    bot_pids: list[int],
+    sandbox_pid: int,
+    database: str | None,
+    ramp_s: float,
+    warmup_s: float,
+    duration_s: float,
+    profile: Path | None,
+) -> Result:
     result = Result(config)
-    shape = LoadShape(config.workers, ramp_s, config.think_s, echo=config.bot == "echo",
-                      registration_only=config.registration_only)
+    shape = LoadShape(
+        config.workers,
+        ramp_s,
+        config.think_s,
+        echo=config.bot == "echo",
+        registration_only=config.registration_only,
+    )
     recorder = Recorder()
     async with SandboxClient(sandbox_url) as client:
         tasks = await run_workers(client, shape, recorder, user_ids(100_000_000))
@@ -180,9 +199,23 @@ def _py_spy(pid: int, duration_s: float, directory: Path) -> subprocess.Popen[by
     directory.mkdir(parents=True, exist_ok=True)
     output = directory / f"bot-{pid}.txt"
     return subprocess.Popen(
-        [executable, "record", "--pid", str(pid), "--duration", str(int(duration_s)),
-         "--rate", "100", "--format", "raw", "--nonblocking", "--output", str(output)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            executable,
+            "record",
+            "--pid",
+            str(pid),
+            "--duration",
+            str(int(duration_s)),
+            "--rate",
+            "100",
+            "--format",
+            "raw",
+            "--nonblocking",
+            "--output",
+            str(output),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 
@@ -191,12 +224,16 @@ async def add_admin_group(sandbox_url: str) -> None:
     async with SandboxClient(sandbox_url) as client:
         admin = 4242
         await client.create_user("Admin", user_id=admin)
-        await client.create_group("Admin Kampanye", chat_id=harness.ADMIN_GROUP_ID,
-                                  members=[admin])
+        await client.create_group("Admin Kampanye", chat_id=harness.ADMIN_GROUP_ID, members=[admin])
 
 
-def run(config: RunConfig, database_url: str | None, log_dir: Path, args: argparse.Namespace,
-        profile: Path | None = None) -> Result:
+def run(
+    config: RunConfig,
+    database_url: str | None,
+    log_dir: Path,
+    args: argparse.Namespace,
+    profile: Path | None = None,
+) -> Result:
     harness.wait_until_quiet()
     port = harness.free_port()
     sandbox = harness.sandbox(port, log_dir, rate_limits=config.rate_limited)
@@ -208,8 +245,9 @@ def run(config: RunConfig, database_url: str | None, log_dir: Path, args: argpar
             bots = [harness.echo_bot(url, log_dir, rate_limit=config.rate_limited)]
         elif config.mode == "webhook":
             assert database_url is not None
-            bots = harness.webhook_bots(url, database_url, log_dir, config.processes,
-                                        rate_limit=config.rate_limited)
+            bots = harness.webhook_bots(
+                url, database_url, log_dir, config.processes, rate_limit=config.rate_limited
+            )
         else:
             assert database_url is not None
             bots = [harness.our_bot(url, database_url, log_dir, rate_limit=config.rate_limited)]
@@ -219,11 +257,22 @@ def run(config: RunConfig, database_url: str | None, log_dir: Path, args: argpar
         if config.think_s is None:
             ramp, warmup, duration = args.ramp, args.warmup, args.duration
         else:  # people pausing: spread the starts over one pause, measure longer
-            ramp, warmup, duration = config.think_s[1], args.warmup, args.limited_duration
+            ramp, warmup, duration = 2.5 * args.ramp, args.warmup, args.limited_duration
             if config.registration_only:  # long enough for leads to reach the group
                 duration *= 1.5
-        return asyncio.run(measure(url, config, [b.pid for b in bots], sandbox.pid, database,
-                                   ramp, warmup, duration, profile))
+        return asyncio.run(
+            measure(
+                url,
+                config,
+                [b.pid for b in bots],
+                sandbox.pid,
+                database,
+                ramp,
+                warmup,
+                duration,
+                profile,
+            )
+        )
     finally:
         for bot in bots:
             bot.stop()
@@ -269,15 +318,20 @@ def machine() -> str:
 
 def summary(results: list[Result]) -> list[str]:
     lines = []
-    echo = {r.config.workers: r for r in results
-            if r.config.bot == "echo" and r.config.pass_name == "raw"}
+    echo = {
+        r.config.workers: r
+        for r in results
+        if r.config.bot == "echo" and r.config.pass_name == "raw"
+    }
     for r in results:
         c = r.config
         if c.pass_name == "raw" and c.bot == "ours" and c.workers in echo:
             ratio = r.replies_per_s / echo[c.workers].replies_per_s
-            lines.append(f"ratio ours/echo, {c.backend}, {c.workers} workers: {ratio:.2f} "
-                         f"(CPU per update: {r.cpu_ms_per_update:.2f} vs "
-                         f"{echo[c.workers].cpu_ms_per_update:.2f} ms)")
+            lines.append(
+                f"ratio ours/echo, {c.backend}, {c.workers} workers: {ratio:.2f} "
+                f"(CPU per update: {r.cpu_ms_per_update:.2f} vs "
+                f"{echo[c.workers].cpu_ms_per_update:.2f} ms)"
+            )
     for r in results:
         if r.config.pass_name in ("limited", "leads"):
             lines.append(
@@ -290,8 +344,10 @@ def summary(results: list[Result]) -> list[str]:
             )
     for r in results:
         if r.errors:
-            lines.append(f"errors, {r.config.pass_name} {r.config.bot} {r.config.backend} "
-                         f"{r.config.processes}x{r.config.workers}: {r.errors}")
+            lines.append(
+                f"errors, {r.config.pass_name} {r.config.bot} {r.config.backend} "
+                f"{r.config.processes}x{r.config.workers}: {r.errors}"
+            )
     return lines
 
 
@@ -309,49 +365,95 @@ def plan(args: argparse.Namespace, with_postgres: bool) -> list[RunConfig]:
     for workers in args.limited_workers:
         runs.append(RunConfig("limited", "ours", "sqlite", "polling", 1, workers, True, think))
     if args.lead_burst:
-        runs.append(RunConfig("leads", "ours", "sqlite", "polling", 1, args.lead_burst, True,
-                              LEAD_BURST_THINK_S, registration_only=True))
+        runs.append(
+            RunConfig(
+                "leads",
+                "ours",
+                "sqlite",
+                "polling",
+                1,
+                args.lead_burst,
+                True,
+                LEAD_BURST_THINK_S,
+                registration_only=True,
+            )
+        )
     if with_postgres:
         for processes in args.scale_out:
-            runs.append(RunConfig("scale-out", "ours", "postgresql", "webhook", processes,
-                                  args.scale_out_workers, False, None))
+            runs.append(
+                RunConfig(
+                    "scale-out",
+                    "ours",
+                    "postgresql",
+                    "webhook",
+                    processes,
+                    args.scale_out_workers,
+                    False,
+                    None,
+                )
+            )
     return runs
 
 
 def numbers(text: str) -> list[int]:
-    """"50,200" -> [50, 200]; "0" -> [] (skip that part)."""
+    """Parse "50,200" to [50, 200]; "0" gives [] (skip that part)."""
     return [int(part) for part in text.split(",") if part.strip() and int(part) > 0]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="50 and 200 workers, 8 s windows (about 4 minutes)")
+    parser.add_argument(
+        "--quick", action="store_true", help="50 and 200 workers, shorter windows (about 4 minutes)"
+    )
     parser.add_argument("--workers", type=numbers, default=None, help="e.g. 50,200,1000")
     parser.add_argument("--limited-workers", type=numbers, default=None, help="e.g. 50,200")
-    parser.add_argument("--scale-out", type=numbers, default=[1, 2, 4],
-                        help="webhook processes, e.g. 1,2,4")
+    parser.add_argument(
+        "--scale-out", type=numbers, default=[1, 2, 4], help="webhook processes, e.g. 1,2,4"
+    )
     parser.add_argument("--scale-out-workers", type=int, default=200)
-    parser.add_argument("--think", type=lambda s: [float(x) for x in s.split(",")],
-                        default=[5.0, 15.0], help="pause range in the limited pass, seconds")
-    parser.add_argument("--lead-burst", type=int, default=60,
-                        help="workers who only register, quickly, with limits on (0: skip)")
+    parser.add_argument(
+        "--think",
+        type=lambda s: [float(x) for x in s.split(",")],
+        default=[5.0, 15.0],
+        help="pause range in the limited pass, seconds",
+    )
+    parser.add_argument(
+        "--lead-burst",
+        type=int,
+        default=60,
+        help="workers who only register, quickly, with limits on (0: skip)",
+    )
     parser.add_argument("--duration", type=float, default=None, help="measured seconds per run")
-    parser.add_argument("--limited-duration", type=float, default=None,
-                        help="measured seconds per limited run (workers pause, so longer)")
+    parser.add_argument(
+        "--limited-duration",
+        type=float,
+        default=None,
+        help="measured seconds per limited run (workers pause, so longer)",
+    )
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--ramp", type=float, default=2.0)
     parser.add_argument("--users", type=int, default=100_000, help="users already in the DB")
-    parser.add_argument("--postgres", default=DEFAULT_POSTGRES,
-                        help="admin URL where scratch databases may be created, or 'none'")
+    parser.add_argument(
+        "--postgres",
+        default=DEFAULT_POSTGRES,
+        help="admin URL where scratch databases may be created, or 'none'",
+    )
     parser.add_argument("--no-echo", action="store_true")
-    parser.add_argument("--profile", type=Path, default=None,
-                        help="py-spy raw profiles of our bot in each raw run, into this folder")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        help="py-spy raw profiles of our bot in each raw run, into this folder",
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write results here")
     parser.add_argument("--keep-logs", action="store_true")
-    parser.add_argument("--nice", type=int, default=-10 if os.geteuid() == 0 else 0,
-                        help="scheduling priority of this script, the sandbox and the bots "
-                             "(inherited), so that other jobs on a shared machine disturb less")
+    parser.add_argument(
+        "--nice",
+        type=int,
+        default=-10 if os.geteuid() == 0 else 0,
+        help="scheduling priority of this script, the sandbox and the bots "
+        "(inherited), so that other jobs on a shared machine disturb less",
+    )
     args = parser.parse_args()
     if args.nice:
         os.setpriority(os.PRIO_PROCESS, 0, args.nice)
@@ -360,7 +462,7 @@ def main() -> int:
     if args.limited_workers is None:
         args.limited_workers = [200] if args.quick else [50, 200, 1000]
     args.duration = args.duration or (8.0 if args.quick else 10.0)
-    args.limited_duration = args.limited_duration or (15.0 if args.quick else 30.0)
+    args.limited_duration = args.limited_duration or (15.0 if args.quick else 20.0)
     if args.quick:
         args.warmup = min(args.warmup, 2.0)
 
@@ -369,8 +471,10 @@ def main() -> int:
     sqlite = harness.SqliteDatabases(work, args.users)
     postgres = harness.PostgresDatabases(args.postgres, args.users) if with_postgres else None
     print(f"Machine: {machine()}")
-    print(f"Database pre-filled with {args.users:,} users; windows of {args.duration:.0f} s "
-          f"after {args.ramp:.0f} s ramp-up and {args.warmup:.0f} s warm-up; logs in {work}")
+    print(
+        f"Database pre-filled with {args.users:,} users; windows of {args.duration:.0f} s "
+        f"after {args.ramp:.0f} s ramp-up and {args.warmup:.0f} s warm-up; logs in {work}"
+    )
     results: list[Result] = []
     try:
         began = time.monotonic()
@@ -394,8 +498,11 @@ def main() -> int:
                 attempts.append(run(config, database_url, log_dir, args, profile))
                 if attempts[-1].other_cpu_pct <= NOISY_PCT or len(attempts) == ATTEMPTS:
                     break
-                print(f"{row(attempts[-1])}  <- other jobs used "
-                      f"{attempts[-1].other_cpu_pct:.0f}% CPU: again", flush=True)
+                print(
+                    f"{row(attempts[-1])}  <- other jobs used "
+                    f"{attempts[-1].other_cpu_pct:.0f}% CPU: again",
+                    flush=True,
+                )
                 if config.backend == "sqlite":
                     database_url = sqlite.fresh()
                 elif postgres is not None and config.backend == "postgresql":
@@ -412,9 +519,7 @@ def main() -> int:
         if postgres is not None:
             postgres.cleanup()
         if args.json:
-            args.json.write_text(json.dumps(
-                [asdict(r) for r in results], indent=1, default=str
-            ))
+            args.json.write_text(json.dumps([asdict(r) for r in results], indent=1, default=str))
         if args.keep_logs or any(r.errors for r in results):
             print(f"Logs (and SQLite files) kept in {work}")
         else:
