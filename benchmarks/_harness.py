@@ -53,6 +53,14 @@ def machine_busy_seconds() -> float:
     return (sum(fields[:8]) - idle) / _CLOCK_TICKS
 
 
+def calibration_us() -> float:
+    """Microseconds for ``sum(range(10_000))`` (best of 5): how fast this (virtual) CPU is right
+    now. On a shared host it drifts; compare runs only when this is alike."""
+    import timeit
+
+    return min(timeit.repeat("sum(range(10_000))", number=100, repeat=5)) / 100 * 1e6
+
+
 def wait_until_quiet(threshold_pct: float = 25.0, max_wait_s: float = 30.0) -> float:
     """Wait (up to ``max_wait_s``) until the machine is nearly idle over a 2-second sample, so
     that someone else's job does not eat into a run; returns the busy share last seen (% of one
@@ -82,15 +90,20 @@ def postgres_pids(database: str) -> list[int]:
     return pids
 
 
-def total_cpu_seconds(pids: list[int]) -> float:
-    """Like :func:`cpu_seconds`, summed; processes that are gone count as zero."""
-    total = 0.0
+def cpu_seconds_of(pids: list[int]) -> dict[int, float]:
+    """:func:`cpu_seconds` of each process still there."""
+    found = {}
     for pid in pids:
         try:
-            total += cpu_seconds(pid)
+            found[pid] = cpu_seconds(pid)
         except OSError:
             continue
-    return total
+    return found
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds used between two :func:`cpu_seconds_of`, by processes seen both times."""
+    return sum(after[pid] - before[pid] for pid in before.keys() & after.keys())
 
 
 def peak_rss_mb(pid: int) -> float:

@@ -33,7 +33,9 @@ CPU ms per handled update (utime+stime of the bot processes over the window / re
 share of the bot, the sandbox, this client and the PostgreSQL backends of the run's database
 (all share the machine), and of everything else ("oth%": someone else's job; a run where it
 exceeds 20% is repeated once and the quieter attempt kept); the bot's peak RSS (VmHWM over the
-whole run, largest process). This script and its children run at nice -10 when run as root.
+whole run, largest process); "cal", microseconds for ``sum(range(10_000))`` just before the run:
+a virtual CPU's speed drifts with its host's load, so compare runs only with alike "cal". This
+script and its children run at nice -10 when run as root.
 No assertions: this prints figures.
 """
 
@@ -42,6 +44,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import os
 import platform
 import shutil
@@ -70,7 +73,7 @@ ATTEMPTS = 2
 
 @dataclass(frozen=True)
 class RunConfig:
-    pass_name: str  # raw, limited, scale-out
+    pass_name: str  # raw, limited, leads, scale-out
     bot: str  # echo, ours
     backend: str  # -, sqlite, postgresql
     mode: str  # polling, webhook
@@ -94,13 +97,6 @@ class Result:
     client_cpu_pct: float = 0.0
     database_cpu_pct: float = 0.0
     machine_cpu_pct: float = 0.0  # all cores busy, as a share of one core (200 = two busy)
-
-    @property
-    def other_cpu_pct(self) -> float:
-        """What else ran on the machine meanwhile (another job would skew the figures)."""
-        ours = self.bot_cpu_pct + self.sandbox_cpu_pct + self.client_cpu_pct
-        return max(0.0, self.machine_cpu_pct - ours - self.database_cpu_pct)
-
     peak_rss_mb: float = float("nan")
     errors: dict[str, int] = field(default_factory=dict)
     failed_users: list[int] = field(default_factory=list)
@@ -111,13 +107,20 @@ class Result:
     max_sends_1s_one_chat: int = 0
     max_sends_60s_group: int = 0
     lead_cards: int = 0
+    calibration_us: float = float("nan")  # see harness.calibration_us, taken before the run
+
+    @property
+    def other_cpu_pct(self) -> float:
+        """What else ran on the machine meanwhile (another job would skew the figures)."""
+        ours = self.bot_cpu_pct + self.sandbox_cpu_pct + self.client_cpu_pct
+        return max(0.0, self.machine_cpu_pct - ours - self.database_cpu_pct)
 
 
 def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile of sorted ``values``."""
     if not values:
         return float("nan")
-    index = min(len(values) - 1, max(0, round(q / 100 * len(values) + 0.5) - 1))
-    return values[index]
+    return values[min(len(values), max(1, math.ceil(q / 100 * len(values)))) - 1]
 
 
 async def measure(
@@ -147,13 +150,13 @@ async def measure(
         own = os.getpid()
         database_pids = harness.postgres_pids(database) if database else []
         before = {pid: harness.cpu_seconds(pid) for pid in [*bot_pids, sandbox_pid, own]}
-        database_before = harness.total_cpu_seconds(database_pids)
+        database_before = harness.cpu_seconds_of(database_pids)
         machine_before = harness.machine_busy_seconds()
         started = time.perf_counter()
         await asyncio.sleep(duration_s)
         ended = time.perf_counter()
         after = {pid: harness.cpu_seconds(pid) for pid in before}
-        database_after = harness.total_cpu_seconds(database_pids)
+        database_after = harness.cpu_seconds_of(database_pids)
         machine_after = harness.machine_busy_seconds()
         result.peak_rss_mb = max(harness.peak_rss_mb(pid) for pid in bot_pids)
         stats = await client.stats()
@@ -176,7 +179,7 @@ async def measure(
     result.bot_cpu_pct = bot_cpu / elapsed * 100
     result.sandbox_cpu_pct = (after[sandbox_pid] - before[sandbox_pid]) / elapsed * 100
     result.client_cpu_pct = (after[own] - before[own]) / elapsed * 100
-    result.database_cpu_pct = (database_after - database_before) / elapsed * 100
+    result.database_cpu_pct = harness.cpu_used(database_before, database_after) / elapsed * 100
     result.machine_cpu_pct = (machine_after - machine_before) / elapsed * 100
     result.errors = recorder.errors
     result.failed_users = recorder.failed_users[:20]
@@ -235,6 +238,7 @@ def run(
     profile: Path | None = None,
 ) -> Result:
     harness.wait_until_quiet()
+    calibration = harness.calibration_us()
     port = harness.free_port()
     sandbox = harness.sandbox(port, log_dir, rate_limits=config.rate_limited)
     url = f"http://127.0.0.1:{port}"
@@ -256,11 +260,11 @@ def run(
             database = make_url(database_url).database
         if config.think_s is None:
             ramp, warmup, duration = args.ramp, args.warmup, args.duration
-        else:  # people pausing: spread the starts over one pause, measure longer
+        else:  # people pausing: spread the starts wider, measure longer
             ramp, warmup, duration = 2.5 * args.ramp, args.warmup, args.limited_duration
             if config.registration_only:  # long enough for leads to reach the group
                 duration *= 1.5
-        return asyncio.run(
+        result = asyncio.run(
             measure(
                 url,
                 config,
@@ -273,6 +277,8 @@ def run(
                 profile,
             )
         )
+        result.calibration_us = calibration
+        return result
     finally:
         for bot in bots:
             bot.stop()
@@ -285,7 +291,7 @@ HEADER = (
     f"{'pass':<9} {'bot':<4} {'database':<10} {'mode':<7} {'proc':>4} {'workers':>7} "
     f"{'replies/s':>9} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'CPU ms/upd':>10} "
     f"{'bot%':>4} {'sbx%':>4} {'cli%':>4} {'db%':>4} {'oth%':>4} {'RSS MB':>6} {'errors':>6} "
-    f"{'429s':>5}"
+    f"{'429s':>5} {'cal':>4}"
 )
 
 
@@ -297,7 +303,7 @@ def row(r: Result) -> str:
         f"{r.p99_ms:>7.0f} {r.cpu_ms_per_update:>10.2f} {r.bot_cpu_pct:>4.0f} "
         f"{r.sandbox_cpu_pct:>4.0f} {r.client_cpu_pct:>4.0f} {r.database_cpu_pct:>4.0f} "
         f"{r.other_cpu_pct:>4.0f} {r.peak_rss_mb:>6.0f} "
-        f"{sum(r.errors.values()):>6} {r.too_many_requests:>5}"
+        f"{sum(r.errors.values()):>6} {r.too_many_requests:>5} {r.calibration_us:>4.0f}"
     )
 
 
@@ -443,7 +449,7 @@ def main() -> int:
         "--profile",
         type=Path,
         default=None,
-        help="py-spy raw profiles of our bot in each raw run, into this folder",
+        help="py-spy raw profiles of our bot (first process) in each run, into this folder",
     )
     parser.add_argument("--json", type=Path, default=None, help="also write results here")
     parser.add_argument("--keep-logs", action="store_true")
