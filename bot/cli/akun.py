@@ -12,7 +12,6 @@ The password is read from stdin when stdin is not a terminal (one line), and pro
 from __future__ import annotations
 
 import argparse
-import asyncio
 import getpass
 import sys
 from collections.abc import Awaitable, Callable
@@ -27,9 +26,8 @@ from bot.accounts import (
     list_accounts,
     set_password,
 )
-from bot.cli.common import database_error_line
-from bot.settings import load_settings
-from db import migrate
+from bot.cli.common import run_with_database
+from bot.settings import Settings
 from db.base import utcnow
 from db.engine import Database
 
@@ -116,25 +114,8 @@ def handle_list(_args: argparse.Namespace) -> int:
 
 
 def _run(action: Callable[[Database], Awaitable[int]]) -> int:
-    settings = load_settings()
+    # The accounts table may be new: run_with_database brings the schema up first, as `run` does.
+    async def with_db(db: Database, _settings: Settings) -> int:
+        return await action(db)
 
-    async def main() -> int:
-        db = Database(settings.database_url)
-        try:
-            return int(await action(db))
-        finally:
-            await db.dispose()
-
-    try:
-        # The accounts table may be new: the schema comes first, as for `run`.
-        migrate.upgrade(settings.database_url)
-        return asyncio.run(main())
-    except AccountError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    except Exception as error:
-        line = database_error_line(error)
-        if line is None:
-            raise
-        print(line, file=sys.stderr)
-        return 1
+    return run_with_database(with_db, user_errors=(AccountError,))

@@ -10,10 +10,10 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bot.branch_admin import ImportRejected, export_branches, import_branches
-from bot.cli.common import database_error_line
+from bot.cli.common import run_with_database
 from bot.geo import BranchCsvError, Directory
 from bot.routing import load_directory
-from bot.settings import load_settings
+from bot.settings import Settings, load_settings
 from bot.staff import LINK_CODE_TTL, create_link_code
 from db import migrate
 from db.base import utcnow
@@ -44,26 +44,12 @@ def add_commands(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -
     link.set_defaults(func=handle_link_code)
 
 
-async def _with_database(work: Work) -> int:
-    settings = load_settings()
-    await migrate.upgrade_async(settings.database_url)
-    db = Database(settings.database_url)
-    try:
+def _run(work: Work) -> int:
+    async def seeded(db: Database, _settings: Settings) -> int:
         await load_directory(db)  # seeds the shipped directory on a fresh database
         return await work(db)
-    finally:
-        await db.dispose()
 
-
-def _run(work: Work) -> int:
-    try:
-        return int(asyncio.run(_with_database(work)))
-    except Exception as error:
-        line = database_error_line(error)
-        if line is None:
-            raise
-        print(line, file=sys.stderr)
-        return 1
+    return run_with_database(seeded)
 
 
 def handle_import(args: argparse.Namespace) -> int:

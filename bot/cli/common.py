@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
+import sys
+from collections.abc import Awaitable, Callable
 
 from sqlalchemy.exc import DBAPIError, OperationalError
+
+from bot.settings import Settings, load_settings
+from db import migrate
+from db.engine import Database
+
+DatabaseAction = Callable[[Database, Settings], Awaitable[int]]
 
 
 def database_error_line(error: BaseException) -> str | None:
@@ -15,3 +24,34 @@ def database_error_line(error: BaseException) -> str | None:
     if isinstance(error, OSError) and error.errno is not None:
         return f"Database error: cannot use DATABASE_URL: {error.strerror}"
     return None
+
+
+def run_with_database(
+    action: DatabaseAction, *, user_errors: tuple[type[Exception], ...] = ()
+) -> int:
+    """Run one command's ``action`` against ``DATABASE_URL``, schema brought up to date first.
+
+    ``user_errors`` are mistakes in what the operator asked (shown as ``error: ...``, exit 1);
+    a database that cannot be reached is one line and exit 1; anything else is a bug and raises.
+    """
+    settings = load_settings()
+
+    async def main() -> int:
+        db = Database(settings.database_url)
+        try:
+            return int(await action(db, settings))
+        finally:
+            await db.dispose()
+
+    try:
+        migrate.upgrade(settings.database_url)
+        return asyncio.run(main())
+    except user_errors as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except Exception as error:
+        line = database_error_line(error)
+        if line is None:
+            raise
+        print(line, file=sys.stderr)
+        return 1

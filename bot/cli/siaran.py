@@ -16,18 +16,15 @@ Segment options (repeatable): --provinsi ID-JI, --cabang KC-..., --pekerjaan pet
 from __future__ import annotations
 
 import argparse
-import asyncio
 import dataclasses
 import json
 import sys
-from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from typing import Any
 
 from bot import broadcasts
-from bot.cli.common import database_error_line
-from bot.settings import Settings, load_settings
-from db import migrate
+from bot.cli.common import DatabaseAction, run_with_database
+from bot.settings import Settings
 from db.base import utcnow
 from db.engine import Database
 
@@ -205,25 +202,5 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _run(action: Callable[[Database, Settings], Awaitable[int]]) -> int:
-    settings = load_settings()
-
-    async def main() -> int:
-        db = Database(settings.database_url)
-        try:
-            return int(await action(db, settings))
-        finally:
-            await db.dispose()
-
-    try:
-        migrate.upgrade(settings.database_url)
-        return asyncio.run(main())
-    except broadcasts.BroadcastError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    except Exception as error:
-        line = database_error_line(error)
-        if line is None:
-            raise
-        print(line, file=sys.stderr)
-        return 1
+def _run(action: DatabaseAction) -> int:
+    return run_with_database(action, user_errors=(broadcasts.BroadcastError,))

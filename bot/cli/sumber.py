@@ -12,17 +12,14 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import dataclasses
 import json
 import sys
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bot import sources
-from bot.cli.common import database_error_line
-from bot.settings import PROJECT_ROOT, Settings, load_settings
-from db import migrate
+from bot.cli.common import DatabaseAction, run_with_database
+from bot.settings import PROJECT_ROOT, Settings
 from db.base import utcnow
 from db.engine import Database
 
@@ -137,25 +134,5 @@ def handle_funnel(args: argparse.Namespace) -> int:
     return _run(show)
 
 
-def _run(action: Callable[[Database, Settings], Awaitable[int]]) -> int:
-    settings = load_settings()
-
-    async def main() -> int:
-        db = Database(settings.database_url)
-        try:
-            return int(await action(db, settings))
-        finally:
-            await db.dispose()
-
-    try:
-        migrate.upgrade(settings.database_url)
-        return asyncio.run(main())
-    except sources.SourceError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    except Exception as error:
-        line = database_error_line(error)
-        if line is None:
-            raise
-        print(line, file=sys.stderr)
-        return 1
+def _run(action: DatabaseAction) -> int:
+    return run_with_database(action, user_errors=(sources.SourceError,))
