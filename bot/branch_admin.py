@@ -12,9 +12,8 @@ from typing import IO
 
 from sqlalchemy import select
 
-from bot.geo import Branch as GeoBranch
 from bot.geo import BranchCsvError, load_default_directory, read_branches, write_branches
-from bot.routing import branch_rows
+from bot.routing import branch_rows, geo_branch
 from db.engine import Database
 from db.models import BranchGroup
 from db.repositories.branches import BranchRepository
@@ -60,15 +59,5 @@ async def import_branches(db: Database, stream: IO[str]) -> ImportSummary:
 async def export_branches(db: Database, stream: IO[str]) -> int:
     async with db.transaction() as session:
         rows = await BranchRepository(session).all_branches()
-    write_branches(
-        (
-            GeoBranch(
-                code=b.code, name=b.name, address=b.address, phone=b.phone, lat=b.lat,
-                lon=b.lon, province_code=b.province_code, kanwil=b.kanwil,
-                provenance=b.provenance,
-            )
-            for b in rows
-        ),
-        stream,
-    )
+    write_branches((geo_branch(b) for b in rows), stream)
     return len(rows)

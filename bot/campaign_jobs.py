@@ -146,10 +146,10 @@ class CampaignOutboxSender:
             )
             ids = [message.id for message in claimed]
         for message_id in ids:
-            await self._deliver(message_id)
+            await self._deliver(message_id, now)
         return len(ids)
 
-    async def _deliver(self, message_id: int) -> None:
+    async def _deliver(self, message_id: int, now: datetime) -> None:
         async with self.db.transaction() as session:
             message = await CampaignOutboxRepository(session).get(message_id)
             if message is None or message.status != "pending":
@@ -165,13 +165,13 @@ class CampaignOutboxSender:
             if attempts + 1 >= MAX_ATTEMPTS:
                 await self._fail(message_id, outgoing, "no group took it", blocked=False)
                 return
-            await self._reschedule(message_id, NO_TARGET_RETRY, "no group to deliver to", [])
+            await self._reschedule(message_id, now + NO_TARGET_RETRY, "no group to deliver to", [])
             return
         target = targets[0]
         try:
             sent_id = await self._send(target, outgoing)
         except RetryAfter as error:
-            await self._reschedule(message_id, _seconds(error.retry_after), "429", tried)
+            await self._reschedule(message_id, now + _seconds(error.retry_after), "429", tried)
             return
         except (Forbidden, BadRequest) as error:
             if outgoing.private:
@@ -179,7 +179,7 @@ class CampaignOutboxSender:
             else:
                 # The bot left that group, or it is gone: the next group in line.
                 await self._reschedule(
-                    message_id, timedelta(seconds=1), str(error), [*tried, target]
+                    message_id, now + timedelta(seconds=1), str(error), [*tried, target]
                 )
             return
         except TelegramError as error:
@@ -187,7 +187,9 @@ class CampaignOutboxSender:
                 await self._fail(message_id, outgoing, str(error), blocked=False)
                 return
             backoff = min(MAX_BACKOFF_SECONDS, 2 ** min(attempts + 1, 9))
-            await self._reschedule(message_id, timedelta(seconds=backoff), str(error), tried)
+            await self._reschedule(
+                message_id, now + timedelta(seconds=backoff), str(error), tried
+            )
             return
         await self._finish(message_id, "sent", outgoing, target, sent_id)
 
@@ -338,20 +340,20 @@ class CampaignOutboxSender:
                     await self.bot.send_message(chat_id, text)
 
     async def _reschedule(
-        self, message_id: int, delay: timedelta, error: str, tried: list[int]
+        self, message_id: int, retry_at: datetime, error: str, tried: list[int]
     ) -> None:
+        # retry_at is on the clock of the round that claimed the message, so a round run for a
+        # given time (tests, catch-up) sees its own retries as due.
         async with self.db.transaction() as session:
             message = await CampaignOutboxRepository(session).get(message_id)
             if message is None:
                 return
             message.attempts += 1
-            message.next_attempt_at = utcnow() + delay
+            message.next_attempt_at = retry_at
             message.locked_until = None
             message.last_error = error[:500]
             message.payload = {**message.payload, "tried": tried}
-        log.warning(
-            "campaign outbox %s: %s; retry in %.0fs", message_id, error[:200], delay.total_seconds()
-        )
+        log.warning("campaign outbox %s: %s; retry at %s", message_id, error[:200], retry_at)
 
 
 # --- broadcasts ------------------------------------------------------------------------------

@@ -80,6 +80,21 @@ def branch_rows(directory: Directory) -> tuple[list[Branch], list[Regency]]:
     return branches, regencies
 
 
+def geo_branch(row: Branch) -> GeoBranch:
+    """The directory record for a database row (the inverse of ``branch_rows``)."""
+    return GeoBranch(
+        code=row.code,
+        name=row.name,
+        address=row.address,
+        phone=row.phone,
+        lat=row.lat,
+        lon=row.lon,
+        province_code=row.province_code,
+        kanwil=row.kanwil,
+        provenance=row.provenance,
+    )
+
+
 async def load_directory(db: Database) -> Directory:
     """The directory in force: the database's branches (an imported official list, or the
     shipped provisional one, which is written to the database on first start)."""
@@ -93,18 +108,5 @@ async def load_directory(db: Database) -> Directory:
             return shipped
         stored_branches = await repository.all_branches()
         assignment = {r.code: r.branch_code for r in await repository.all_regencies()}
-    geo_branches = [
-        GeoBranch(
-            code=b.code,
-            name=b.name,
-            address=b.address,
-            phone=b.phone,
-            lat=b.lat,
-            lon=b.lon,
-            province_code=b.province_code,
-            kanwil=b.kanwil,
-            provenance=b.provenance,
-        )
-        for b in stored_branches
-    ]
+    geo_branches = [geo_branch(b) for b in stored_branches]
     return shipped.with_branches(geo_branches, assignment)
