@@ -60,10 +60,17 @@ class AccountView:
     username: str
     role: Role
     branch_code: str | None
+    # Where the previews of the broadcasts this account creates go (None: nowhere yet).
+    telegram_id: int | None = None
 
     @property
     def is_manager(self) -> bool:
         return self.role == Role.MANAGER
+
+    @property
+    def actor(self) -> str:
+        """How records name this account (``created_by``, ``approved_by``...)."""
+        return f"akun:{self.username}"
 
 
 @dataclass(frozen=True)
@@ -135,6 +142,13 @@ def normalize_username(username: str) -> str:
     return username.strip().lower()
 
 
+def check_telegram_id(telegram_id: int | None) -> int | None:
+    # A person's Telegram id is a positive number (groups are negative); at most 52 bits.
+    if telegram_id is not None and not 0 < telegram_id < 2**52:
+        raise AccountError("a Telegram user id is a positive number (ask @userinfobot)")
+    return telegram_id
+
+
 def _check_username(username: str) -> str:
     name = normalize_username(username)
     if not name or len(name) > USERNAME_MAX_LENGTH:
@@ -160,9 +174,12 @@ async def create_account(
     role: Role,
     branch_code: str | None,
     now: datetime,
+    *,
+    telegram_id: int | None = None,
 ) -> CreatedAccount:
     name = _check_username(username)
     check_new_password(password)
+    check_telegram_id(telegram_id)
     if role == Role.BRANCH and not branch_code:
         raise AccountError("a cabang account needs --cabang KODE (the branch code)")
     if role == Role.MANAGER and branch_code:
@@ -180,6 +197,7 @@ async def create_account(
             role=str(role),
             branch_code=branch_code,
             created_at=now,
+            telegram_id=telegram_id,
         )
         session.add(account)
         await session.flush()
@@ -215,6 +233,17 @@ async def set_password(db: Database, username: str, password: str) -> bool:
         await session.execute(
             delete(DashboardSession).where(DashboardSession.account_id == account.id)
         )
+        return True
+
+
+async def set_telegram_id(db: Database, username: str, telegram_id: int | None) -> bool:
+    """Where the account's broadcast previews go; False when there is no such account."""
+    check_telegram_id(telegram_id)
+    async with db.transaction() as session:
+        account = await _by_username(session, username)
+        if account is None:
+            return False
+        account.telegram_id = telegram_id
         return True
 
 
@@ -263,7 +292,9 @@ async def _by_username(session: AsyncSession, username: str) -> DashboardAccount
 
 
 def _view(account: DashboardAccount) -> AccountView:
-    return AccountView(account.id, account.username, Role(account.role), account.branch_code)
+    return AccountView(
+        account.id, account.username, Role(account.role), account.branch_code, account.telegram_id
+    )
 
 
 # --- sessions -------------------------------------------------------------------------------

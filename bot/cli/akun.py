@@ -1,7 +1,8 @@
 """``python -m bot akun``: dashboard accounts.
 
-    python -m bot akun tambah USERNAME --peran manajer|cabang [--cabang KODE]
+    python -m bot akun tambah USERNAME --peran manajer|cabang [--cabang KODE] [--telegram ID]
     python -m bot akun sandi USERNAME        # set a new password (ends its sessions)
+    python -m bot akun telegram USERNAME ID  # where its broadcast previews go (--hapus: nowhere)
     python -m bot akun hapus USERNAME
     python -m bot akun daftar
 
@@ -25,6 +26,7 @@ from bot.accounts import (
     delete_account,
     list_accounts,
     set_password,
+    set_telegram_id,
 )
 from bot.cli.common import run_with_database
 from bot.settings import Settings
@@ -41,11 +43,23 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add.add_argument("--peran", required=True, choices=[r.value for r in Role],
                      help="manajer: every figure; cabang: one branch's")
     add.add_argument("--cabang", metavar="KODE", help="branch code, for --peran cabang")
+    add.add_argument("--telegram", type=int, metavar="ID",
+                     help="the person's Telegram user id: previews of their broadcasts go there")
     add.set_defaults(func=handle_add)
 
     password = actions.add_parser("sandi", help="set a new password (ends the account's sessions)")
     password.add_argument("username")
     password.set_defaults(func=handle_password)
+
+    telegram = actions.add_parser(
+        "telegram", help="the Telegram user id that gets the account's broadcast previews"
+    )
+    telegram.add_argument("username")
+    target = telegram.add_mutually_exclusive_group(required=True)
+    target.add_argument("id", type=int, nargs="?",
+                        help="Telegram user id (they must /start the bot)")
+    target.add_argument("--hapus", action="store_true", help="remove it")
+    telegram.set_defaults(func=handle_telegram)
 
     remove = actions.add_parser("hapus", help="delete an account")
     remove.add_argument("username")
@@ -69,7 +83,8 @@ def read_password(stdin: TextIO | None = None) -> str:
 def handle_add(args: argparse.Namespace) -> int:
     async def add(db: Database) -> int:
         created = await create_account(
-            db, args.username, read_password(), Role(args.peran), args.cabang, utcnow()
+            db, args.username, read_password(), Role(args.peran), args.cabang, utcnow(),
+            telegram_id=args.telegram,
         )
         account = created.account
         where = f" for branch {account.branch_code}" if account.branch_code else ""
@@ -93,6 +108,19 @@ def handle_password(args: argparse.Namespace) -> int:
     return _run(change)
 
 
+def handle_telegram(args: argparse.Namespace) -> int:
+    async def change(db: Database) -> int:
+        telegram_id = None if args.hapus else args.id
+        if not await set_telegram_id(db, args.username, telegram_id):
+            print(f"no account {args.username}", file=sys.stderr)
+            return 1
+        where = f"go to Telegram user {telegram_id}" if telegram_id else "go nowhere"
+        print(f"broadcast previews of {args.username} {where}")
+        return 0
+
+    return _run(change)
+
+
 def handle_delete(args: argparse.Namespace) -> int:
     async def remove(db: Database) -> int:
         if not await delete_account(db, args.username):
@@ -107,7 +135,8 @@ def handle_delete(args: argparse.Namespace) -> int:
 def handle_list(_args: argparse.Namespace) -> int:
     async def show(db: Database) -> int:
         for account in await list_accounts(db):
-            print(f"{account.username}\t{account.role}\t{account.branch_code or ''}")
+            print(f"{account.username}\t{account.role}\t{account.branch_code or ''}"
+                  f"\t{account.telegram_id or ''}")
         return 0
 
     return _run(show)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, UTCDateTime, utcnow
@@ -13,6 +13,8 @@ class DashboardAccount(Base):
 
     ``role`` is ``manajer`` (every figure) or ``cabang`` (one branch's figures, ``branch_code``).
     ``password_hash`` is a self-describing scrypt string (see ``bot.accounts``), never the password.
+    ``telegram_id``: the staff member's own Telegram user id, where the previews of the broadcasts
+    they create on the dashboard go (None: they cannot create broadcasts there).
     """
 
     __tablename__ = "dashboard_accounts"
@@ -24,6 +26,7 @@ class DashboardAccount(Base):
     branch_code: Mapped[str | None] = mapped_column(String(40), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    telegram_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
 
 
 class DashboardSession(Base):

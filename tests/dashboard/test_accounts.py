@@ -17,6 +17,7 @@ from bot.accounts import (
     list_accounts,
     session_for,
     set_password,
+    set_telegram_id,
     start_session,
     verify_password,
 )
@@ -95,6 +96,25 @@ async def test_list_and_delete(db: Database) -> None:
     assert [a.username for a in await list_accounts(db)] == ["a", "b"]
     assert await delete_account(db, "a") and not await delete_account(db, "a")
     assert [a.username for a in await list_accounts(db)] == ["b"]
+
+
+async def test_telegram_id_for_broadcast_previews(db: Database) -> None:
+    created = await create_account(db, "ani", "cukup-panjang", Role.MANAGER, None, NOW,
+                                   telegram_id=123456789)
+    assert created.account.telegram_id == 123456789
+    assert created.account.actor == "akun:ani"
+    session = await start_session(db, created.account, NOW, 1)
+    view = await session_for(db, session.token, NOW)
+    assert view is not None and view.account.telegram_id == 123456789
+    assert await set_telegram_id(db, "ANI", None)
+    assert (await list_accounts(db))[0].telegram_id is None
+    assert not await set_telegram_id(db, "siapa", 5)
+    for bad in (0, -100123, 2**53):  # a group's id, or beyond Telegram's user ids
+        with pytest.raises(AccountError):
+            await set_telegram_id(db, "ani", bad)
+        with pytest.raises(AccountError):
+            await create_account(db, f"x{abs(bad)}", "cukup-panjang", Role.MANAGER, None, NOW,
+                                 telegram_id=bad)
 
 
 class FakeLimiter(LoginLimiter):

@@ -40,6 +40,23 @@ async def test_akun_tambah_reads_the_password_from_stdin(database_url: str,
     assert "budi\tcabang\tKC-SURABAYA" in listing.stdout
 
 
+async def test_akun_telegram_sets_where_previews_go(database_url: str, db: Database) -> None:
+    done = akun(database_url, "tambah", "sari", "--peran", "manajer", "--telegram", "4242",
+                stdin="sandi-rahasia-1\n")
+    assert done.returncode == 0, done.stderr
+    assert (await list_accounts(db))[0].telegram_id == 4242
+    assert "sari\tmanajer\t\t4242" in akun(database_url, "daftar").stdout
+    changed = akun(database_url, "telegram", "sari", "5151")
+    assert changed.returncode == 0 and "5151" in changed.stdout
+    assert (await list_accounts(db))[0].telegram_id == 5151
+    assert akun(database_url, "telegram", "sari", "--hapus").returncode == 0
+    assert (await list_accounts(db))[0].telegram_id is None
+    group = akun(database_url, "telegram", "sari", "-100123")
+    assert group.returncode != 0
+    unknown = akun(database_url, "telegram", "siapa", "5151")
+    assert unknown.returncode == 1 and "no account siapa" in unknown.stderr
+
+
 def test_akun_errors_are_one_line(database_url: str) -> None:
     missing = akun(database_url, "tambah", "x", "--peran", "cabang", stdin="sandi-rahasia\n")
     assert missing.returncode == 1 and "--cabang" in missing.stderr
