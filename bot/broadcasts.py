@@ -60,7 +60,12 @@ class BroadcastStatus(StrEnum):
 
 
 class BroadcastError(ValueError):
-    """A broadcast that cannot be created as given; ``str()`` says why (for the form)."""
+    """A broadcast that cannot be created as given; ``str()`` says why (for the CLI), ``code``
+    names the rule broken (for the dashboard, which words it in the manager's language)."""
+
+    def __init__(self, message: str, code: str = "segment") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -167,9 +172,9 @@ async def create_broadcast(
     must have started the bot). ``created_by`` names the manager, e.g. ``akun:budi``."""
     text = text.strip()
     if not text:
-        raise BroadcastError("the message is empty")
+        raise BroadcastError("the message is empty", "empty_text")
     if len(text) > MAX_TEXT:
-        raise BroadcastError(f"the message is longer than {MAX_TEXT} characters")
+        raise BroadcastError(f"the message is longer than {MAX_TEXT} characters", "long_text")
     button = _button(button_text, button_url)
     segment.check()
     async with db.transaction() as session:
@@ -537,9 +542,11 @@ def _button(text: str | None, url: str | None) -> tuple[str, str] | None:
     if not text and not url:
         return None
     if not text or not url:
-        raise BroadcastError("a button needs both a label and a link")
+        raise BroadcastError("a button needs both a label and a link", "button_incomplete")
     if len(text) > MAX_BUTTON_TEXT:
-        raise BroadcastError(f"the button label is longer than {MAX_BUTTON_TEXT} characters")
+        raise BroadcastError(
+            f"the button label is longer than {MAX_BUTTON_TEXT} characters", "long_button_text"
+        )
     if not url.startswith(("https://", "http://", "tg://")) or len(url) > 300 or " " in url:
-        raise BroadcastError("the button link must be an https:// address")
+        raise BroadcastError("the button link must be an https:// address", "button_url")
     return text, url

@@ -60,13 +60,15 @@ def test_segments_are_checked() -> None:
 
 
 async def test_bad_messages_are_refused(db: Database) -> None:
-    for text, label, url in (
-        ("", None, None),
-        ("x" * 4000, None, None),
-        ("hi", "Go", None),
-        ("hi", "Go", "javascript:alert(1)"),
+    for text, label, url, code in (
+        ("", None, None, "empty_text"),
+        ("x" * 4000, None, None, "long_text"),
+        ("hi", "Go", None, "button_incomplete"),
+        ("hi", "x" * 65, "https://bpjs.example/", "long_button_text"),
+        ("hi", "Go", "javascript:alert(1)", "button_url"),
     ):
-        with pytest.raises(BroadcastError):
+        # The code names the rule, for the dashboard to word it in the manager's language.
+        with pytest.raises(BroadcastError) as refused:
             await broadcasts.create_broadcast(
                 db,
                 SETTINGS,
@@ -78,6 +80,7 @@ async def test_bad_messages_are_refused(db: Database) -> None:
                 button_text=label,
                 button_url=url,
             )
+        assert refused.value.code == code, text[:10]
 
 
 async def test_audience_skips_opted_out_blocked_and_deleted_workers(db: Database) -> None:
