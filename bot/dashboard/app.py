@@ -15,7 +15,14 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.accounts import LoginLimiter
-from bot.dashboard import keys, middlewares, views, views_auth
+from bot.dashboard import (
+    keys,
+    middlewares,
+    views,
+    views_auth,
+    views_broadcasts,
+    views_campaign,
+)
 from bot.settings import Settings
 from db.base import utcnow
 from db.engine import Database
@@ -29,6 +36,8 @@ async def health(_request: web.Request) -> web.StreamResponse:
 
 
 # (method, path, handler, route name). Route names decide what needs a login (middlewares).
+# A broadcast's id: 1-9 ASCII digits (no "١٢", nothing beyond the database's integer).
+BROADCAST = "/siaran/{id:[0-9]{1,9}}"
 ROUTES: tuple[tuple[str, str, Callable[[web.Request], object], str], ...] = (
     ("GET", "/login", views_auth.login_page, "login"),
     ("POST", "/login", views_auth.login_submit, "login_submit"),
@@ -46,6 +55,25 @@ ROUTES: tuple[tuple[str, str, Callable[[web.Request], object], str], ...] = (
     ("GET", "/api/topik", views.api_topics, "api_topics"),
     ("GET", "/api/tak-terjawab", views.api_unanswered, "api_unanswered"),
     ("GET", "/api/leads", views.api_leads, "api_leads"),
+    # Campaign tools: Sumber and Siaran for managers only, Tiket and Tindak lanjut scoped.
+    ("GET", "/sumber", views_campaign.sources_page, "sources"),
+    ("GET", "/tiket", views_campaign.tickets_page, "tickets"),
+    ("GET", "/tindak-lanjut", views_campaign.followups_page, "followups"),
+    ("GET", "/siaran", views_broadcasts.broadcasts_page, "broadcasts"),
+    ("GET", "/siaran/baru", views_broadcasts.new_broadcast, "broadcast_new"),
+    ("POST", "/siaran/baru", views_broadcasts.submit_broadcast, "broadcast_form"),
+    ("GET", BROADCAST, views_broadcasts.broadcast_page, "broadcast"),
+    ("POST", BROADCAST + "/kirim", views_broadcasts.send_broadcast, "broadcast_send"),
+    ("POST", BROADCAST + "/setujui", views_broadcasts.approve_broadcast, "broadcast_approve"),
+    ("POST", BROADCAST + "/jeda", views_broadcasts.pause_broadcast, "broadcast_pause"),
+    ("POST", BROADCAST + "/lanjut", views_broadcasts.resume_broadcast, "broadcast_resume"),
+    ("POST", BROADCAST + "/batal", views_broadcasts.cancel_broadcast, "broadcast_cancel"),
+    ("GET", "/api/sumber", views_campaign.api_sources, "api_sources"),
+    ("GET", "/api/tiket", views_campaign.api_tickets, "api_tickets"),
+    ("GET", "/api/tindak-lanjut", views_campaign.api_followups, "api_followups"),
+    ("GET", "/api/siaran", views_broadcasts.api_broadcasts, "api_broadcasts"),
+    ("GET", "/api/siaran/ukuran", views_broadcasts.api_audience, "api_audience"),
+    ("GET", "/api" + BROADCAST, views_broadcasts.api_broadcast, "api_broadcast"),
 )
 
 

@@ -9,8 +9,10 @@ from bot.dashboard import keys
 from bot.dashboard import labels as fmt
 from bot.dashboard.html import Html, el
 from bot.dashboard.layout import select
-from bot.dashboard.params import ALL_TIME, PERIOD_CHOICES, PeriodChoice
+from bot.dashboard.params import ALL_TIME, ATTRIBUTIONS, PERIOD_CHOICES, PeriodChoice
+from bot.handoff import TicketStatus
 from bot.i18n import _
+from bot.sources import Attribution
 
 
 def period_form(request: web.Request, choice: PeriodChoice, action: str,
@@ -41,6 +43,38 @@ def lead_filter_form(request: web.Request, choice: PeriodChoice, names: stats.Na
     ]
     return el("form", fields, el("button", _("Filter", lang), type="submit"),
               method="get", action="/leads", class_="filters")
+
+
+def source_filter_form(request: web.Request, choice: PeriodChoice,
+                       attribution: Attribution) -> Html:
+    lang = keys.lang_of(request)
+    labels = {"first": _("First source they came through", lang),
+              "last": _("Latest source they came through", lang)}
+    chosen = next(key for key, value in ATTRIBUTIONS.items() if value == attribution)
+    return el("form", _period_fields(request, choice, True),
+              select("atribusi", _("Count workers by", lang),
+                     [(key, labels[value]) for key, value in ATTRIBUTIONS.items()], chosen),
+              el("button", _("Show", lang), type="submit"),
+              method="get", action="/sumber", class_="filters")
+
+
+def ticket_filter_form(request: web.Request, choice: PeriodChoice, names: stats.Names,
+                       scope: stats.Scope) -> Html:
+    lang = keys.lang_of(request)
+    query = request.query
+    everyone = [("", _("All", lang))]
+    fields: list[Html | None] = [
+        *_period_fields(request, choice, True),
+        select("status", _("Status", lang),
+               everyone + [(s.value, fmt.ticket_status_label(s.value, lang))
+                           for s in TicketStatus],
+               query.get("status", "")),
+        select("cabang", _("Branch", lang),
+               everyone + sorted(names.branches.items(), key=lambda item: item[1]),
+               query.get("cabang", "")) if scope.is_everything else None,
+    ]
+    return el("form", fields, el("button", _("Filter", lang), type="submit"),
+              method="get", action="/tiket", class_="filters")
 
 
 def _period_fields(request: web.Request, choice: PeriodChoice, all_time: bool) -> list[Html]:

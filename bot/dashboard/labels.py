@@ -31,6 +31,24 @@ OCCUPATION_LABELS = {
 }
 
 
+TICKET_STATUS_LABELS = {
+    "open": N_("Waiting for staff"),
+    "answered": N_("Answered by staff"),
+    "closed": N_("Closed"),
+}
+BROADCAST_STATUS_LABELS = {
+    "draft": N_("Draft"),
+    "awaiting_approval": N_("Awaiting a second manager"),
+    "sending": N_("Sending"),
+    "paused": N_("Paused"),
+    "done": N_("Done"),
+    "cancelled": N_("Cancelled"),
+}
+LANGUAGE_LABELS = {"id": N_("Indonesian"), "en": N_("English")}
+# A broadcast segment's lead status for workers who never registered (broadcasts.NO_LEAD).
+NO_LEAD_LABEL = N_("Never registered")
+
+
 def funnel_label(step: str, lang: str) -> str:
     return _(FUNNEL_LABELS.get(step, step), lang)
 
@@ -41,6 +59,18 @@ def status_label(status: str, lang: str) -> str:
 
 def occupation_label(code: str, lang: str) -> str:
     return _(OCCUPATION_LABELS[code], lang) if code in OCCUPATION_LABELS else code
+
+
+def ticket_status_label(status: str, lang: str) -> str:
+    return _(TICKET_STATUS_LABELS[status], lang) if status in TICKET_STATUS_LABELS else status
+
+
+def broadcast_status_label(status: str, lang: str) -> str:
+    return _(BROADCAST_STATUS_LABELS[status], lang) if status in BROADCAST_STATUS_LABELS else status
+
+
+def language_label(code: str, lang: str) -> str:
+    return _(LANGUAGE_LABELS[code], lang) if code in LANGUAGE_LABELS else code
 
 
 def topic_label(topic: str | None, lang: str) -> str:
@@ -70,6 +100,22 @@ def hours(value: float | None, lang: str) -> str:
     if value >= 48:
         return _("{n} days", lang, n=decimal(value / 24, lang))
     return _("{n} hours", lang, n=decimal(value, lang))
+
+
+def minutes(value: float | None, lang: str) -> str:
+    if value is None:
+        return "–"
+    if value >= 90:
+        return hours(value / 60, lang)
+    return _("{n} min", lang, n=number(round(value), lang))
+
+
+def seconds(value: int | None, lang: str) -> str:
+    if value is None:
+        return "–"
+    if value >= 90:
+        return minutes(value / 60, lang)
+    return _("{n} s", lang, n=number(value, lang))
 
 
 def day(value: date, lang: str, pattern: str = "d MMM") -> str:

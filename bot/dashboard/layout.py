@@ -13,18 +13,30 @@ from bot.dashboard.html import Html, el, join
 from bot.dashboard.security import CSRF_FIELD
 from bot.i18n import N_, _
 
-# (route name, path, label): the pages in the order of the navigation bar.
-NAVIGATION: tuple[tuple[str, str, str], ...] = (
-    ("overview", "/ringkasan", N_("Overview")),
-    ("trend", "/tren", N_("Trends")),
-    ("topics", "/topik", N_("Topics")),
-    ("unanswered", "/tak-terjawab", N_("Unanswered")),
-    ("leads", "/leads", N_("Leads")),
+# (route name, path, label, managers only): the pages in the order of the navigation bar.
+NAVIGATION: tuple[tuple[str, str, str, bool], ...] = (
+    ("overview", "/ringkasan", N_("Overview"), False),
+    ("trend", "/tren", N_("Trends"), False),
+    ("topics", "/topik", N_("Topics"), False),
+    ("unanswered", "/tak-terjawab", N_("Unanswered"), False),
+    ("leads", "/leads", N_("Leads"), False),
+    ("sources", "/sumber", N_("Sources"), True),
+    ("tickets", "/tiket", N_("Tickets"), False),
+    ("followups", "/tindak-lanjut", N_("Follow-ups"), False),
+    ("broadcasts", "/siaran", N_("Broadcasts"), True),
 )
+# Pages under a navigation entry: route name -> the entry's route name.
+SUBPAGES = {"broadcast": "broadcasts", "broadcast_new": "broadcasts",
+            "broadcast_form": "broadcasts"}
 STYLESHEET = "/static/dashboard.css"
 
 
-def page(request: web.Request, title: str, *content: object, status: int = 200) -> web.Response:
+def page(
+    request: web.Request, title: str, *content: object, status: int = 200,
+    refresh: str | None = None,
+) -> web.Response:
+    """``refresh``: reload the page after that many seconds (``"10; url=/siaran/3"``), for
+    progress that moves while the manager watches (the CSP allows no script)."""
     lang = keys.lang_of(request)
     session = keys.session_of(request)
     body = join(
@@ -41,6 +53,7 @@ def page(request: web.Request, title: str, *content: object, status: int = 200) 
                 el("meta", charset="utf-8"),
                 el("meta", name="viewport", content="width=device-width, initial-scale=1"),
                 el("meta", name="robots", content="noindex, nofollow"),
+                el("meta", http_equiv="refresh", content=refresh) if refresh else None,
                 el("title", f"{title} · Bebas Cemas"),
                 el("link", rel="stylesheet", href=STYLESHEET),
             ),
@@ -53,18 +66,20 @@ def page(request: web.Request, title: str, *content: object, status: int = 200) 
 
 def _header(request: web.Request, session: SessionView, lang: str) -> Html:
     current = request.match_info.route.name
+    current = SUBPAGES.get(current or "", current)
+    account = session.account
     links = [
         el("a", _(label, lang), href=path, aria_current="page" if name == current else None)
-        for name, path, label in NAVIGATION
+        for name, path, label, managers_only in NAVIGATION
+        if account.is_manager or not managers_only
     ]
-    account = session.account
     if account.branch_code:
         who = _("{user} · branch {code}", lang, user=account.username, code=account.branch_code)
     else:
         who = _("{user} · manager", lang, user=account.username)
     logout = el(
         "form",
-        el("input", type="hidden", name=CSRF_FIELD, value=session.csrf_token),
+        csrf_field(session),
         el("button", _("Log out", lang), type="submit", class_="link"),
         method="post", action="/logout", class_="logout",
     )
@@ -91,6 +106,11 @@ def _language_switch(request: web.Request, lang: str) -> Html:
 
 
 # --- shared pieces --------------------------------------------------------------------------
+
+
+def csrf_field(session: SessionView) -> Html:
+    """The session's token, in every form that posts (see ``middlewares.csrf``)."""
+    return el("input", type="hidden", name=CSRF_FIELD, value=session.csrf_token)
 
 
 def kpi(

@@ -24,7 +24,7 @@ from bot.dashboard.security import (
     set_cookie,
 )
 from bot.dashboard.views_auth import login_form
-from bot.dashboard.views_errors import error_response
+from bot.dashboard.views_errors import MANAGERS_ONLY, ManagersOnly, error_response
 from bot.i18n import SUPPORTED_LANGUAGES, _
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,8 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         return error_response(request, error.status, error.text if error.text else None)
     except BadFilter as error:
         return error_response(request, 400, str(error))
+    except ManagersOnly:
+        return error_response(request, 403, message=MANAGERS_ONLY)
     except Exception:
         # Logged once, with the route but not the query string or form (no personal data).
         route = request.match_info.route.name or "?"

@@ -2,17 +2,25 @@
 
 Names are Indonesian, like the pages: ``periode`` (days: 7, 30, 90, 180, 365, or ``semua``),
 ``dari``/``sampai`` (YYYY-MM-DD, both included), ``provinsi``, ``cabang``, ``status``,
-``terlambat=1``. Only codes go into URLs, never a name or a phone number.
+``terlambat=1``; ``atribusi`` (``pertama``/``terakhir``) on Sumber; a broadcast segment's
+``provinsi``, ``cabang``, ``pekerjaan``, ``bahasa``, ``sumber``, ``status_lead`` (repeatable) and
+``belum_terdaftar=1``. Only codes go into URLs, never a name or a phone number.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
+from multidict import MultiMapping
+
+from bot.broadcasts import NOT_YET_ENROLLED, BroadcastError, Segment
+from bot.handoff import TicketStatus
 from bot.leads import LeadStatus
+from bot.sources import Attribution
 from bot.stats import MAX_PERIOD_DAYS, LeadFilter, Period, Scope
 
 PERIOD_CHOICES = (7, 30, 90, 180, 365)
@@ -81,6 +89,77 @@ def parse_lead_filter(
         status=status,
         overdue_only=query.get("terlambat", "") in ("1", "on", "ya"),
     )
+
+
+def period_bounds(choice: PeriodChoice) -> tuple[datetime | None, datetime | None]:
+    """The choice as UTC instants ``[since, until)``; (None, None) for all time."""
+    return choice.period.bounds() if choice.period is not None else (None, None)
+
+
+ATTRIBUTIONS: dict[str, Attribution] = {"pertama": "first", "terakhir": "last"}
+
+
+def parse_attribution(query: Mapping[str, str]) -> Attribution:
+    """Whose worker a source is: the first source they came through, or the latest."""
+    raw = query.get("atribusi", "").strip() or "pertama"
+    if raw not in ATTRIBUTIONS:
+        raise BadFilter("atribusi: " + " or ".join(ATTRIBUTIONS))
+    return ATTRIBUTIONS[raw]
+
+
+@dataclass(frozen=True)
+class TicketFilter:
+    branch_code: str | None
+    status: str | None
+
+
+def parse_ticket_filter(query: Mapping[str, str], scope: Scope) -> TicketFilter:
+    branch = _code(query, "cabang")
+    if scope.branch_code is not None:
+        branch = scope.branch_code  # a branch account sees its own tickets, whatever the URL
+    status = query.get("status", "").strip() or None
+    if status is not None and status not in {s.value for s in TicketStatus}:
+        raise BadFilter("status: one of " + ", ".join(s.value for s in TicketStatus))
+    return TicketFilter(branch, status)
+
+
+# Form and query names of a broadcast segment's fields (``bot.broadcasts.Segment``).
+SEGMENT_FIELDS: tuple[tuple[str, str], ...] = (
+    ("provinsi", "provinces"),
+    ("cabang", "branches"),
+    ("pekerjaan", "occupations"),
+    ("bahasa", "languages"),
+    ("sumber", "sources"),
+    ("status_lead", "lead_statuses"),
+)
+NOT_YET_ENROLLED_FIELD = "belum_terdaftar"
+
+
+def parse_segment(values: MultiMapping[Any], choices: Mapping[str, Collection[str]]) -> Segment:
+    """A segment from a form or a query string; ``choices``: per field of the segment, the
+    codes the form offers. Anything else is a bad filter (the form offers nothing else)."""
+    fields: dict[str, list[str]] = {}
+    for name, field in SEGMENT_FIELDS:
+        chosen = [v.strip() for v in values.getall(name, []) if isinstance(v, str) and v.strip()]
+        if any(value not in choices[field] for value in chosen):
+            raise BadFilter(f"{name}: only the codes the form offers")
+        fields[field] = chosen
+    if values.get(NOT_YET_ENROLLED_FIELD, "") in ("1", "on", "ya"):
+        fields["lead_statuses"] += NOT_YET_ENROLLED
+    try:
+        return Segment.from_json(fields)
+    except BroadcastError as error:
+        raise BadFilter(str(error)) from None
+
+
+def parse_result(query: Mapping[str, str], known: Collection[str]) -> str | None:
+    """``hasil``: what the last action did, shown once after its redirect (a code)."""
+    raw = query.get("hasil", "").strip()
+    if not raw:
+        return None
+    if raw not in known:
+        raise BadFilter("hasil: not a result this page reports")
+    return raw
 
 
 def _code(query: Mapping[str, str], name: str) -> str | None:

@@ -13,32 +13,46 @@ from typing import Any
 from aiohttp import web
 
 from bot import stats
+from bot.accounts import AccountView
 from bot.dashboard import keys, pages
 from bot.dashboard.export import leads_csv
 from bot.dashboard.labels import topic_label
 from bot.dashboard.params import PeriodChoice, parse_lead_filter, parse_period
+from bot.dashboard.views_errors import ManagersOnly
 
 TREND_DEFAULT_DAYS = 30
 TOPICS_DEFAULT_DAYS = 30
 
 
-def scope_of(request: web.Request) -> stats.Scope:
+def account_of(request: web.Request) -> AccountView:
     session = keys.session_of(request)
     if session is None:  # the login middleware lets no such request through
         raise web.HTTPUnauthorized()
-    account = session.account
+    return session.account
+
+
+def manager_of(request: web.Request) -> AccountView:
+    """The logged-in manager; branch accounts get 403 (pages for managers only)."""
+    account = account_of(request)
+    if not account.is_manager:
+        raise ManagersOnly()
+    return account
+
+
+def scope_of(request: web.Request) -> stats.Scope:
+    account = account_of(request)
     if account.is_manager:
         return stats.EVERYTHING
     # A branch account without a branch code sees an empty branch, never everything.
     return stats.Scope(account.branch_code or "-")
 
 
-def _now(request: web.Request) -> datetime:
+def now_of(request: web.Request) -> datetime:
     return request.app[keys.CLOCK]()
 
 
-def _period(request: web.Request, default_days: int | None) -> PeriodChoice:
-    return parse_period(request.query, stats.campaign_today(_now(request)), default_days)
+def period_of(request: web.Request, default_days: int | None) -> PeriodChoice:
+    return parse_period(request.query, stats.campaign_today(now_of(request)), default_days)
 
 
 # --- pages ----------------------------------------------------------------------------------
@@ -50,19 +64,19 @@ async def home(request: web.Request) -> web.StreamResponse:
 
 async def overview(request: web.Request) -> web.StreamResponse:
     scope = scope_of(request)
-    data = await stats.summary(request.app[keys.DB], scope, _now(request))
+    data = await stats.summary(request.app[keys.DB], scope, now_of(request))
     return pages.overview(request, data, scope)
 
 
 async def trend(request: web.Request) -> web.StreamResponse:
-    scope, choice = scope_of(request), _period(request, TREND_DEFAULT_DAYS)
+    scope, choice = scope_of(request), period_of(request, TREND_DEFAULT_DAYS)
     assert choice.period is not None
     data = await stats.trend(request.app[keys.DB], scope, choice.period)
     return pages.trend(request, data, scope, choice)
 
 
 async def topics(request: web.Request) -> web.StreamResponse:
-    scope, choice = scope_of(request), _period(request, TOPICS_DEFAULT_DAYS)
+    scope, choice = scope_of(request), period_of(request, TOPICS_DEFAULT_DAYS)
     assert choice.period is not None
     data = await stats.topics(request.app[keys.DB], scope, choice.period)
     return pages.topics(request, data, scope, choice)
@@ -75,19 +89,19 @@ async def unanswered(request: web.Request) -> web.StreamResponse:
 
 
 async def leads(request: web.Request) -> web.StreamResponse:
-    scope, choice = scope_of(request), _period(request, None)
+    scope, choice = scope_of(request), period_of(request, None)
     lead_filter = parse_lead_filter(request.query, scope, choice)
     db, hours = request.app[keys.DB], request.app[keys.SETTINGS].lead_reminder_hours
-    data = await stats.lead_stats(db, scope, lead_filter, _now(request), hours)
+    data = await stats.lead_stats(db, scope, lead_filter, now_of(request), hours)
     names = await stats.names(db)
     return pages.leads(request, data, names, scope, choice, hours)
 
 
 async def leads_export(request: web.Request) -> web.StreamResponse:
-    scope, choice = scope_of(request), _period(request, None)
+    scope, choice = scope_of(request), period_of(request, None)
     lead_filter = parse_lead_filter(request.query, scope, choice)
     db, hours = request.app[keys.DB], request.app[keys.SETTINGS].lead_reminder_hours
-    now = _now(request)
+    now = now_of(request)
     rows = await stats.lead_rows(db, scope, lead_filter, now, hours)
     body = leads_csv(rows, await stats.names(db))
     filename = f"leads-{stats.campaign_today(now).isoformat()}.csv"
@@ -104,32 +118,32 @@ async def leads_export(request: web.Request) -> web.StreamResponse:
 
 async def api_overview(request: web.Request) -> web.StreamResponse:
     scope = scope_of(request)
-    data = await stats.summary(request.app[keys.DB], scope, _now(request))
-    return _json({"scope": _scope_json(scope), **_plain(data)})
+    data = await stats.summary(request.app[keys.DB], scope, now_of(request))
+    return json_response({"scope": scope_json(scope), **plain(data)})
 
 
 async def api_trend(request: web.Request) -> web.StreamResponse:
-    scope, choice = scope_of(request), _period(request, TREND_DEFAULT_DAYS)
+    scope, choice = scope_of(request), period_of(request, TREND_DEFAULT_DAYS)
     assert choice.period is not None
     data = await stats.trend(request.app[keys.DB], scope, choice.period)
-    return _json({
-        "scope": _scope_json(scope),
-        "period": _plain(data.period),
-        "days": _plain(data.points),
-        "totals": {k: v for k, v in _plain(data.totals).items() if k != "day"},
+    return json_response({
+        "scope": scope_json(scope),
+        "period": plain(data.period),
+        "days": plain(data.points),
+        "totals": {k: v for k, v in plain(data.totals).items() if k != "day"},
     })
 
 
 async def api_topics(request: web.Request) -> web.StreamResponse:
-    scope, choice = scope_of(request), _period(request, TOPICS_DEFAULT_DAYS)
+    scope, choice = scope_of(request), period_of(request, TOPICS_DEFAULT_DAYS)
     assert choice.period is not None
     data = await stats.topics(request.app[keys.DB], scope, choice.period)
     lang = keys.lang_of(request)
-    return _json({
-        "scope": _scope_json(scope),
-        "period": _plain(choice.period),
+    return json_response({
+        "scope": scope_json(scope),
+        "period": plain(choice.period),
         "topics": [
-            {**_plain(t), "title": topic_label(t.topic, lang), "answered_share": t.answered_share}
+            {**plain(t), "title": topic_label(t.topic, lang), "answered_share": t.answered_share}
             for t in data
         ],
     })
@@ -138,32 +152,32 @@ async def api_topics(request: web.Request) -> web.StreamResponse:
 async def api_unanswered(request: web.Request) -> web.StreamResponse:
     scope = scope_of(request)
     groups = await stats.unanswered_groups(request.app[keys.DB], scope)
-    return _json({"scope": _scope_json(scope), "window": stats.UNANSWERED_WINDOW,
-                  "groups": _plain(groups)})
+    return json_response({"scope": scope_json(scope), "window": stats.UNANSWERED_WINDOW,
+                          "groups": plain(groups)})
 
 
 async def api_leads(request: web.Request) -> web.StreamResponse:
-    scope, choice = scope_of(request), _period(request, None)
+    scope, choice = scope_of(request), period_of(request, None)
     lead_filter = parse_lead_filter(request.query, scope, choice)
     db, hours = request.app[keys.DB], request.app[keys.SETTINGS].lead_reminder_hours
-    data = await stats.lead_stats(db, scope, lead_filter, _now(request), hours)
-    return _json({"scope": _scope_json(scope), "filter": _plain(lead_filter),
-                  "reminder_hours": hours, **_plain(data)})
+    data = await stats.lead_stats(db, scope, lead_filter, now_of(request), hours)
+    return json_response({"scope": scope_json(scope), "filter": plain(lead_filter),
+                          "reminder_hours": hours, **plain(data)})
 
 
-def _scope_json(scope: stats.Scope) -> dict[str, Any]:
+def scope_json(scope: stats.Scope) -> dict[str, Any]:
     return {"branch_code": scope.branch_code}
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
+        return [plain(item) for item in value]
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
 
 
-def _json(data: dict[str, Any]) -> web.Response:
+def json_response(data: dict[str, Any]) -> web.Response:
     return web.json_response(data, dumps=lambda obj: json.dumps(obj, ensure_ascii=False))

@@ -19,13 +19,22 @@ MESSAGES = {
     429: N_("Too many attempts. Try again later."),
     500: N_("Something went wrong on our side. It has been logged; try again later."),
 }
+# A branch account on a page for managers only (the 403 above is for forms).
+MANAGERS_ONLY = N_("This page is for campaign managers only.")
 CODES = {400: "bad_request", 401: "login_required", 403: "forbidden", 404: "not_found",
          405: "method_not_allowed", 429: "too_many_requests", 500: "server_error"}
 
 
-def error_response(request: web.Request, status: int, detail: str | None = None) -> web.Response:
+class ManagersOnly(Exception):
+    """Raised by a handler when a branch account asks for a manager's page."""
+
+
+def error_response(
+    request: web.Request, status: int, detail: str | None = None, *, message: str | None = None
+) -> web.Response:
+    """``message``: a msgid instead of the status's usual one."""
     lang = keys.lang_of(request)
-    message = _(MESSAGES.get(status, MESSAGES[500]), lang)
+    message = _(message or MESSAGES.get(status, MESSAGES[500]), lang)
     if request.path.startswith("/api/") or request.path.endswith(".csv"):
         body: dict[str, str] = {"error": CODES.get(status, "error"), "message": message}
         if detail and status == 400:

@@ -1,5 +1,6 @@
 """Fixtures for the dashboard: settings, a controllable clock, accounts, the known campaign
-(``data.py``) and an aiohttp test client of the real application on the test database."""
+(``data.py``), the campaign tools' records (``campaign_data.py``) and an aiohttp test client of
+the real application on the test database."""
 
 from __future__ import annotations
 
@@ -15,9 +16,12 @@ from bot.accounts import Role, create_account
 from bot.dashboard import create_app
 from bot.settings import Settings
 from db.engine import Database
+from tests.dashboard.campaign_data import seed_campaign_tools
 from tests.dashboard.data import ACEH, NOW, TIMUR, Ids, seed
 
 PASSWORD = "kata-sandi-uji-123"
+# The managers' own Telegram ids: their broadcast previews go there.
+MANAGER_TELEGRAM, SECOND_MANAGER_TELEGRAM = 777_001, 777_002
 
 
 @dataclass
@@ -42,10 +46,19 @@ def settings(database_url: str) -> Settings:
 @pytest.fixture
 async def campaign(db: Database) -> Ids:
     ids = await seed(db)
-    await create_account(db, "manajer", PASSWORD, Role.MANAGER, None, NOW)
+    await create_account(db, "manajer", PASSWORD, Role.MANAGER, None, NOW,
+                         telegram_id=MANAGER_TELEGRAM)
+    await create_account(db, "manajer2", PASSWORD, Role.MANAGER, None, NOW,
+                         telegram_id=SECOND_MANAGER_TELEGRAM)
     await create_account(db, "timur", PASSWORD, Role.BRANCH, TIMUR, NOW)
     await create_account(db, "aceh", PASSWORD, Role.BRANCH, ACEH, NOW)
     return ids
+
+
+@pytest.fixture
+async def campaign_tools(db: Database, campaign: Ids) -> dict[str, int]:
+    """The campaign with its sources, tickets and follow-ups; returns the ticket ids."""
+    return await seed_campaign_tools(db, campaign)
 
 
 @pytest.fixture

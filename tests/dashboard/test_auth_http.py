@@ -14,7 +14,10 @@ from tests.dashboard.conftest import PASSWORD, Clock, csrf_token, login
 from tests.dashboard.data import Ids
 
 PROTECTED = ["/ringkasan", "/tren", "/topik", "/tak-terjawab", "/leads", "/leads.csv",
-             "/api/ringkasan", "/api/tren", "/api/topik", "/api/tak-terjawab", "/api/leads"]
+             "/sumber", "/tiket", "/tindak-lanjut", "/siaran", "/siaran/baru", "/siaran/1",
+             "/api/ringkasan", "/api/tren", "/api/topik", "/api/tak-terjawab", "/api/leads",
+             "/api/sumber", "/api/tiket", "/api/tindak-lanjut", "/api/siaran",
+             "/api/siaran/ukuran", "/api/siaran/1"]
 
 
 @pytest.mark.parametrize("path", [p for p in PROTECTED if p.startswith("/api/")] + ["/leads.csv"])
