@@ -34,26 +34,35 @@ class UserView:
 async def touch_user(
     db: Database, telegram_id: int, language_code: str | None, now: datetime | None = None
 ) -> UserView:
-    """Find or create the user; record first contact once; refresh ``last_seen``."""
+    """Find or create the user; record first contact once; refresh ``last_seen``.
+
+    Runs for every update, so a known user costs one read and, at most every
+    ``LAST_SEEN_RESOLUTION``, one small write."""
     now = now or utcnow()
     async with db.transaction() as session:
         users = UserRepository(session)
-        user, flow = await users.by_telegram_id_with_flow(telegram_id)
-        if user is None:
+        seen = await users.seen(telegram_id)
+        if seen is None:
             language = normalize_language(language_code)
             user = await users.add(telegram_id, language, now)
             EventRepository(session).add(
                 EventKind.FIRST_CONTACT, user_id=user.id, at=now, language=language
             )
             return UserView(user.id, telegram_id, language, is_new=True)
-        if not user.language_chosen and language_code:
+        changes: dict[str, object] = {}
+        language = seen.language
+        if not seen.language_chosen and language_code:
             # Follow Telegram's language until the user picks one explicitly.
-            user.language = normalize_language(language_code)
-        if now - user.last_seen >= LAST_SEEN_RESOLUTION:
-            user.last_seen = now
-        if user.blocked_at is not None:
-            user.blocked_at = None  # they wrote to us again, so they unblocked the bot
-        return UserView(user.id, telegram_id, user.language, is_new=False, flow=flow)
+            language = normalize_language(language_code)
+            if language != seen.language:
+                changes["language"] = language
+        if now - seen.last_seen >= LAST_SEEN_RESOLUTION:
+            changes["last_seen"] = now
+        if seen.blocked_at is not None:
+            changes["blocked_at"] = None  # they wrote to us again, so they unblocked the bot
+        if changes:
+            await users.set_fields(seen.id, **changes)
+        return UserView(seen.id, telegram_id, language, is_new=False, flow=seen.flow)
 
 
 async def set_language(db: Database, telegram_id: int, language: str) -> str:

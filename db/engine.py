@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,11 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from db import sqlite_driver
+
+# How long a unit of work waits for SQLite's one connection before it fails.
+SQLITE_POOL_TIMEOUT_S = 30.0
+
 
 class Database:
     def __init__(self, url: str, *, echo: bool = False) -> None:
@@ -24,7 +29,17 @@ class Database:
         if self.is_sqlite:
             _ensure_sqlite_directory(url)
         kwargs: dict[str, Any] = {"echo": echo}
-        if not self.is_sqlite:
+        if self.is_sqlite:
+            # One connection: SQLite has one writer anyway, and sessions waiting in the pool
+            # queue in order, where many connections would poll in SQLite's busy handler (and
+            # fail with "database is locked" past busy_timeout under load).
+            kwargs.update(
+                pool_size=1,
+                max_overflow=0,
+                pool_timeout=SQLITE_POOL_TIMEOUT_S,
+                async_creator=_sqlite_connector(url),
+            )
+        else:
             kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if self.is_sqlite:
@@ -39,6 +54,13 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def _sqlite_connector(url: str) -> Callable[[], Awaitable[Any]]:
+    # The same connect arguments SQLAlchemy's own aiosqlite dialect derives from the URL.
+    parsed = make_url(url)
+    args, kwargs = parsed.get_dialect()().create_connect_args(parsed)
+    return sqlite_driver.connector(args, dict(kwargs))
 
 
 def _ensure_sqlite_directory(url: str) -> None:

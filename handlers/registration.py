@@ -356,31 +356,22 @@ async def registration_button(update: Update, context: BotContext) -> None:
         await _advance(update, context, message, Back())
         return
     step_name, _sep, value = payload.partition(":")
-    state = (
-        await service.current(context.services.db, context.user_view.id)
-        if context.user_view
-        else None
-    )
-    if state is None:
-        await query.answer(
-            _("This registration has ended. Type /daftar to start again.", context.lang),
-            show_alert=True,
-        )
-        return
-    if step_name != state.step:
-        # A button from an earlier message: show where the worker really is.
-        await query.answer(_("That button is from an earlier step.", context.lang))
-        await render(message, state, context.lang, context.services.today())
-        return
-    await query.answer()
-    await _advance(update, context, message, Choice(value))
+    await _advance(update, context, message, Choice(value), button_step=step_name)
 
 
-async def _advance(update: Update, context: BotContext, message: Message, event: Input) -> None:
+async def _advance(
+    update: Update,
+    context: BotContext,
+    message: Message,
+    event: Input,
+    button_step: str | None = None,
+) -> None:
+    """Apply one input (for a pressed button, ``button_step`` is the step it was shown for)."""
     if context.user_view is None:
         return
     lang = context.lang
     today = context.services.today()
+    query = update.callback_query if button_step is not None else None
     reply = await service.advance(
         context.services.db,
         context.user_view.id,
@@ -388,13 +379,22 @@ async def _advance(update: Update, context: BotContext, message: Message, event:
         places=context.services.places,
         language=lang,
         today=today,
+        button_step=button_step,
     )
     if reply is None:
-        await message.reply_html(
-            _("This registration has ended. Type /daftar to start again.", lang),
-            reply_markup=ReplyKeyboardRemove(),
-        )
+        ended = _("This registration has ended. Type /daftar to start again.", lang)
+        if query is not None:
+            await query.answer(ended, show_alert=True)
+        else:
+            await message.reply_html(ended, reply_markup=ReplyKeyboardRemove())
         return
+    if query is not None and reply.stale:
+        # A button from an earlier message: show where the worker really is.
+        await query.answer(_("That button is from an earlier step.", lang))
+        await render(message, reply.outcome.state, lang, today)
+        return
+    if query is not None:
+        await query.answer()
     outcome = reply.outcome
     if outcome.declined:
         await message.reply_html(

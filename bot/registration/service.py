@@ -21,6 +21,9 @@ class Reply:
     confirmation: Confirmation | None = None
     # The step the input answered (the handler tidies up that step's reply keyboard).
     previous_step: Step | None = None
+    # A button from an earlier step was pressed: nothing was applied, ``outcome.state`` is
+    # where the worker really is.
+    stale: bool = False
 
 
 async def start(db: Database, user_id: int, language: str, now: datetime | None = None) -> Reply:
@@ -49,8 +52,10 @@ async def advance(
     language: str,
     today: date,
     now: datetime | None = None,
+    button_step: str | None = None,
 ) -> Reply | None:
-    """Apply one input; None when the user is not registering."""
+    """Apply one input; None when the user is not registering. ``button_step`` is the step a
+    pressed button was shown for: from any other step, the press is reported stale."""
     now = now or utcnow()
     async with db.transaction() as session:
         conversations = ConversationRepository(session)
@@ -58,6 +63,8 @@ async def advance(
         if row is None or row.flow != FLOW:
             return None
         state = State(Step(row.step), dict(row.data))
+        if button_step is not None and button_step != state.step:
+            return Reply(Outcome(state), previous_step=state.step, stale=True)
         outcome = apply(state, event, places, today)
         events = EventRepository(session)
         if outcome.declined:
@@ -83,7 +90,7 @@ async def advance(
                 details={"step": str(outcome.state.step)},
             )
         if outcome.state.step != state.step or outcome.state.data != state.data:
-            await conversations.put(user_id, FLOW, outcome.state.step, outcome.state.data, now)
+            conversations.update(row, outcome.state.step, outcome.state.data, now)
         return Reply(outcome, previous_step=state.step)
 
 

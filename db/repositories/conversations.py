@@ -30,7 +30,13 @@ class ConversationRepository:
                 ConversationState(user_id=user_id, flow=flow, step=step, data=data, updated_at=now)
             )
             return
-        row.flow, row.step, row.data, row.updated_at = flow, step, data, now
+        row.flow = flow
+        self.update(row, step, data, now)
+
+    @staticmethod
+    def update(row: ConversationState, step: str, data: dict[str, Any], now: datetime) -> None:
+        """Move a row already loaded in this session (no second read of it)."""
+        row.step, row.data, row.updated_at = step, data, now
         row.version += 1
 
     async def remove(self, user_id: int) -> bool:

@@ -1,11 +1,42 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ConversationState, User
+
+_USERS = cast(Table, User.__table__)
+_CONVERSATIONS = cast(Table, ConversationState.__table__)
+_users = _USERS.c
+_conversations = _CONVERSATIONS.c
+# Read on every update: plain columns of the tables (not ORM entities), the cheapest query
+# SQLAlchemy runs, with the user's conversation joined in so that routing needs no second one.
+_SEEN_QUERY = select(
+    _users.id,
+    _users.language,
+    _users.language_chosen,
+    _users.last_seen,
+    _users.blocked_at,
+    _conversations.flow,
+).select_from(
+    _USERS.outerjoin(_CONVERSATIONS, _conversations.user_id == _users.id)
+)
+
+
+@dataclass(frozen=True)
+class SeenUser:
+    """What every update needs of its user, read without loading the ORM object."""
+
+    id: int
+    language: str
+    language_chosen: bool
+    last_seen: datetime
+    blocked_at: datetime | None
+    flow: str | None
 
 
 class UserRepository:
@@ -16,14 +47,14 @@ class UserRepository:
         result = await self.session.execute(select(User).where(User.telegram_id == telegram_id))
         return result.scalar_one_or_none()
 
-    async def by_telegram_id_with_flow(self, telegram_id: int) -> tuple[User | None, str | None]:
-        query = (
-            select(User, ConversationState.flow)
-            .outerjoin(ConversationState, ConversationState.user_id == User.id)
-            .where(User.telegram_id == telegram_id)
-        )
+    async def seen(self, telegram_id: int) -> SeenUser | None:
+        query = _SEEN_QUERY.where(_users.telegram_id == telegram_id)
         row = (await self.session.execute(query)).first()
-        return (None, None) if row is None else (row[0], row[1])
+        return None if row is None else SeenUser(*row)
+
+    async def set_fields(self, user_id: int, **values: Any) -> None:
+        statement = update(_USERS).where(_users.id == user_id).values(**values)
+        await self.session.execute(statement)
 
     async def add(self, telegram_id: int, language: str, now: datetime) -> User:
         user = User(
