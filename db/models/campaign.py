@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, UTCDateTime, utcnow
+from db.models.outbox import SendTracking
 
 # --- source tracking -------------------------------------------------------------------------
 
@@ -111,12 +112,13 @@ class TicketMessage(Base):
 # --- the campaign's message queue and job leases ---------------------------------------------
 
 
-class CampaignMessage(Base):
+class CampaignMessage(SendTracking, Base):
     """A message of the campaign tools waiting to be sent: a ticket to a staff group, a staff
     answer to a worker, a follow-up question, an alert, a broadcast preview.
 
     Rows with the same ``ordering_key`` go out in id order (a ticket's answers arrive as
-    written); rows without one are independent."""
+    written); rows without one are independent. Sends are tracked as the lead outbox's are
+    (:class:`db.models.outbox.SendTracking`)."""
 
     __tablename__ = "campaign_outbox"
     __table_args__ = (

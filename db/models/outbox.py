@@ -9,9 +9,26 @@ from sqlalchemy.orm import Mapped, mapped_column
 from db.base import Base, UTCDateTime, utcnow
 
 
-class OutboxMessage(Base):
+class SendTracking:
+    """Columns of an outbox row whose Bot API sends are tracked (both outboxes share them).
+
+    The Bot API has no idempotency key, so a send whose answer never came (a client timeout, a
+    dropped connection, a crash mid-request) may or may not have reached the chat. These columns
+    make that knowable after a restart: ``send_started_at`` is committed before each request
+    and cleared once the outcome is known; a later attempt that finds it still set knows that
+    the sender died mid-request. ``uncertain_sends`` counts the attempts whose outcome is
+    unknown; while it is above zero every further send carries a "possible repeat" line
+    (``bot.outbox_sending``), so a chat never sees a silent duplicate.
+    """
+
+    send_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    uncertain_sends: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class OutboxMessage(SendTracking, Base):
     """A message to a branch or admin group, written in the same transaction as the change it
-    announces and sent later with retries: a crash or a Bot API error never loses a lead."""
+    announces and sent later with retries: a crash or a Bot API error never loses a lead, and
+    a card is never repeated without saying so (:class:`SendTracking`)."""
 
     __tablename__ = "outbox"
     __table_args__ = (Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),)
