@@ -3,8 +3,10 @@
 * :class:`CampaignOutboxSender` sends the campaign outbox (tickets to staff groups, staff
   answers to workers, follow-up questions, alerts to branches, broadcast previews). Rows are
   claimed with a lease (``SKIP LOCKED`` on PostgreSQL) as ``bot.delivery`` does, so each goes
-  out from one process; a ticket's messages go out in order. Every minute it also queues due
-  follow-up questions and closes idle tickets (both safe to run in every process).
+  out from one process; a ticket's messages go out in order. Its sends are tracked as the lead
+  cards' are (``bot.outbox_sending``): one whose outcome is unknown is sent again marked as a
+  possible repeat, in the reader's language, never silently twice. Every minute it also queues
+  due follow-up questions and closes idle tickets (both safe to run in every process).
 * :class:`BroadcastSender` sends broadcasts. A job lease in the database makes one process the
   sender at a time, so the pace (``BROADCAST_RATE``, evenly spaced, never in bursts) holds for
   the whole deployment; a sender that dies is replaced when its lease expires.
@@ -26,13 +28,20 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, InlineKeyboardMarkup, ReplyParameters
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot import broadcasts, followup, handoff
 from bot.handoff import close_idle_tickets
+from bot.outbox_sending import (
+    IDLE_WAIT_SECONDS,
+    LEASE,
+    READ_TIMEOUT,
+    Attempt,
+    TrackedOutboxSender,
+    maybe_delivered,
+)
 from bot.services import Services
 from bot.settings import Settings
 from bot.users import mark_blocked
@@ -40,18 +49,17 @@ from db.base import utcnow
 from db.engine import Database
 from db.models import CampaignMessage
 from db.repositories.campaign_outbox import CampaignOutboxRepository
+from db.repositories.send_attempts import end_send
 from handlers import broadcasts as broadcast_views
 from handlers import followup as followup_views
 from handlers import handoff as handoff_views
 from handlers.context import SERVICES_KEY
-from handlers.lead_cards import card_keyboard
+from handlers.lead_cards import STAFF_LANGUAGE, card_keyboard
 
 log = logging.getLogger(__name__)
 
 TASKS_KEY = "campaign_tasks"
-LEASE = timedelta(seconds=60)
 BATCH = 20
-IDLE_WAIT_SECONDS = 1.0
 HOUSEKEEPING_EVERY = timedelta(seconds=60)  # at most; see CampaignOutboxSender
 MAX_ATTEMPTS = 12
 MAX_BACKOFF_SECONDS = 300
@@ -99,6 +107,7 @@ class Outgoing:
     text: str
     keyboard: InlineKeyboardMarkup | None = None
     private: bool = False
+    language: str = STAFF_LANGUAGE  # the reader's (a worker's own, in a private chat)
     reply_to: tuple[int, int] | None = None
     note: str | None = None  # a second message after the first (the preview's explanation)
     after_sent: Callable[[AsyncSession, int, int], Awaitable[None]] | None = None
@@ -107,30 +116,17 @@ class Outgoing:
     tried: list[int] = field(default_factory=list)
 
 
-class CampaignOutboxSender:
+class CampaignOutboxSender(TrackedOutboxSender):
+    name = "campaign outbox"
+    model = CampaignMessage
+
     def __init__(self, db: Database, bot: Bot, settings: Settings, wake: asyncio.Event) -> None:
-        self.db = db
-        self.bot = bot
+        super().__init__(db, bot, wake)
         self.settings = settings
-        self.wake = wake
         # Often enough that a short follow-up delay (a few seconds in a demo) is honoured.
         shortest = min(settings.followup_contact_after, settings.followup_satisfaction_after)
         self.housekeeping_every = max(timedelta(seconds=1), min(HOUSEKEEPING_EVERY, shortest / 2))
         self._next_housekeeping = utcnow()
-
-    async def run_forever(self) -> None:
-        while True:
-            try:
-                sent = await self.run_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("campaign outbox round failed")
-                sent = 0
-            if sent == 0:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.wake.wait(), IDLE_WAIT_SECONDS)
-                self.wake.clear()
 
     async def run_once(self, now: datetime | None = None) -> int:
         now = now or utcnow()
@@ -144,12 +140,13 @@ class CampaignOutboxSender:
             claimed = await CampaignOutboxRepository(session).claim_due(
                 now, LEASE, BATCH, use_skip_locked=not self.db.is_sqlite
             )
-            ids = [message.id for message in claimed]
-        for message_id in ids:
-            await self._deliver(message_id, now)
-        return len(ids)
+            leases = [(message.id, message.locked_until) for message in claimed]
+        for message_id, claimed_until in leases:
+            assert claimed_until is not None
+            await self._deliver(message_id, claimed_until, now)
+        return len(leases)
 
-    async def _deliver(self, message_id: int, now: datetime) -> None:
+    async def _deliver(self, message_id: int, claimed_until: datetime, now: datetime) -> None:
         async with self.db.transaction() as session:
             message = await CampaignOutboxRepository(session).get(message_id)
             if message is None or message.status != "pending":
@@ -157,19 +154,35 @@ class CampaignOutboxSender:
             outgoing = await self._render(session, message)
             attempts = message.attempts
             tried = [int(chat) for chat in message.payload.get("tried", [])]
+            targets = [t for t in outgoing.targets if t not in tried] if outgoing else []
+            attempt = None
+            if outgoing is not None and targets:
+                # Committed with this transaction, before the request (bot.outbox_sending).
+                attempt = await self.begin(
+                    session,
+                    message_id,
+                    claimed_until=claimed_until,
+                    now=now,
+                    language=outgoing.language,
+                )
         if outgoing is None:
             await self._finish(message_id, "dropped", None, None, None)
             return
-        targets = [t for t in outgoing.targets if t not in tried]
         if not targets:
             if attempts + 1 >= MAX_ATTEMPTS:
-                await self._fail(message_id, outgoing, "no group took it", blocked=False)
+                await self._fail(
+                    message_id, outgoing, "no group took it", blocked=False, attempted=False
+                )
                 return
-            await self._reschedule(message_id, now + NO_TARGET_RETRY, "no group to deliver to", [])
+            await self._reschedule(
+                message_id, now + NO_TARGET_RETRY, "no group to deliver to", [], attempted=False
+            )
+            return
+        if attempt is None:
             return
         target = targets[0]
         try:
-            sent_id = await self._send(target, outgoing)
+            sent_id = await self._send(target, outgoing, attempt)
         except RetryAfter as error:
             await self._reschedule(message_id, now + _seconds(error.retry_after), "429", tried)
             return
@@ -183,26 +196,39 @@ class CampaignOutboxSender:
                 )
             return
         except TelegramError as error:
+            unknown = self.outcome_unknown(attempt, error)
+            reason = str(error) or type(error).__name__
             if attempts + 1 >= MAX_ATTEMPTS:
-                await self._fail(message_id, outgoing, str(error), blocked=False)
+                await self._fail(
+                    message_id, outgoing, reason, blocked=False, outcome_unknown=unknown
+                )
                 return
             backoff = min(MAX_BACKOFF_SECONDS, 2 ** min(attempts + 1, 9))
             await self._reschedule(
-                message_id, now + timedelta(seconds=backoff), str(error), tried
+                message_id,
+                now + timedelta(seconds=backoff),
+                reason,
+                tried,
+                outcome_unknown=unknown,
             )
             return
+        self.confirmed(attempt)
         await self._finish(message_id, "sent", outgoing, target, sent_id)
 
-    async def _send(self, chat_id: int, outgoing: Outgoing) -> int:
+    async def _send(self, chat_id: int, outgoing: Outgoing, attempt: Attempt) -> int:
         reply = None
         if outgoing.reply_to is not None and outgoing.reply_to[0] == chat_id:
             reply = ReplyParameters(outgoing.reply_to[1], allow_sending_without_reply=True)
         sent = await self.bot.send_message(
-            chat_id, outgoing.text, reply_markup=outgoing.keyboard, reply_parameters=reply
+            chat_id,
+            attempt.text(outgoing.text),
+            reply_markup=outgoing.keyboard,
+            reply_parameters=reply,
+            read_timeout=READ_TIMEOUT,
         )
         if outgoing.note:
             try:
-                await self.bot.send_message(chat_id, outgoing.note)
+                await self.bot.send_message(chat_id, outgoing.note, read_timeout=READ_TIMEOUT)
             except TelegramError:
                 log.warning("campaign note to %s not sent", chat_id, exc_info=True)
         return sent.message_id
@@ -239,6 +265,7 @@ class CampaignOutboxSender:
                 handoff_views.staff_answer_text(answer),
                 handoff_views.staff_answer_keyboard(answer.language),
                 private=True,
+                language=answer.language,
                 on_blocked_notice=notice,
             )
         if kind == followup.OUTBOX_FOLLOWUP_QUESTION and message.followup_id:
@@ -258,6 +285,7 @@ class CampaignOutboxSender:
                 followup_views.question_text(question),
                 followup_views.question_keyboard(question),
                 private=True,
+                language=question.language,
                 after_sent=asked,
                 after_failed=not_asked,
             )
@@ -293,6 +321,7 @@ class CampaignOutboxSender:
                 broadcast_views.broadcast_text(preview.message, "id"),
                 broadcast_views.broadcast_keyboard(preview.message),
                 private=True,
+                language="id",  # as the preview's text
                 note=broadcast_views.preview_note(preview),
                 after_sent=previewed,
                 after_failed=not_previewed,
@@ -315,13 +344,22 @@ class CampaignOutboxSender:
             message.status, message.locked_until = status, None
             message.attempts += 1 if status == "sent" else 0
             if status == "sent":
+                end_send(message, outcome_unknown=False)
                 message.sent_at, message.chat_id, message.message_id = utcnow(), chat_id, sent_id
                 if outgoing is not None and outgoing.after_sent and chat_id and sent_id:
                     await outgoing.after_sent(session, chat_id, sent_id)
 
     async def _fail(
-        self, message_id: int, outgoing: Outgoing, error: str, *, blocked: bool
+        self,
+        message_id: int,
+        outgoing: Outgoing,
+        error: str,
+        *,
+        blocked: bool,
+        attempted: bool = True,
+        outcome_unknown: bool = False,
     ) -> None:
+        """``attempted``: a send was made this round (see ``_reschedule``)."""
         async with self.db.transaction() as session:
             message = await CampaignOutboxRepository(session).get(message_id)
             if message is None:
@@ -329,6 +367,8 @@ class CampaignOutboxSender:
             message.status, message.locked_until = "failed", None
             message.attempts += 1
             message.last_error = error[:500]
+            if attempted:
+                end_send(message, outcome_unknown=outcome_unknown)
             if outgoing.after_failed:
                 await outgoing.after_failed(session, error)
         log.warning("campaign outbox %s failed for good: %s", message_id, error[:200])
@@ -340,8 +380,17 @@ class CampaignOutboxSender:
                     await self.bot.send_message(chat_id, text)
 
     async def _reschedule(
-        self, message_id: int, retry_at: datetime, error: str, tried: list[int]
+        self,
+        message_id: int,
+        retry_at: datetime,
+        error: str,
+        tried: list[int],
+        *,
+        attempted: bool = True,
+        outcome_unknown: bool = False,
     ) -> None:
+        """``attempted``: a send was made this round (False: nothing went out, and what an
+        earlier attempt left unknown stays so)."""
         # retry_at is on the clock of the round that claimed the message, so a round run for a
         # given time (tests, catch-up) sees its own retries as due.
         async with self.db.transaction() as session:
@@ -352,6 +401,8 @@ class CampaignOutboxSender:
             message.next_attempt_at = retry_at
             message.locked_until = None
             message.last_error = error[:500]
+            if attempted:
+                end_send(message, outcome_unknown=outcome_unknown)
             message.payload = {**message.payload, "tried": tried}
         log.warning("campaign outbox %s: %s; retry at %s", message_id, error[:200], retry_at)
 
@@ -476,18 +527,11 @@ class BroadcastSender:
             return delivery.user_id, Outcome.BLOCKED, "blocked the bot"
         except BadRequest as error:
             return delivery.user_id, Outcome.FAILED, str(error)
-        except TimedOut as error:
-            not_sent = isinstance(error.__cause__, httpx.PoolTimeout | httpx.ConnectTimeout)
-            return delivery.user_id, Outcome.RETRY if not_sent else Outcome.UNKNOWN, "timed out"
-        except NetworkError as error:
-            cause = error.__cause__
-            # Connection refused: never sent. A 5xx answer: Telegram refused it. A connection
-            # dropped mid-request: maybe delivered.
-            maybe_sent = isinstance(cause, httpx.HTTPError) and not isinstance(
-                cause, httpx.ConnectError
-            )
-            outcome = Outcome.UNKNOWN if maybe_sent else Outcome.RETRY
-            return delivery.user_id, outcome, str(error)[:200]
+        except NetworkError as error:  # TimedOut too
+            # A timeout waiting for the answer or a connection dropped mid-request: maybe
+            # delivered. No connection, a full pool, a 5xx answer: never sent.
+            outcome = Outcome.UNKNOWN if maybe_delivered(error) else Outcome.RETRY
+            return delivery.user_id, outcome, str(error)[:200] or "timed out"
         except TelegramError as error:
             return delivery.user_id, Outcome.FAILED, str(error)[:200]
         return delivery.user_id, Outcome.SENT, None

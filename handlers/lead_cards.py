@@ -13,6 +13,8 @@ from handlers.ids import parse_small_int
 STAFF_LANGUAGE = "id"
 LEAD_CALLBACK_PREFIX = "ld:"
 LEAD_CALLBACK_PATTERN = r"^ld:"
+# The first line of a card sent again after a send whose outcome is unknown (bot.delivery).
+CARD_REPEAT_MARKER = N_("🔁 Sent again — this card may already be above.")
 
 STATUS_LABELS = {
     "baru": N_("🆕 New"),
