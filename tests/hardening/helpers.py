@@ -19,6 +19,7 @@ from bot.i18n import _
 from bot.sandbox.client import SandboxClient, SentUpdate
 from db.engine import Database
 from db.models import ConversationState, Lead, OutboxMessage, User
+from handlers.lead_cards import CARD_REPEAT_MARKER, STAFF_LANGUAGE
 from handlers.registration import ERRORS
 from tests.e2e.harness import ROOT, BotProcess, new_user_id
 
@@ -171,24 +172,37 @@ async def link_code(bot: BotProcess, branch_code: str) -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
+def is_marked_repeat(message: JSON) -> bool:
+    """A card sent again after a send whose outcome was unknown: it says so on its first line."""
+    return (message.get("text") or "").split("\n")[0] == says(CARD_REPEAT_MARKER, STAFF_LANGUAGE)
+
+
+def card_title(message: JSON) -> str:
+    """A card's title line (below the repeat line of a marked repeat)."""
+    lines = (message.get("text") or "").split("\n")
+    return lines[1] if is_marked_repeat(message) and len(lines) > 1 else lines[0]
+
+
 async def wait_for_card(sandbox: SandboxClient, chat_id: int, lead_id: int,
                         timeout: float = 15.0) -> JSON:  # noqa: ASYNC109 - a long-poll deadline
-    """The next card for ``lead_id`` the bot posts in ``chat_id`` (after the client's cursor)."""
+    """The next card for ``lead_id`` the bot posts in ``chat_id`` (after the client's cursor),
+    marked as a possible repeat or not."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     pattern = re.compile(rf"#{lead_id}\b")
     while True:
         remaining = max(0.1, deadline - loop.time())
         [message] = await sandbox.wait_for_messages(chat_id, timeout=remaining)
-        if pattern.search((message.get("text") or "").split("\n")[0]):
+        if pattern.search(card_title(message)):
             return message
 
 
 async def cards_for(sandbox: SandboxClient, chat_id: int, lead_id: int) -> list[JSON]:
-    """Every card message about ``lead_id`` in ``chat_id`` so far (new, updated or reminders)."""
+    """Every card message about ``lead_id`` in ``chat_id`` so far (new, updated or reminders,
+    marked repeats included)."""
     pattern = re.compile(rf"#{lead_id}\b")
     return [m for m in await sandbox.messages(chat_id, sender="bot")
-            if pattern.search((m.get("text") or "").split("\n")[0])]
+            if pattern.search(card_title(m))]
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], within: float = 10.0) -> None:
