@@ -337,15 +337,14 @@ def _history(view: broadcasts.BroadcastView, lang: str) -> Html:
         return fmt.moment(value, lang) if value is not None else "–"
 
     if view.preview_sent_at is not None:
-        preview = _("sent to its creator's Telegram at {when}", lang,
-                    when=fmt.moment(view.preview_sent_at, lang))
+        preview = _("sent to its creator's Telegram", lang)
     elif view.last_error:
         preview = _("not delivered: {error}", lang, error=view.last_error)
     else:
         preview = _("on its way to its creator's Telegram", lang)
     rows = [
         [_("Created", lang), view.created_by, at(view.created_at)],
-        [_("Preview", lang), preview, ""],
+        [_("Preview", lang), preview, at(view.preview_sent_at)],
         [_("Sending requested", lang), view.requested_by or "–", ""],
         [_("Approved", lang), view.approved_by or "–", at(view.approved_at)],
         [_("Finished", lang), "", at(view.finished_at)],

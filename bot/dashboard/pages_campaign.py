@@ -62,8 +62,7 @@ def sources(request: web.Request, figures: SourceFigures, choice: PeriodChoice,
         for row in figures.rows
     ]
     headers = [_("Source", lang), _("Link opened", lang),
-               _("Workers who came first through it", lang),
-               _("Workers who came last through it", lang),
+               _("Workers (first source)", lang), _("Workers (latest source)", lang),
                *[fmt.funnel_label(overview_step, lang) for _step, overview_step in SOURCE_STEPS],
                _("Enrolled per worker", lang)]
     by = (_("Funnel steps count the workers whose first source it was.", lang)

@@ -54,8 +54,11 @@ async def _source_figures(request: web.Request, choice: PeriodChoice,
         kind: await sources.funnel_by_source(db, attribution=kind, since=since, until=until)
         for kind in ("first", "last")
     }
+    # The channels that bring enrolments first; workers without a source stay last.
+    rows = sorted(by[attribution], key=lambda row: (
+        row.code is None, -row.enrolled, -row.registered, -row.workers, row.code or ""))
     return SourceFigures(
-        rows=by[attribution],
+        rows=rows,
         first_touch={row.code: row.workers for row in by["first"]},
         last_touch={row.code: row.workers for row in by["last"]},
     )
