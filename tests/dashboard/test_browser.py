@@ -260,6 +260,85 @@ def test_dashboard_in_a_browser(database_url: str, dashboard: str, browser: Brow
     branch.close()
 
 
+def settle_one_recipient(database_url: str, broadcast_id: int) -> None:
+    """What the bot's broadcast sender does for one worker: claim, send, record."""
+    from bot import broadcasts
+
+    async def settle() -> None:
+        db = Database(database_url)
+        try:
+            now = datetime.now(UTC)
+            wave = await broadcasts.claim_wave(db, broadcast_id=broadcast_id, holder="browser",
+                                               size=1, now=now)
+            await broadcasts.record_wave(db, broadcast_id=broadcast_id, holder="browser",
+                                         results=[(wave[0].user_id, broadcasts.Outcome.SENT,
+                                                   None)], now=now)
+        finally:
+            await db.dispose()
+
+    run_async(settle)
+
+
+def preview_delivered(database_url: str, broadcast_id: int) -> None:
+    """What the bot records once the preview reached the manager's Telegram."""
+    from bot import broadcasts
+
+    async def record() -> None:
+        db = Database(database_url)
+        try:
+            async with db.transaction() as session:
+                await broadcasts.record_preview(session, broadcast_id, datetime.now(UTC))
+        finally:
+            await db.dispose()
+
+    run_async(record)
+
+
+def test_a_broadcast_from_the_form_to_its_progress(database_url: str, dashboard: str,
+                                                   browser: Browser, output: Path) -> None:
+    run_async(lambda: seed_campaign(database_url, datetime.now(UTC)))
+    add_account(database_url, "manajer", "--peran", "manajer", "--telegram", "4242")
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    log_in(page, dashboard, "manajer")
+
+    page.click("nav a[href='/siaran']")
+    page.wait_for_url(f"{dashboard}/siaran")
+    page.click("a.button[href='/siaran/baru']")
+    page.wait_for_url(f"{dashboard}/siaran/baru")
+    assert kpi(page, "audience")[0] == "6"  # every worker of the seeded campaign
+    text = "Ayo daftar BPU!\nIuran JKK + JKM mulai Rp16.800 sebulan."
+    page.fill("textarea[name=teks]", text)
+    page.select_option("select[name=cabang]", TIMUR)
+    page.click("button[value=hitung]")
+    page.wait_for_load_state()
+    assert kpi(page, "audience")[0] == "2"  # the branch's two workers
+    assert page.input_value("textarea[name=teks]") == text
+    page.screenshot(path=str(output / "siaran-baru.png"), full_page=True)
+
+    page.click("button[value=buat]")
+    page.wait_for_url("**/siaran/*?hasil=created")
+    broadcast_id = int(page.url.split("/siaran/")[1].split("?")[0])
+    assert page.locator("[data-status]").get_attribute("data-status") == "draft"
+    assert kpi(page, "audience")[0] == "2"
+    assert page.locator(".message").inner_text() == text
+    assert page.locator("#progress").is_visible()
+
+    # The bot delivered the preview: the manager sends it, and the page follows the sender.
+    preview_delivered(database_url, broadcast_id)
+    page.goto(f"{dashboard}/siaran/{broadcast_id}")
+    page.click(f"form[action='/siaran/{broadcast_id}/kirim'] button")
+    page.wait_for_url(f"**/siaran/{broadcast_id}?hasil=sending")
+    assert page.locator("[data-status]").get_attribute("data-status") == "sending"
+    assert kpi(page, "remaining")[0] == "2" and kpi(page, "sent")[0] == "0"
+    settle_one_recipient(database_url, broadcast_id)
+    # No script: the page's <meta http-equiv=refresh> reloads it, without the ?hasil notice.
+    page.wait_for_url(f"{dashboard}/siaran/{broadcast_id}", timeout=20_000)
+    assert kpi(page, "sent")[0] == "1" and kpi(page, "remaining")[0] == "1"
+    page.screenshot(path=str(output / "siaran-kemajuan.png"), full_page=True)
+    context.close()
+
+
 def test_sandbox_chat_in_the_same_browser(database_url: str, browser: Browser, output: Path,
                                           tmp_path: Path) -> None:
     from bot.sandbox.client import run_in_thread
