@@ -54,6 +54,10 @@ class ContactAnswer(StrEnum):
 
 
 SATISFACTION_SCORES = ("1", "2", "3", "4", "5")
+# A question that could not reach the worker. The column holds 12 characters: this was
+# "undeliverable" (13), which PostgreSQL refused and SQLite stored; those rows still count.
+UNDELIVERED = "undelivered"
+_UNDELIVERED_BEFORE = "undeliverable"
 # (branch, kind, status, lead status when asked, answer, count), see FollowUpRepository.
 CountRow = tuple[str, str, str, str, str | None, int]
 ANSWERS: dict[str, tuple[str, ...]] = {
@@ -148,7 +152,7 @@ async def record_asked(
 ) -> None:
     followup = await FollowUpRepository(session).get(followup_id)
     if followup is not None and followup.status == "pending":
-        followup.status = "asked" if delivered else "undeliverable"
+        followup.status = "asked" if delivered else UNDELIVERED
         followup.asked_at = now if delivered else None
 
 
@@ -324,5 +328,5 @@ def _summary(code: str | None, rows: Sequence[CountRow]) -> FollowUpSummary:
             round(sum(int(s) * n for s, n in scores.items()) / n_scored, 2) if n_scored else None
         ),
         satisfaction_scores=scores,
-        undeliverable=total([r for r in rows if r[2] == "undeliverable"]),
+        undeliverable=total([r for r in rows if r[2] in (UNDELIVERED, _UNDELIVERED_BEFORE)]),
     )

@@ -168,3 +168,18 @@ async def test_a_no_after_enrolment_does_not_reopen(db: Database) -> None:
     assert (await lead_of(db, lead_id)).status == "terdaftar"
     [summary, _branch] = await followup.followup_summaries(db)
     assert summary.disputed == 0 and summary.contact_no == 1
+
+
+async def test_an_undelivered_question_is_counted(db: Database) -> None:
+    """A question that could not reach the worker (blocked bot...) is recorded as such: on
+    PostgreSQL too, whose status column holds 12 characters (SQLite does not check)."""
+    lead_id = await register(db, 6401)
+    await act(db, lead_id, StaffAction.CLAIM)
+    await followup.queue_due_followups(db, SETTINGS, NOW + 4 * DAY)
+    [contact] = await followups(db)
+    async with db.transaction() as session:
+        await followup.record_asked(session, contact.id, NOW + 4 * DAY, delivered=False)
+    [stored] = await followups(db)
+    assert stored.status == "undelivered" and stored.asked_at is None
+    [everything, _branch] = await followup.followup_summaries(db)
+    assert (everything.contact_asked, everything.undeliverable) == (1, 1)

@@ -16,7 +16,7 @@ Tickets::
 
 Follow-ups (branch status when asked → the worker's answer)::
 
-  KC-TIMUR  contact L1 dihubungi → yes; contact L3 diambil → no; contact L3 undeliverable;
+  KC-TIMUR  contact L1 dihubungi → yes; contact L3 diambil → no; contact L3 undelivered;
             satisfaction L1 → 4
   KC-ACEH   contact L2 dihubungi → no (disputed)
 """
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from bot.followup import UNDELIVERED
 from db.engine import Database
 from db.models import FollowUp, Source, Ticket, TicketMessage, UserSource
 from tests.dashboard.data import ACEH, NOW, TIMUR, Ids
@@ -88,18 +89,18 @@ async def seed_campaign_tools(db: Database, ids: Ids, now: datetime = NOW) -> di
 
         leads = ids.leads
 
-        def followup(lead: str, user: str, branch: str, kind: str, lead_status: str,
-                     answer: str | None, days: float, status: str = "answered") -> FollowUp:
+        def asked(lead: str, user: str, branch: str, kind: str, lead_status: str,
+                  answer: str | None, days: float, status: str = "answered") -> FollowUp:
             return FollowUp(lead_id=leads[lead], user_id=users[user], kind=kind,
                             anchor_at=ago(days=days + 3), branch_code=branch,
                             lead_status=lead_status, status=status, created_at=ago(days=days),
                             answer=answer, answered_at=ago(days=days) if answer else None)
 
         session.add_all([
-            followup("L1", "u1", TIMUR, "contact", "dihubungi", "yes", 4),
-            followup("L3", "u3", TIMUR, "contact", "diambil", "no", 1),
-            followup("L3", "u3", TIMUR, "contact", "diambil", None, 0.5, status="undeliverable"),
-            followup("L1", "u1", TIMUR, "satisfaction", "terdaftar", "4", 2),
-            followup("L2", "u2", ACEH, "contact", "dihubungi", "no", 1),
+            asked("L1", "u1", TIMUR, "contact", "dihubungi", "yes", 4),
+            asked("L3", "u3", TIMUR, "contact", "diambil", "no", 1),
+            asked("L3", "u3", TIMUR, "contact", "diambil", None, 0.5, status=UNDELIVERED),
+            asked("L1", "u1", TIMUR, "satisfaction", "terdaftar", "4", 2),
+            asked("L2", "u2", ACEH, "contact", "dihubungi", "no", 1),
         ])
     return {key: ticket.id for key, ticket in tickets.items()}
