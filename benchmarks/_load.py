@@ -139,12 +139,34 @@ async def _worker(
     delay: float,
 ) -> None:
     await asyncio.sleep(delay)
+    first_visit = True
     while True:
         user = next(ids)
         await client.create_user(rng.choice(NAMES).split()[0], user_id=user, language_code="id")
         steps = registration(rng) if shape.registration_only else visit(rng, questions)
+        if first_visit:
+            steps = steps[joining_point(steps, rng) :]
+            first_visit = False
         if await _play(client, shape, recorder, user, steps, rng):
             recorder.visits += 1
+
+
+def joining_point(steps: list[Step], rng: random.Random) -> int:
+    """Where a worker's first visit starts: a random step, moved back to the nearest step that
+    needs nothing before it (a typed message outside the registration, or /daftar; a button
+    needs the message that carried it, a registration answer the steps before it).
+
+    Without this every worker starts with /start at once and they move through the visit in
+    step, so a short window measures only the visit's first steps (at 1,000 workers, nothing
+    but /start and new users); spread out, the window sees the visit's own mix of updates."""
+    registration_start = next(
+        (i for i, step in enumerate(steps) if step.value == "/daftar"), len(steps)
+    )
+    entries = [
+        i for i, step in enumerate(steps[:registration_start]) if step.kind == "text"
+    ] + [registration_start]
+    pick = rng.randrange(len(steps))
+    return max((i for i in entries if i <= pick), default=0)
 
 
 async def _play(

@@ -211,7 +211,7 @@ async def _reopen(session: AsyncSession, followup: FollowUp, now: datetime) -> i
     lead.reminders_sent = 0
     lead.escalated_at = lead.escalated_at or now
     leads.record_status(lead.id, LeadStatus.NEW, None, now)
-    EventRepository(session).add(
+    await EventRepository(session).add(
         EventKind.LEAD_STATUS,
         user_id=lead.user_id,
         at=now,

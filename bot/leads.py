@@ -125,7 +125,7 @@ async def confirm_registration(
     OutboxRepository(session).add(
         OUTBOX_LEAD_CARD, lead_id=lead.id, payload={"updated": updated_existing}, now=now
     )
-    EventRepository(session).add(
+    await EventRepository(session).add(
         EventKind.REGISTRATION_COMPLETED,
         user_id=user_id,
         at=now,

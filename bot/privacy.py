@@ -113,7 +113,7 @@ async def delete_personal_data(db: Database, user_id: int, now: datetime) -> int
         await ConversationRepository(session).remove(user_id)
         # Handoff tickets carry the worker's own words: personal data too.
         await handoff.forget_user(session, user_id)
-        EventRepository(session).add(
+        await EventRepository(session).add(
             EventKind.DATA_DELETED, user_id=user_id, at=now, details={"leads": anonymised}
         )
         return anonymised

@@ -30,7 +30,7 @@ async def ask(
     answer = answer_question(text, lang=lang, today=today)
     async with db.transaction() as session:
         events = EventRepository(session)
-        events.add(
+        await events.add(
             EventKind.QUESTION,
             user_id=user_id,
             at=now,
@@ -41,10 +41,10 @@ async def ask(
         )
         if answer.answered and answer.topic == "iuran" and answer.amount is not None:
             # A typed "gaji 2,5jt bayar brp" is a calculator use as much as the buttons are.
-            events.add(EventKind.CALCULATOR, user_id=user_id, at=now, language=lang,
+            await events.add(EventKind.CALCULATOR, user_id=user_id, at=now, language=lang,
                        details={"source": "question"})
         if not answer.answered:
-            events.add(
+            await events.add(
                 EventKind.UNANSWERED,
                 user_id=user_id,
                 at=now,

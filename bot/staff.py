@@ -117,7 +117,7 @@ async def apply_action(
         lead.status = target
         lead.updated_at = now
         leads.record_status(lead.id, target, staff_telegram_id, now)
-        EventRepository(session).add(
+        await EventRepository(session).add(
             EventKind.LEAD_STATUS,
             user_id=lead.user_id,
             at=now,

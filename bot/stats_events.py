@@ -21,7 +21,7 @@ async def record_event(
     details: dict[str, Any] | None = None,
 ) -> None:
     async with db.transaction() as session:
-        EventRepository(session).add(
+        await EventRepository(session).add(
             kind,
             user_id=user_id,
             at=utcnow(),

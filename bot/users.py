@@ -45,7 +45,7 @@ async def touch_user(
         if seen is None:
             language = normalize_language(language_code)
             user = await users.add(telegram_id, language, now)
-            EventRepository(session).add(
+            await EventRepository(session).add(
                 EventKind.FIRST_CONTACT, user_id=user.id, at=now, language=language
             )
             return UserView(user.id, telegram_id, language, is_new=True)
@@ -77,7 +77,7 @@ async def set_language(db: Database, telegram_id: int, language: str) -> str:
             user = await users.add(telegram_id, language, now)
         user.language = language
         user.language_chosen = True
-        EventRepository(session).add(
+        await EventRepository(session).add(
             EventKind.LANGUAGE_CHANGED, user_id=user.id, at=now, language=language
         )
     return language

@@ -31,7 +31,7 @@ async def start(db: Database, user_id: int, language: str, now: datetime | None 
     state = State.start()
     async with db.transaction() as session:
         await ConversationRepository(session).put(user_id, FLOW, state.step, state.data, now)
-        EventRepository(session).add(
+        await EventRepository(session).add(
             EventKind.REGISTRATION_STARTED, user_id=user_id, at=now, language=language
         )
     return Reply(Outcome(state))
@@ -69,7 +69,7 @@ async def advance(
         events = EventRepository(session)
         if outcome.declined:
             await conversations.remove(user_id)
-            events.add(
+            await events.add(
                 EventKind.REGISTRATION_CANCELLED,
                 user_id=user_id,
                 at=now,
@@ -83,7 +83,7 @@ async def advance(
             await conversations.remove(user_id)
             return Reply(outcome, confirmation, state.step)
         if outcome.state.step != state.step:
-            events.add(
+            await events.add(
                 EventKind.REGISTRATION_STEP,
                 user_id=user_id,
                 at=now,
@@ -102,7 +102,7 @@ async def cancel(db: Database, user_id: int, now: datetime | None = None) -> boo
         if row is None:
             return False
         await conversations.remove(user_id)
-        EventRepository(session).add(
+        await EventRepository(session).add(
             EventKind.REGISTRATION_CANCELLED,
             user_id=user_id,
             at=now,
