@@ -44,11 +44,11 @@ async def touch_user(
         seen = await users.seen(telegram_id)
         if seen is None:
             language = normalize_language(language_code)
-            user = await users.add(telegram_id, language, now)
+            user_id = await users.create(telegram_id, language, now)
             await EventRepository(session).add(
-                EventKind.FIRST_CONTACT, user_id=user.id, at=now, language=language
+                EventKind.FIRST_CONTACT, user_id=user_id, at=now, language=language
             )
-            return UserView(user.id, telegram_id, language, is_new=True)
+            return UserView(user_id, telegram_id, language, is_new=True)
         changes: dict[str, object] = {}
         language = seen.language
         if not seen.language_chosen and language_code:

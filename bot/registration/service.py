@@ -90,7 +90,7 @@ async def advance(
                 details={"step": str(outcome.state.step)},
             )
         if outcome.state.step != state.step or outcome.state.data != state.data:
-            conversations.update(row, outcome.state.step, outcome.state.data, now)
+            await conversations.update(row, outcome.state.step, outcome.state.data, now)
         return Reply(outcome, previous_step=state.step)
 
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ConversationState, User
@@ -55,6 +55,21 @@ class UserRepository:
     async def set_fields(self, user_id: int, **values: Any) -> None:
         statement = update(_USERS).where(_users.id == user_id).values(**values)
         await self.session.execute(statement)
+
+    async def create(self, telegram_id: int, language: str, now: datetime) -> int:
+        """A new user's id (a plain INSERT: the per-update path has no use for the object)."""
+        statement = (
+            insert(_USERS)
+            .values(
+                telegram_id=telegram_id,
+                language=language,
+                language_chosen=False,
+                first_seen=now,
+                last_seen=now,
+            )
+            .returning(_users.id)
+        )
+        return int((await self.session.execute(statement)).scalar_one())
 
     async def add(self, telegram_id: int, language: str, now: datetime) -> User:
         user = User(
