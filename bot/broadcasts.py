@@ -21,6 +21,7 @@ Domain module: no telegram or aiohttp imports.
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -170,7 +171,7 @@ async def create_broadcast(
 ) -> BroadcastView:
     """A draft, and its preview queued to ``preview_chat_id`` (the creator's Telegram id; they
     must have started the bot). ``created_by`` names the manager, e.g. ``akun:budi``."""
-    text = text.strip()
+    text = _clean(text).strip()
     if not text:
         raise BroadcastError("the message is empty", "empty_text")
     if len(text) > MAX_TEXT:
@@ -537,8 +538,14 @@ def _filters(segment: Segment) -> dict[str, Sequence[str]]:
     return {name: list(values) for name, values in segment.to_json().items()}
 
 
+def _clean(text: str) -> str:
+    """Without control characters (newlines and tabs kept): Telegram shows none of them, and
+    PostgreSQL refuses a NUL in a text column."""
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+
+
 def _button(text: str | None, url: str | None) -> tuple[str, str] | None:
-    text, url = (text or "").strip(), (url or "").strip()
+    text, url = _clean(text or "").strip(), _clean(url or "").strip()
     if not text and not url:
         return None
     if not text or not url:

@@ -83,6 +83,23 @@ async def test_bad_messages_are_refused(db: Database) -> None:
         assert refused.value.code == code, text[:10]
 
 
+async def test_control_characters_are_dropped(db: Database) -> None:
+    """A NUL pasted into the form or piped to the CLI: PostgreSQL would refuse the row."""
+    view = await broadcasts.create_broadcast(
+        db, SETTINGS, text="Halo\x00 semua\r\nBaris dua\tok\x1b", segment=Segment(),
+        created_by="a", preview_chat_id=1, now=NOW, button_text="Daf\x00tar",
+        button_url="https://bpjs.example/\x00",
+    )
+    assert view.text == "Halo semua\nBaris dua\tok"
+    assert (view.button_text, view.button_url) == ("Daftar", "https://bpjs.example/")
+    with pytest.raises(BroadcastError) as refused:
+        await broadcasts.create_broadcast(
+            db, SETTINGS, text="\x00\x07", segment=Segment(), created_by="a",
+            preview_chat_id=1, now=NOW,
+        )
+    assert refused.value.code == "empty_text"
+
+
 async def test_audience_skips_opted_out_blocked_and_deleted_workers(db: Database) -> None:
     users = [await worker(db, 9000 + n) for n in range(5)]
     await broadcasts.opt_out(db, users[0], NOW)
