@@ -295,7 +295,13 @@ def _actions(request: web.Request, view: broadcasts.BroadcastView, account: Acco
 
     status = broadcasts.BroadcastStatus
     items: list[Html | None] = []
-    if view.status == status.DRAFT:
+    if view.status == status.DRAFT and view.preview_sent_at is None and view.last_error:
+        # bot.broadcasts queues a draft's preview once: this draft can never be sent.
+        items.append(el("p", _("The preview could not be delivered. Check that you have started "
+                               "the bot in Telegram and that your account's Telegram id is "
+                               "right, then create the broadcast again.", lang),
+                        class_="alert"))
+    elif view.status == status.DRAFT:
         if view.preview_sent_at is None:
             items.append(el("p", _("The preview has not reached Telegram yet: sending is "
                                    "possible once it has.", lang), class_="muted"))

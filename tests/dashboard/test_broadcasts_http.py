@@ -222,6 +222,18 @@ async def test_a_large_audience_needs_a_second_different_manager(
     assert "/batal" not in done and "Dibatalkan" in done
 
 
+async def test_a_preview_that_could_not_be_delivered(client: TestClient, campaign: Ids,
+                                                     db: Database) -> None:
+    await login(client, "manajer")
+    broadcast_id = await create(client)
+    async with db.transaction() as session:  # as the bot records a refused preview
+        await broadcasts.record_preview(session, broadcast_id, NOW, "Forbidden: bot was blocked")
+    page = await (await client.get(f"/siaran/{broadcast_id}")).text()
+    assert "Pratinjau tidak dapat dikirim" in page and "bot was blocked" in page
+    assert f'action="/siaran/{broadcast_id}/kirim"' not in page
+    assert 'http-equiv="refresh"' not in page  # nothing more will happen by itself
+
+
 async def test_a_small_audience_is_sent_at_once(client: TestClient, campaign: Ids,
                                                 db: Database) -> None:
     await login(client, "manajer")
