@@ -20,6 +20,9 @@ from bot.i18n import N_, _
 
 # How often a page whose figures move reloads itself, in seconds.
 REFRESH_SECONDS = 10
+# The form's fields: the message, its optional button, and which submit button was pressed.
+TEXT_FIELD, BUTTON_TEXT_FIELD, BUTTON_URL_FIELD, ACTION_FIELD = "teks", "tombol", "tautan", "aksi"
+COUNT, CREATE = "hitung", "buat"
 NO_TELEGRAM = "no_telegram"
 # Why the form refused to create the draft: BroadcastError.code, or NO_TELEGRAM.
 FORM_ERRORS = {
@@ -136,15 +139,15 @@ def broadcast_form(
         "fieldset",
         el("legend", _("Message", lang)),
         el("label", _("Text", lang),
-           el("textarea", draft.text, name="teks", rows=7, maxlength=broadcasts.MAX_TEXT,
+           el("textarea", draft.text, name=TEXT_FIELD, rows=7, maxlength=broadcasts.MAX_TEXT,
               required=True)),
         el("p", _("Sent as typed, with a last line telling workers how to stop such messages "
                   "(/berhenti).", lang), class_="muted"),
         el("label", _("Button label (optional)", lang),
-           el("input", name="tombol", value=draft.button_text,
+           el("input", name=BUTTON_TEXT_FIELD, value=draft.button_text,
               maxlength=broadcasts.MAX_BUTTON_TEXT)),
         el("label", _("Button link (optional)", lang),
-           el("input", name="tautan", value=draft.button_url, type="url", maxlength=300,
+           el("input", name=BUTTON_URL_FIELD, value=draft.button_url, type="url", maxlength=300,
               placeholder="https://")),
     )
     who = el(
@@ -191,10 +194,10 @@ def broadcast_form(
            class_="kpis", aria_live="polite"),
         preview,
         el("div",
-           el("button", _("Count recipients", lang), type="submit", name="aksi",
-              value="hitung", formnovalidate=True, class_="secondary"),
+           el("button", _("Count recipients", lang), type="submit", name=ACTION_FIELD,
+              value=COUNT, formnovalidate=True, class_="secondary"),
            el("button", _("Create the draft and send me the preview", lang), type="submit",
-              name="aksi", value="buat", disabled=account.telegram_id is None),
+              name=ACTION_FIELD, value=CREATE, disabled=account.telegram_id is None),
            class_="buttons"),
         method="post", action="/siaran/baru", class_="broadcast",
     )

@@ -20,17 +20,21 @@ from aiohttp import web
 from bot import broadcasts, sources, stats
 from bot.dashboard import keys, pages_broadcasts
 from bot.dashboard import labels as fmt
-from bot.dashboard.pages_broadcasts import Draft, SegmentChoices
+from bot.dashboard.pages_broadcasts import (
+    ACTION_FIELD,
+    BUTTON_TEXT_FIELD,
+    BUTTON_URL_FIELD,
+    CREATE,
+    TEXT_FIELD,
+    Draft,
+    SegmentChoices,
+)
 from bot.dashboard.params import parse_result, parse_segment
 from bot.dashboard.views import json_response, manager_of, now_of, plain
 from bot.dashboard.views_auth import redirect
 from bot.i18n import SUPPORTED_LANGUAGES
 from bot.settings import Settings
 from db.engine import Database
-
-# Form fields: the message, its optional button, and which submit button was pressed.
-TEXT_FIELD, BUTTON_TEXT_FIELD, BUTTON_URL_FIELD, ACTION_FIELD = "teks", "tombol", "tautan", "aksi"
-CREATE = "buat"
 
 
 async def broadcasts_page(request: web.Request) -> web.StreamResponse:
