@@ -110,22 +110,20 @@ class OutboxSender(TrackedOutboxSender):
             seconds = retry.total_seconds() if isinstance(retry, timedelta) else float(retry)
             await self._reschedule(message_id, timedelta(seconds=seconds), "429 retry_after")
             return
-        except Forbidden as error:
-            # The bot was removed from that group: fall back to the admin group next time.
-            await self._reschedule(
-                message_id, timedelta(seconds=1), f"forbidden: {error}", fallback=True
-            )
-            return
-        except BadRequest as error:
-            await self._reschedule(
-                message_id, timedelta(seconds=1), f"bad request: {error}", fallback=True
-            )
+        except (Forbidden, BadRequest) as error:
+            reason = f"{'forbidden' if isinstance(error, Forbidden) else 'bad request'}: {error}"
+            if rendered.chat_id != self.settings.admin_group_id:
+                # The bot was removed from that group, or it is gone: the admin group next.
+                await self._reschedule(message_id, timedelta(seconds=1), reason, fallback=True)
+            else:
+                # The admin group itself refuses it (bot removed, wrong ADMIN_GROUP_ID): back
+                # off like any other failure instead of retrying every second.
+                await self._reschedule(message_id, _backoff(attempts), reason)
             return
         except TelegramError as error:
-            backoff = min(MAX_BACKOFF_SECONDS, 2 ** min(attempts + 1, 9))
             await self._reschedule(
                 message_id,
-                timedelta(seconds=backoff),
+                _backoff(attempts),
                 str(error) or type(error).__name__,
                 outcome_unknown=self.outcome_unknown(attempt, error),
             )
@@ -228,6 +226,10 @@ class OutboxSender(TrackedOutboxSender):
             if fallback:
                 message.payload = {**message.payload, "fallback": True}
         log.warning("outbox %s: %s; retry in %.0fs", message_id, error[:200], delay.total_seconds())
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(MAX_BACKOFF_SECONDS, 2 ** min(attempts + 1, 9)))
 
 
 def _escalation_text(lead_id: int, branch: str, hours: int) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import select, update
-from telegram.error import NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot import handoff
 from bot.delivery import OutboxSender
@@ -273,3 +273,29 @@ async def test_a_ticket_post_in_flight_when_the_sender_died_is_sent_again_marked
     first_line, rest = post.text.split("\n", 1)
     assert first_line == "🔁 Dikirim ulang — pesan ini mungkin sudah ada di atas."
     assert rest == first.tried[0]
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    [Forbidden("bot was kicked from the supergroup chat"), BadRequest("Chat not found")],
+    ids=["403", "400"],
+)
+async def test_an_admin_group_that_refuses_cards_is_retried_with_backoff(
+    db: Database, refusal: TelegramError
+) -> None:
+    """No branch group, and the admin group refuses (bot removed, wrong ADMIN_GROUP_ID): the
+    card waits longer after each refusal instead of being retried every second."""
+    await register(db, 7105, place="Lamongan")
+    bot = ScriptedBot(script=[refusal, refusal, refusal])
+    sender = lead_sender(db, bot)
+    delays = []
+    for _round in range(3):
+        now = utcnow() + timedelta(minutes=10 * _round)
+        assert await sender.run_once(now) == 1
+        row = await outbox_row(db)
+        assert row.status == "pending"
+        assert row.next_attempt_at is not None
+        delays.append(row.next_attempt_at - utcnow())
+    assert delays[0] >= timedelta(seconds=1.5)
+    assert delays[0] < delays[1] < delays[2]
+    assert bot.sent == [] and len(bot.tried) == 3
