@@ -21,6 +21,8 @@ from sqlalchemy import insert, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from bot.sandbox.client import SandboxClient
+
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "123456:BENCHMARK-TOKEN"
 WEBHOOK_SECRET = "benchmark-webhook-secret"
@@ -259,6 +261,14 @@ def _start_until_polling(service: Service, sandbox_url: str, timeout: float = 60
             return service
         time.sleep(0.1)
     raise RuntimeError(f"{service.name} never polled:\n{service.log_tail()}")
+
+
+async def add_admin_group(sandbox_url: str) -> None:
+    """The campaign's admin group, where leads from branches without a group go."""
+    async with SandboxClient(sandbox_url) as client:
+        admin = 4242
+        await client.create_user("Admin", user_id=admin)
+        await client.create_group("Admin Kampanye", chat_id=ADMIN_GROUP_ID, members=[admin])
 
 
 # --- databases ------------------------------------------------------------------------------

@@ -222,14 +222,6 @@ def _py_spy(pid: int, duration_s: float, directory: Path) -> subprocess.Popen[by
     )
 
 
-async def add_admin_group(sandbox_url: str) -> None:
-    """The campaign's admin group, where leads from branches without a group go."""
-    async with SandboxClient(sandbox_url) as client:
-        admin = 4242
-        await client.create_user("Admin", user_id=admin)
-        await client.create_group("Admin Kampanye", chat_id=harness.ADMIN_GROUP_ID, members=[admin])
-
-
 def run(
     config: RunConfig,
     database_url: str | None,
@@ -244,7 +236,7 @@ def run(
     url = f"http://127.0.0.1:{port}"
     bots: list[harness.Service] = []
     try:
-        asyncio.run(add_admin_group(url))
+        asyncio.run(harness.add_admin_group(url))
         if config.bot == "echo":
             bots = [harness.echo_bot(url, log_dir, rate_limit=config.rate_limited)]
         elif config.mode == "webhook":

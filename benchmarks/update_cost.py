@@ -115,6 +115,7 @@ def main() -> int:
         port = harness.free_port()
         sandbox = harness.sandbox(port, log_dir, rate_limits=False)
         sandbox_url = f"http://127.0.0.1:{port}"
+        asyncio.run(harness.add_admin_group(sandbox_url))
         results: dict[str, dict[int, list[float]]] = {}
         try:
             for name in ("echo", "ours"):

@@ -29,7 +29,7 @@ from babel.lists import format_list
 
 from bot.amounts import InvalidIncome
 from bot.calculator import SECTORS, calculate, rules
-from bot.i18n import babel_locale, format_rupiah, normalize_language
+from bot.i18n import SUPPORTED_LANGUAGES, babel_locale, format_rupiah, normalize_language
 from bot.knowledge.facts import fact_int, formatted_facts
 from bot.nlu.extract import extract_income, extract_occupation, mentions_income, sector_for
 from bot.nlu.matcher import NOT_SUGGESTED, OFF_TOPIC, Matcher, default_matcher
@@ -143,6 +143,13 @@ def _entry(topic: str, raw: Mapping[str, Any]) -> TopicEntry:
 
 
 # --- public API ---------------------------------------------------------------------------------
+
+
+def warm_up(today: dt.date) -> None:
+    """Load the matcher and the answer catalogs now (they are loaded on first use, which takes
+    most of a second: at start-up, not while a worker waits for the first answer)."""
+    for lang in SUPPORTED_LANGUAGES:
+        answer_question("berapa iuran sebulan?", lang=lang, today=today)
 
 
 def answer_question(

@@ -13,7 +13,7 @@ from bot.i18n import SUPPORTED_LANGUAGES, normalize_language
 from db.base import utcnow
 from db.engine import Database
 from db.repositories.events import EventRepository
-from db.repositories.users import UserRepository
+from db.repositories.users import UserRepository, read_seen
 
 # last_seen is for "active users in 7/30 days": minute precision is plenty, and skipping the
 # write on most updates keeps a busy conversation from writing on every message.
@@ -36,33 +36,44 @@ async def touch_user(
 ) -> UserView:
     """Find or create the user; record first contact once; refresh ``last_seen``.
 
-    Runs for every update, so a known user costs one read and, at most every
-    ``LAST_SEEN_RESOLUTION``, one small write."""
+    Runs for every update, so a known user costs one read (on a plain connection, no unit of
+    work) and, at most every ``LAST_SEEN_RESOLUTION``, one small write."""
     now = now or utcnow()
+    async with db.reading() as connection:
+        seen = await read_seen(connection, telegram_id)
+    if seen is None:
+        return await _first_contact(db, telegram_id, language_code, now)
+    changes: dict[str, object] = {}
+    language = seen.language
+    if not seen.language_chosen and language_code:
+        # Follow Telegram's language until the user picks one explicitly.
+        language = normalize_language(language_code)
+        if language != seen.language:
+            changes["language"] = language
+    if now - seen.last_seen >= LAST_SEEN_RESOLUTION:
+        changes["last_seen"] = now
+    if seen.blocked_at is not None:
+        changes["blocked_at"] = None  # they wrote to us again, so they unblocked the bot
+    if changes:
+        async with db.transaction() as session:
+            await UserRepository(session).set_fields(seen.id, **changes)
+    return UserView(seen.id, telegram_id, language, is_new=False, flow=seen.flow)
+
+
+async def _first_contact(
+    db: Database, telegram_id: int, language_code: str | None, now: datetime
+) -> UserView:
     async with db.transaction() as session:
         users = UserRepository(session)
-        seen = await users.seen(telegram_id)
-        if seen is None:
-            language = normalize_language(language_code)
-            user_id = await users.create(telegram_id, language, now)
-            await EventRepository(session).add(
-                EventKind.FIRST_CONTACT, user_id=user_id, at=now, language=language
-            )
-            return UserView(user_id, telegram_id, language, is_new=True)
-        changes: dict[str, object] = {}
-        language = seen.language
-        if not seen.language_chosen and language_code:
-            # Follow Telegram's language until the user picks one explicitly.
-            language = normalize_language(language_code)
-            if language != seen.language:
-                changes["language"] = language
-        if now - seen.last_seen >= LAST_SEEN_RESOLUTION:
-            changes["last_seen"] = now
-        if seen.blocked_at is not None:
-            changes["blocked_at"] = None  # they wrote to us again, so they unblocked the bot
-        if changes:
-            await users.set_fields(seen.id, **changes)
-        return UserView(seen.id, telegram_id, language, is_new=False, flow=seen.flow)
+        seen = await users.seen(telegram_id)  # created meanwhile by another process?
+        if seen is not None:
+            return UserView(seen.id, telegram_id, seen.language, is_new=False, flow=seen.flow)
+        language = normalize_language(language_code)
+        user_id = await users.create(telegram_id, language, now)
+        await EventRepository(session).add(
+            EventKind.FIRST_CONTACT, user_id=user_id, at=now, language=language
+        )
+        return UserView(user_id, telegram_id, language, is_new=True)
 
 
 async def set_language(db: Database, telegram_id: int, language: str) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from bot import answers
 from bot.app import BotApplication, build_application
 from bot.cli.common import database_error_line
 from bot.routing import load_directory
@@ -43,4 +44,5 @@ async def prepare(settings: Settings) -> BotApplication:
     db = Database(settings.database_url)
     directory = await load_directory(db)
     services = Services(settings=settings, db=db, directory=directory)
+    answers.warm_up(services.today())
     return build_application(services)

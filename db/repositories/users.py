@@ -4,8 +4,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from db.models import ConversationState, User
 
@@ -24,7 +24,7 @@ _SEEN_QUERY = select(
     _conversations.flow,
 ).select_from(
     _USERS.outerjoin(_CONVERSATIONS, _conversations.user_id == _users.id)
-)
+).where(_users.telegram_id == bindparam("telegram_id"))  # built once: no per-call compiling
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,14 @@ class SeenUser:
     flow: str | None
 
 
+async def read_seen(
+    executor: AsyncSession | AsyncConnection, telegram_id: int
+) -> SeenUser | None:
+    """The user with their conversation; on a plain connection too (no session needed)."""
+    row = (await executor.execute(_SEEN_QUERY, {"telegram_id": telegram_id})).first()
+    return None if row is None else SeenUser(*row)
+
+
 class UserRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -48,9 +56,7 @@ class UserRepository:
         return result.scalar_one_or_none()
 
     async def seen(self, telegram_id: int) -> SeenUser | None:
-        query = _SEEN_QUERY.where(_users.telegram_id == telegram_id)
-        row = (await self.session.execute(query)).first()
-        return None if row is None else SeenUser(*row)
+        return await read_seen(self.session, telegram_id)
 
     async def set_fields(self, user_id: int, **values: Any) -> None:
         statement = update(_USERS).where(_users.id == user_id).values(**values)
