@@ -29,7 +29,6 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram.request import HTTPXRequest
 
 from bot.campaign_jobs import start_campaign_jobs, stop_campaign_jobs
 from bot.delivery import OutboxSender
@@ -39,6 +38,7 @@ from bot.ordering import PerChatOrderedProcessor
 from bot.services import Services
 from bot.settings import Settings
 from bot.telegram_bot import CampaignBot
+from bot.telegram_request import AiohttpRequest
 from handlers import broadcasts as broadcast_handlers
 from handlers import (
     calculator,
@@ -122,8 +122,8 @@ def build_bot(settings: Settings) -> CampaignBot:
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         ),
         # As python-telegram-bot's builder does: many concurrent sends, one long poll.
-        request=HTTPXRequest(connection_pool_size=256),
-        get_updates_request=HTTPXRequest(connection_pool_size=1),
+        request=AiohttpRequest(connection_pool_size=256),
+        get_updates_request=AiohttpRequest(connection_pool_size=1),
         rate_limiter=rate_limiter,  # type: ignore[arg-type]
     )
 

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import ClassVar
 
+import aiohttp
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
@@ -67,13 +68,18 @@ def maybe_delivered(error: TelegramError) -> bool:
 
     A timeout waiting for the answer, or a connection dropped mid-request: maybe. A full
     connection pool, a connection never made, or an error answer from Telegram (4xx, 5xx,
-    429): the message was not sent.
+    429): the message was not sent. (The bot's HTTP client is aiohttp, see
+    ``bot.telegram_request``; httpx, python-telegram-bot's default, is understood too.)
     """
     cause = error.__cause__
     if isinstance(error, TimedOut):
-        return not isinstance(cause, httpx.PoolTimeout | httpx.ConnectTimeout)
+        return not isinstance(
+            cause, httpx.PoolTimeout | httpx.ConnectTimeout | aiohttp.ConnectionTimeoutError
+        )
     if isinstance(error, NetworkError):
-        return isinstance(cause, httpx.HTTPError) and not isinstance(cause, httpx.ConnectError)
+        if isinstance(cause, httpx.ConnectError | aiohttp.ClientConnectorError):
+            return False
+        return isinstance(cause, httpx.HTTPError | aiohttp.ClientError)
     return False
 
 

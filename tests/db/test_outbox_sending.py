@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+import aiohttp
 import httpx
 import pytest
 from sqlalchemy import select, update
@@ -54,6 +55,11 @@ SERVER_ERROR = NetworkError("Internal Server Error")  # an answer from Telegram:
         (NOT_CONNECTED, False),
         (SERVER_ERROR, False),
         (RetryAfter(3), False),
+        # The bot's own client (bot.telegram_request) raises from aiohttp's errors.
+        (caused(TimedOut(), aiohttp.SocketTimeoutError("read")), True),
+        (caused(NetworkError("aiohttp"), aiohttp.ServerDisconnectedError()), True),
+        (caused(TimedOut(), aiohttp.ConnectionTimeoutError("pool")), False),
+        (caused(NetworkError("aiohttp"), aiohttp.ClientConnectorError(None, OSError(111, "refused"))), False),  # noqa: E501
     ],
 )
 def test_which_failures_may_have_been_delivered(error: TelegramError, maybe: bool) -> None:

@@ -7,10 +7,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 from telegram import Bot
-from telegram.request import HTTPXRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.server import SandboxHandle, start_sandbox
+from bot.telegram_request import AiohttpRequest
 
 TOKEN = "123456:SANDBOX-TEST-TOKEN"
 
@@ -28,19 +29,34 @@ async def client(sandbox: SandboxHandle) -> AsyncIterator[SandboxClient]:
         yield sandbox_client
 
 
-def make_bot(url: str, token: str = TOKEN, read_timeout: float = 5.0) -> Bot:
+# python-telegram-bot's default HTTP client, and the one the bot uses (bot.telegram_request):
+# every Bot API test runs with both, so ours is held to the default's behaviour.
+HTTP_CLIENTS = ("httpx", "aiohttp")
+
+
+def make_bot(
+    url: str, token: str = TOKEN, read_timeout: float = 5.0, http: str = "httpx"
+) -> Bot:
+    request: BaseRequest
+    updates: BaseRequest
+    if http == "aiohttp":
+        request = AiohttpRequest(connection_pool_size=8, read_timeout=read_timeout)
+        updates = AiohttpRequest(read_timeout=read_timeout)
+    else:
+        request = HTTPXRequest(connection_pool_size=8, read_timeout=read_timeout)
+        updates = HTTPXRequest(read_timeout=read_timeout)
     return Bot(
         token,
         base_url=f"{url}/bot",
         base_file_url=f"{url}/file/bot",
-        request=HTTPXRequest(connection_pool_size=8, read_timeout=read_timeout),
-        get_updates_request=HTTPXRequest(read_timeout=read_timeout),
+        request=request,
+        get_updates_request=updates,
     )
 
 
-@pytest.fixture
-async def bot(sandbox: SandboxHandle) -> AsyncIterator[Bot]:
-    async with make_bot(sandbox.url) as telegram_bot:
+@pytest.fixture(params=HTTP_CLIENTS)
+async def bot(sandbox: SandboxHandle, request: pytest.FixtureRequest) -> AsyncIterator[Bot]:
+    async with make_bot(sandbox.url, http=request.param) as telegram_bot:
         yield telegram_bot
 
 

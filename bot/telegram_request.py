@@ -1,0 +1,135 @@
+"""python-telegram-bot's HTTP layer on aiohttp instead of httpx.
+
+Every update costs the bot one or two Bot API calls, and with httpx (python-telegram-bot's
+default, with httpcore and anyio beneath it) a call costs about three times the CPU it costs
+with aiohttp, which this project already uses for its web servers: 2.4 against 0.8 ms per
+sendMessage on the benchmark machine (``benchmarks/README.md``). python-telegram-bot supports
+other HTTP clients through :class:`telegram.request.BaseRequest`; this is one.
+
+Timeouts keep python-telegram-bot's meaning: ``read`` bounds the wait for the answer (a long
+poll's included), ``connect`` the TCP connect, ``pool`` the wait for a free connection. aiohttp
+has no write timeout; an upload is bounded as a whole instead (``media_write_timeout`` plus the
+read timeout). Errors are python-telegram-bot's: :class:`TimedOut` and :class:`NetworkError`,
+raised from the aiohttp error, so ``bot.outbox_sending.maybe_delivered`` can tell a request
+that never left (no connection) from one whose answer was lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import aiohttp
+from telegram._utils.defaultvalue import DefaultValue
+from telegram._utils.types import ODVInput
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, RequestData
+
+
+class AiohttpRequest(BaseRequest):
+    __slots__ = (
+        "_connect_timeout",
+        "_media_write_timeout",
+        "_pool_timeout",
+        "_read_timeout",
+        "_session",
+        "_slots",
+    )
+
+    def __init__(
+        self,
+        connection_pool_size: int = 1,
+        *,
+        read_timeout: float | None = 5.0,
+        connect_timeout: float | None = 5.0,
+        pool_timeout: float | None = 1.0,
+        media_write_timeout: float | None = 20.0,
+    ) -> None:
+        # python-telegram-bot's defaults (HTTPXRequest's), so behaviour does not change.
+        self._read_timeout = read_timeout
+        self._connect_timeout = connect_timeout
+        self._pool_timeout = pool_timeout
+        self._media_write_timeout = media_write_timeout
+        self._session: aiohttp.ClientSession | None = None
+        # The pool's limit is ours, not aiohttp's: aiohttp's connect timeout would bound the
+        # wait for a free connection and the connect together, python-telegram-bot's apart.
+        self._slots = asyncio.Semaphore(connection_pool_size)
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self._read_timeout
+
+    async def initialize(self) -> None:
+        # Made here, inside the running event loop that will use it (aiohttp binds to one).
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=0),  # limited by _slots
+                timeout=aiohttp.ClientTimeout(total=None),
+            )
+
+    async def shutdown(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        if self._session is None or self._session.closed:
+            raise RuntimeError("This AiohttpRequest is not initialized!")
+        read = _given(read_timeout, self._read_timeout)
+        connect = _given(connect_timeout, self._connect_timeout)
+        pool = _given(pool_timeout, self._pool_timeout)
+        has_files = request_data is not None and request_data.contains_files
+        total = None
+        if has_files:
+            write = _given(write_timeout, self._media_write_timeout)
+            total = None if write is None or read is None else write + read
+        timeout = aiohttp.ClientTimeout(total=total, sock_connect=connect, sock_read=read)
+        try:
+            async with asyncio.timeout(pool):
+                await self._slots.acquire()
+        except TimeoutError as error:
+            raise TimedOut(
+                "Pool timeout: every connection is busy; the request was not sent to Telegram"
+            ) from aiohttp.ConnectionTimeoutError(str(error))
+        try:
+            async with self._session.request(
+                method,
+                url,
+                data=_body(request_data),
+                headers={"User-Agent": self.USER_AGENT},
+                timeout=timeout,
+            ) as response:
+                return response.status, await response.read()
+        except aiohttp.ConnectionTimeoutError as error:
+            raise TimedOut("Connect timeout: the request was not sent to Telegram") from error
+        except TimeoutError as error:
+            raise TimedOut from error
+        except aiohttp.ClientError as error:
+            raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
+        finally:
+            self._slots.release()
+
+
+def _given(value: ODVInput[float], default: float | None) -> float | None:
+    return default if isinstance(value, DefaultValue) else value
+
+
+def _body(request_data: RequestData | None) -> Any:
+    """Form fields as python-telegram-bot encodes them; multipart only when files are sent."""
+    if request_data is None:
+        return None
+    fields = request_data.json_parameters
+    if not request_data.contains_files:
+        return fields or None
+    form = aiohttp.FormData(fields)
+    for name, (filename, content, mimetype) in request_data.multipart_data.items():
+        form.add_field(name, content, filename=filename, content_type=mimetype)
+    return form
