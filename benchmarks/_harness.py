@@ -233,7 +233,9 @@ def webhook_bots(
     return started
 
 
-def echo_bot(sandbox_url: str, log_dir: Path, *, rate_limit: bool) -> Service:
+def echo_bot(
+    sandbox_url: str, log_dir: Path, *, rate_limit: bool, http: str = "httpx"
+) -> Service:
     argv = [
         sys.executable,
         str(ROOT / "benchmarks" / "echo_bot.py"),
@@ -241,6 +243,8 @@ def echo_bot(sandbox_url: str, log_dir: Path, *, rate_limit: bool) -> Service:
         f"{sandbox_url}/bot",
         "--token",
         TOKEN,
+        "--http",
+        http,
     ]
     if rate_limit:
         argv.append("--rate-limit")

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
+from pathlib import Path
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
@@ -23,6 +25,8 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for --http aiohttp
 
 READY = "echo bot ready"
 KEYBOARD = InlineKeyboardMarkup([[InlineKeyboardButton("lagi", callback_data="again")]])
@@ -51,6 +55,12 @@ def main() -> None:
     parser.add_argument("--base-url", required=True, help="Bot API base URL, ending in /bot")
     parser.add_argument("--token", required=True)
     parser.add_argument("--rate-limit", action="store_true", help="use AIORateLimiter")
+    parser.add_argument(
+        "--http",
+        choices=("httpx", "aiohttp"),
+        default="httpx",
+        help="python-telegram-bot's default HTTP client, or the one our bot uses",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
 
@@ -61,6 +71,12 @@ def main() -> None:
         .concurrent_updates(True)
         .post_init(announce)
     )
+    if args.http == "aiohttp":
+        from bot.telegram_request import AiohttpRequest
+
+        builder = builder.request(AiohttpRequest(connection_pool_size=256)).get_updates_request(
+            AiohttpRequest()
+        )
     if args.rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     application = builder.build()
