@@ -181,7 +181,7 @@ async def _play(
     for step in steps:
         started = time.perf_counter()
         try:
-            await _send(client, user, step, keyboard_message, shape.echo)
+            await send_step(client, user, step, keyboard_message, shape.echo)
             # The first message alone, in case it is an apology that nothing follows.
             replies = await client.wait_for_messages(user, 1, timeout=shape.reply_timeout_s)
             if _apology(replies):
@@ -214,7 +214,7 @@ def _apology(replies: list[dict[str, object]]) -> bool:
     return any(str(m.get("text") or "").startswith(BOT_ERROR_REPLY) for m in replies)
 
 
-async def _send(
+async def send_step(
     client: SandboxClient, user: int, step: Step, keyboard_message: int | None, echo: bool
 ) -> None:
     if step.kind == "text":

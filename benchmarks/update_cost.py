@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _harness as harness  # after the path set-up above
-from _load import NAMES, Step, load_questions, visit
+from _load import NAMES, Step, load_questions, send_step, visit
 
 from bot.sandbox.client import SandboxClient
 
@@ -69,15 +69,7 @@ async def play(
             for index, step in enumerate(visit(rng, questions)):
                 await asyncio.sleep(0.05)  # let the bot's own timers run outside the window
                 before = run_time_ns(pid)
-                if step.kind == "text":
-                    await client.send_text(user, str(step.value))
-                elif step.kind == "press":
-                    await client.press_button(user, keyboard, data=str(step.value), forge=echo)
-                elif step.kind == "contact":
-                    await client.send_contact(user, str(step.value))
-                else:
-                    lat, lon = step.value  # type: ignore[misc]
-                    await client.send_location(user, float(lat), float(lon))
+                await send_step(client, user, step, keyboard, echo)
                 replies = await client.wait_for_messages(user, 1 if echo else step.replies)
                 costs[index].append((run_time_ns(pid) - before) / 1e6)
                 for message in replies:
