@@ -41,6 +41,7 @@ from bot.outbox_sending import (
     Attempt,
     TrackedOutboxSender,
     maybe_delivered,
+    retry_backoff,
 )
 from bot.services import Services
 from bot.settings import Settings
@@ -62,7 +63,6 @@ TASKS_KEY = "campaign_tasks"
 BATCH = 20
 HOUSEKEEPING_EVERY = timedelta(seconds=60)  # at most; see CampaignOutboxSender
 MAX_ATTEMPTS = 12
-MAX_BACKOFF_SECONDS = 300
 NO_TARGET_RETRY = timedelta(minutes=5)
 # The broadcast sender's lease: renewed every wave; a dead sender's expires after this.
 SENDER_LEASE_TTL = timedelta(seconds=20)
@@ -203,10 +203,9 @@ class CampaignOutboxSender(TrackedOutboxSender):
                     message_id, outgoing, reason, blocked=False, outcome_unknown=unknown
                 )
                 return
-            backoff = min(MAX_BACKOFF_SECONDS, 2 ** min(attempts + 1, 9))
             await self._reschedule(
                 message_id,
-                now + timedelta(seconds=backoff),
+                now + retry_backoff(attempts),
                 reason,
                 tried,
                 outcome_unknown=unknown,

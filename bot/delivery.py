@@ -25,7 +25,7 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.leads import OUTBOX_LEAD_ESCALATION, OUTBOX_LEAD_REMINDER, load_card
-from bot.outbox_sending import LEASE, READ_TIMEOUT, Attempt, TrackedOutboxSender
+from bot.outbox_sending import LEASE, READ_TIMEOUT, Attempt, TrackedOutboxSender, retry_backoff
 from bot.reminders import queue_due_reminders
 from bot.settings import Settings
 from bot.update_log import prune as prune_update_log
@@ -41,7 +41,6 @@ log = logging.getLogger(__name__)
 
 BATCH = 20
 REMINDER_CHECK_EVERY = timedelta(seconds=60)
-MAX_BACKOFF_SECONDS = 300
 NO_TARGET_RETRY = timedelta(minutes=5)
 
 
@@ -118,12 +117,12 @@ class OutboxSender(TrackedOutboxSender):
             else:
                 # The admin group itself refuses it (bot removed, wrong ADMIN_GROUP_ID): back
                 # off like any other failure instead of retrying every second.
-                await self._reschedule(message_id, _backoff(attempts), reason)
+                await self._reschedule(message_id, retry_backoff(attempts), reason)
             return
         except TelegramError as error:
             await self._reschedule(
                 message_id,
-                _backoff(attempts),
+                retry_backoff(attempts),
                 str(error) or type(error).__name__,
                 outcome_unknown=self.outcome_unknown(attempt, error),
             )
@@ -226,10 +225,6 @@ class OutboxSender(TrackedOutboxSender):
             if fallback:
                 message.payload = {**message.payload, "fallback": True}
         log.warning("outbox %s: %s; retry in %.0fs", message_id, error[:200], delay.total_seconds())
-
-
-def _backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(MAX_BACKOFF_SECONDS, 2 ** min(attempts + 1, 9)))
 
 
 def _escalation_text(lead_id: int, branch: str, hours: int) -> str:

@@ -59,6 +59,7 @@ READ_TIMEOUT = 30.0
 # group), so a live sender keeps its row; a dead sender's rows are retried after this.
 LEASE = timedelta(minutes=2)
 IDLE_WAIT_SECONDS = 1.0
+MAX_BACKOFF_SECONDS = 300
 
 POSSIBLE_REPEAT = N_("🔁 Sent again — this message may already be above.")
 
@@ -81,6 +82,11 @@ def maybe_delivered(error: TelegramError) -> bool:
             return False
         return isinstance(cause, httpx.HTTPError | aiohttp.ClientError)
     return False
+
+
+def retry_backoff(attempts: int) -> timedelta:
+    """How long a failed row waits before its next try: doubling per attempt, at most 5 min."""
+    return timedelta(seconds=min(MAX_BACKOFF_SECONDS, 2 ** min(attempts + 1, 9)))
 
 
 def with_repeat_line(text: str, language: str, marker: str = POSSIBLE_REPEAT) -> str:
