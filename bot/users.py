@@ -65,7 +65,7 @@ async def _first_contact(
 ) -> UserView:
     async with db.transaction() as session:
         users = UserRepository(session)
-        seen = await users.seen(telegram_id)  # created meanwhile by another process?
+        seen = await read_seen(session, telegram_id)  # created meanwhile by another process?
         if seen is not None:
             return UserView(seen.id, telegram_id, seen.language, is_new=False, flow=seen.flow)
         language = normalize_language(language_code)

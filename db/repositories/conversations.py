@@ -10,11 +10,10 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ConversationState
+from db.repositories.upsert import conflict_insert
 
 _STATES = cast(Table, ConversationState.__table__)
 _c = _STATES.c
@@ -53,8 +52,7 @@ class ConversationRepository:
     ) -> None:
         """Start (or restart) ``flow`` at ``step``, replacing whatever conversation was there."""
         values = {"flow": flow, "step": step, "data": data, "updated_at": now}
-        postgres = self.session.get_bind().dialect.name == "postgresql"
-        statement = (pg_insert if postgres else sqlite_insert)(_STATES).values(
+        statement = conflict_insert(self.session, _STATES).values(
             user_id=user_id, version=1, **values
         )
         await self.session.execute(

@@ -3,11 +3,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ProcessedUpdate
+from db.repositories.upsert import conflict_insert
 
 
 class ProcessedUpdateRepository:
@@ -16,11 +15,8 @@ class ProcessedUpdateRepository:
 
     async def claim(self, update_id: int, now: datetime) -> bool:
         """True for the first claim of ``update_id``, False for a re-delivery (any process)."""
-        insert = (
-            pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        )
         statement = (
-            insert(ProcessedUpdate)
+            conflict_insert(self.session, ProcessedUpdate)
             .values(update_id=update_id, received_at=now)
             .on_conflict_do_nothing(index_elements=["update_id"])
         )

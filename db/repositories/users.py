@@ -55,9 +55,6 @@ class UserRepository:
         result = await self.session.execute(select(User).where(User.telegram_id == telegram_id))
         return result.scalar_one_or_none()
 
-    async def seen(self, telegram_id: int) -> SeenUser | None:
-        return await read_seen(self.session, telegram_id)
-
     async def set_fields(self, user_id: int, **values: Any) -> None:
         statement = update(_USERS).where(_users.id == user_id).values(**values)
         await self.session.execute(statement)
