@@ -1,17 +1,25 @@
 """Answers to workers' free-text questions: the entry point for the Telegram handler and the CLI.
 
-    answer_question("gaji sy 2,5jt bayar brp", lang="id", today=date(2026, 11, 22))
+    answer_question("gaji sy 2,5jt bayar brp", lang="id", today=date(2026, 12, 5))
 
-understands the question (:mod:`bot.nlu`), picks the answer for its topic from
-``locales/<lang>/answers.yaml`` and fills every figure from ``bot/knowledge/facts.yaml``. When the
-question names an income and asks what it costs, the text is the calculator's breakdown for
-``today`` instead (sector inferred from the occupation: ojek/driver/kurir -> transportasi).
+understands the question (the intent classifier, :mod:`bot.nlu.classifier`, and the answer policy,
+:mod:`bot.nlu.policy`), picks the answer for its topic from ``locales/<lang>/answers.yaml`` and
+fills every figure from ``bot/knowledge/facts.yaml``. When the question names an income and asks
+what it costs, the text is the calculator's estimate for ``today`` instead (sector from the
+occupation: ojek/driver/kurir -> transportasi; an income per day or week turned into a month).
 
-Below the matcher's confidence threshold ``answered`` is False: the text then only says we are
-not sure, ``alternatives`` holds the likeliest topics, and the caller adds "Tanya petugas" and
-records the question as unanswered.
+Three outcomes (``Answer.tier``):
 
-Topic ids (:data:`TOPICS`) are a contract shared with the statistics and the evaluation.
+- ``answer``: the topic's answer;
+- ``answer_and_offer``: the likeliest topic's answer plus "Maksud Anda…?" buttons for the next
+  two (``alternatives``);
+- ``menu``: not sure: ``answered`` is False, ``alternatives`` holds the likeliest topics, the
+  caller adds "Tanya petugas" and records the question as unanswered.
+
+A question that asks two things ("iurannya brp trs kalo meninggal dpt apa") gets both answers.
+
+Topic ids (:data:`TOPICS`) are a contract shared with the statistics, the training files and the
+dashboard's labels (``docs/topics.md``).
 """
 
 from __future__ import annotations
@@ -25,15 +33,27 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from babel.dates import format_date
 from babel.lists import format_list
 
 from bot.amounts import InvalidIncome
-from bot.calculator import SECTORS, calculate, rules
+from bot.calculator import (
+    SECTORS,
+    calculate,
+    conversion_factor,
+    discount_outlook,
+    exceeds_cap_check,
+    monthly_income,
+    rules,
+)
 from bot.i18n import SUPPORTED_LANGUAGES, babel_locale, format_rupiah, normalize_language
 from bot.knowledge.facts import fact_int, formatted_facts
-from bot.nlu.extract import extract_income, extract_occupation, mentions_income, sector_for
-from bot.nlu.matcher import NOT_SUGGESTED, OFF_TOPIC, Matcher, default_matcher
+from bot.nlu.classifier import OFF_TOPIC, IntentModel
+from bot.nlu.extract import AmountMention, extract_income, extract_occupation, mentions_income
+from bot.nlu.extract import sector_for
+from bot.nlu.model_store import default_model
 from bot.nlu.normalize import load_lexicon
+from bot.nlu.policy import DEFAULT_POLICY, AnswerPolicy, Decision, Tier
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 ANSWERS_FILE = "answers.yaml"
@@ -46,18 +66,25 @@ TOPICS: tuple[str, ...] = (
     "manfaat_jkk",
     "manfaat_jkm",
     "manfaat_jht",
+    "jht_cair",
     "beasiswa",
     "syarat",
+    "siapa_bisa_ikut",
     "cara_daftar",
     "cara_bayar",
     "telat_bayar",
     "klaim",
     "cabang",
+    "kartu_hilang",
+    "mulai_berlaku",
     "bantuan_pemerintah",
     "daftar_minat",
     "petugas",
     "bpjs_kesehatan",
+    "sudah_punya_kesehatan",
+    "sakit_biasa",
     "privasi",
+    "penipuan",
     OFF_TOPIC,
 )
 # Follow-ups that start a flow instead of showing a topic.
@@ -65,6 +92,11 @@ ACTIONS: tuple[str, ...] = ("action:calculator", "action:register", "action:offi
 COST_TOPIC = "iuran"
 MAX_SUGGESTIONS = 3
 CALCULATOR_FOLLOWUPS: tuple[str, ...] = ("action:calculator", "cara_bayar", "action:register")
+# Topics that start a flow (registration, a ticket for staff) rather than show a text: never
+# half of a two-part answer.
+FLOW_TOPICS = frozenset({"daftar_minat", "petugas"})
+# Small talk is never half of a two-part answer either.
+NOT_COMPOUND = FLOW_TOPICS | {OFF_TOPIC, "salam", "terima_kasih"}
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")
@@ -76,7 +108,9 @@ class Answer:
 
     ``answered`` False means: send ``text`` (we are not sure), offer ``alternatives`` (the
     likeliest topics, best first) plus "Tanya petugas", and record the question as unanswered.
-    When answered, ``alternatives`` are the runners-up and ``followups`` the buttons to offer.
+    When answered, ``alternatives`` are the "Maksud Anda…?" offers (empty when sure) and
+    ``followups`` the buttons to offer after the answer. ``also`` lists a second topic answered
+    in the same text (a two-part question).
     """
 
     topic: str
@@ -87,6 +121,8 @@ class Answer:
     answered: bool = True
     amount: int | None = None
     occupation: str | None = None
+    tier: Tier = "answer"
+    also: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -145,69 +181,89 @@ def _entry(topic: str, raw: Mapping[str, Any]) -> TopicEntry:
 # --- public API ---------------------------------------------------------------------------------
 
 
-def warm_up(today: dt.date) -> None:
-    """Load the matcher and the answer catalogs now (they are loaded on first use, which takes
-    most of a second: at start-up, not while a worker waits for the first answer)."""
+def warm_up(today: dt.date, model: IntentModel | None = None) -> None:
+    """Load the classifier and the answer catalogs now, at start-up, not while a worker waits."""
     for lang in SUPPORTED_LANGUAGES:
-        answer_question("berapa iuran sebulan?", lang=lang, today=today)
+        answer_question("berapa iuran sebulan?", lang=lang, today=today, model=model)
 
 
 def answer_question(
-    text: str, *, lang: str, today: dt.date, matcher: Matcher | None = None
+    text: str,
+    *,
+    lang: str,
+    today: dt.date,
+    model: IntentModel | None = None,
+    policy: AnswerPolicy = DEFAULT_POLICY,
 ) -> Answer:
     """Understand ``text`` and answer it in ``lang`` as of ``today`` (see the module docstring)."""
     lang = normalize_language(lang)
-    matcher = matcher or default_matcher()
-    match = matcher.match(text)
+    model = model or default_model()
+    prediction = model.predict(text)
+    decision = policy.decide(prediction)
     mention = extract_income(text)
     occupation = extract_occupation(text)
     amount = mention.amount if mention else None
-    alternatives = list(match.alternatives)
+    asks_cost = bool(_cost_words() & set(prediction.normalized.tokens))
 
-    # An income plus a question about cost gets the calculator's figures, also when the matcher
-    # was unsure but had iuran close behind ("gaji 2jt bayar brp ya kak").
-    asks_cost = bool(_cost_words() & set(match.normalized.tokens))
-    wants_estimate = match.topic == COST_TOPIC or (
-        not match.answered and asks_cost and COST_TOPIC in alternatives[:2]
-    )
-    if mention is not None and wants_estimate and _is_income(text, mention.amount):
-        estimate = _estimate_text(mention.amount, mention.per, occupation, lang, today)
-        if estimate is not None:
-            return Answer(
-                topic=COST_TOPIC,
-                confidence=max(match.confidence, matcher.settings.answer_threshold),
-                text=estimate,
-                alternatives=[t for t in alternatives if t != COST_TOPIC],
-                followups=list(CALCULATOR_FOLLOWUPS),
-                answered=True,
-                amount=amount,
-                occupation=occupation,
-            )
+    # A message that asks two things gets both answers, in the order they were asked.
+    parts = _part_topics(text, model, policy)
+    asked = parts[:2] if len(parts) >= 2 else None
+    estimate: str | None = None
+    if mention is not None and _is_income(text, mention):
+        # An income plus a question about cost gets the calculator's figures, also when the
+        # classifier was unsure but had iuran close behind ("gaji 2jt bayar brp ya kak").
+        wants = decision.topic == COST_TOPIC or COST_TOPIC in (asked or ()) or (
+            decision.tier == "menu" and asks_cost and COST_TOPIC in decision.offers[:2]
+        )
+        if wants:
+            estimate = _estimate_text(mention, occupation, lang, today)
 
-    if not match.answered:
-        # The buttons offered instead of an answer: the best guess first, then the runners-up.
-        likeliest = [match.topic] if match.topic not in NOT_SUGGESTED else []
-        likeliest += [t for t in alternatives if t not in likeliest]
+    if estimate is not None:
+        others = asked or [decision.topic]
+        extra = [t for t in others if t != COST_TOPIC and t not in NOT_COMPOUND][:1]
+        text_out = "\n\n".join([estimate, *(_topic_body(t, lang, today) for t in extra)])
         return Answer(
-            topic=match.topic,
-            confidence=match.confidence,
+            topic=COST_TOPIC,
+            confidence=max(decision.probability, policy.offer_at),
+            text=_with_sources(text_out, [COST_TOPIC, *extra], lang),
+            alternatives=[],
+            followups=list(CALCULATOR_FOLLOWUPS),
+            amount=amount,
+            occupation=occupation,
+            tier="answer",
+            also=tuple(extra),
+        )
+
+    if decision.tier == "menu" and asked is None:
+        return Answer(
+            topic=decision.topic,
+            confidence=decision.probability,
             text=catalog(lang).snippets["unsure"],
-            alternatives=likeliest[:MAX_SUGGESTIONS],
+            alternatives=list(decision.offers[:MAX_SUGGESTIONS]),
             followups=[],
             answered=False,
             amount=amount,
             occupation=occupation,
+            tier="menu",
         )
-    entry = catalog(lang).topics[match.topic]
+
+    topics = asked or [decision.topic]
+    body = "\n\n".join(_topic_body(t, lang, today) for t in topics)
+    offers = list(decision.offers) if asked is None else []
+    if offers:
+        body += "\n\n" + catalog(lang).snippets["did_you_mean"]
+    entry = catalog(lang).topics[topics[0]]
     return Answer(
-        topic=match.topic,
-        confidence=match.confidence,
-        text=topic_text(match.topic, lang=lang, today=today),
-        alternatives=alternatives,
+        topic=topics[0],
+        confidence=decision.probability,
+        text=_with_sources(body, topics, lang),
+        alternatives=offers,
         followups=list(entry.followups),
-        answered=True,
+        answered=decision.answered if asked is None else True,
         amount=amount,
         occupation=occupation,
+        tier=decision.tier if asked is None else "answer",
+        also=tuple(topics[1:]),
     )
 
 
@@ -233,8 +289,9 @@ def topic_title(topic: str, lang: str) -> str:
 
 
 def topic_text(topic: str, *, lang: str, today: dt.date) -> str:
-    """A topic's answer with every placeholder filled for ``lang`` and ``today``."""
-    return fill(catalog(lang).topics[topic].text, lang=lang, today=today)
+    """A topic's answer with every placeholder filled for ``lang`` and ``today``, and the legal
+    basis on its last line."""
+    return _with_sources(_topic_body(topic, lang, today), [topic], lang)
 
 
 def fill(template: str, *, lang: str, today: dt.date, **extra: str) -> str:
@@ -253,7 +310,50 @@ def placeholders(template: str) -> set[str]:
     return set(_PLACEHOLDER.findall(template))
 
 
+# --- two-part questions -------------------------------------------------------------------------
+
+# Where a second question starts: punctuation, or a word that opens a new clause.
+_CLAUSE_BREAK = re.compile(
+    r"[?!;\n]+|,(?!\d)|\.\s+|"
+    r"\b(?:trs|terus|trus|truss|lalu|kemudian|sekalian|satu lagi|oh iya|oh ya|then|also|"
+    r"kalo|kalau|klo|klu|kl|nek|yen|misal|gimana kalau|terus kalau|and what|trs kalo)\b",
+    re.IGNORECASE,
+)
+_MIN_PART_WORDS = 2
+
+
+def _part_topics(text: str, model: IntentModel, policy: AnswerPolicy) -> list[str]:
+    """The topics the parts of a message are confidently about, in order ("iurannya brp trs
+    kalo meninggal dpt apa" -> iuran, manfaat_jkm); small talk and flows left out."""
+    parts = [p.strip() for p in _CLAUSE_BREAK.split(text[:500]) if p and p.strip()]
+    parts = [p for p in parts if len(p.split()) >= _MIN_PART_WORDS]
+    if len(parts) < 2:
+        return []
+    found: list[str] = []
+    for part in parts:
+        decision = policy.decide(model.predict(part))
+        if decision.tier == "answer" and decision.topic not in NOT_COMPOUND:
+            if decision.topic not in found:
+                found.append(decision.topic)
+    return found
+
+
 # --- filling ------------------------------------------------------------------------------------
+
+
+def _topic_body(topic: str, lang: str, today: dt.date) -> str:
+    return fill(catalog(lang).topics[topic].text, lang=lang, today=today)
+
+
+def _with_sources(text: str, topics: list[str], lang: str) -> str:
+    """The legal basis once, at the end, not in every sentence."""
+    cat = catalog(lang)
+    sources = [cat.topics[t].source for t in topics if cat.topics[t].source not in ("", "-")]
+    if not sources:
+        return text
+    unique = list(dict.fromkeys("; ".join(sources).split("; ")))
+    line = cat.snippets["sources"].format(sources="; ".join(unique))
+    return f"{text}\n{line}"
 
 
 @cache
@@ -272,22 +372,38 @@ def _values(lang: str, today: dt.date) -> dict[str, str]:
     return values
 
 
+def month_name(month: dt.date, lang: str) -> str:
+    """ "Januari 2027" / "January 2027"."""
+    return format_date(month, "LLLL yyyy", locale=babel_locale(lang))
+
+
 def _discount_values(lang: str, today: dt.date, facts: Mapping[str, str]) -> dict[str, str]:
-    """``{discount_note}``: which PP 50/2025 discount applies on ``today``, from the calculator."""
+    """``{discount_note}``: which PP 50/2025 discount applies on ``today``, until when, and what
+    the basic package costs after it (from the calculator)."""
     floor = fact_int("income_floor")
-    by_sector = {s: calculate(floor, sector=s, start=today) for s in SECTORS}
-    active = [s for s in SECTORS if by_sector[s].discounted]
-    if len(active) == len(SECTORS):
-        key = "discount_both"
-    elif active:
-        key = f"discount_{active[0]}"
-    elif any(rule.valid_from > today for rule in rules().discounts):
-        key = "discount_upcoming"
-    else:
-        key = "discount_none"
-    package = format_rupiah(by_sector[active[0]].per_month, lang) if active else ""
-    note = catalog(lang).snippets[key].format_map({**facts, "discounted_package": package})
-    return {"discount_note": note, "discounted_package": package}
+    snippets = catalog(lang).snippets
+    lines: list[str] = []
+    active = []
+    for sector in SECTORS:
+        outlook = discount_outlook(floor, sector=sector, start=today)
+        if outlook is None:
+            continue
+        active.append(sector)
+        now = calculate(floor, sector=sector, start=today).per_month
+        lines.append(
+            snippets[f"discount_{sector}"].format_map(
+                {
+                    **facts,
+                    "discounted_package": format_rupiah(now, lang),
+                    "discount_end": month_name(outlook.last_discounted, lang),
+                    "after_month": month_name(outlook.first_full, lang),
+                    "package_after": format_rupiah(outlook.per_month_after, lang),
+                }
+            )
+        )
+    if not active and any(rule.valid_from > today for rule in rules().discounts):
+        lines.append(snippets["discount_upcoming"].format_map(facts))
+    return {"discount_note": "\n".join(lines)}
 
 
 # --- contribution estimate from a question --------------------------------------------------
@@ -300,38 +416,65 @@ def _cost_words() -> frozenset[str]:
     return frozenset(str(c) for c in cues) if isinstance(cues, list) else frozenset()
 
 
-def _is_income(text: str, amount: int) -> bool:
-    """An amount is an income if the question says so, or if it is at least the floor
-    ("iuran 16800 itu per bulan?" quotes a contribution, it is not an income)."""
-    return mentions_income(text) or amount >= fact_int("income_floor")
+def _is_income(text: str, mention: AmountMention) -> bool:
+    """An amount is an income if the question says so, if it is earned per day or week ("80rb
+    sehari"), or if it is at least the floor ("iuran 16800 itu per bulan?" quotes a
+    contribution, it is not an income)."""
+    return (
+        mentions_income(text)
+        or mention.per in ("hari", "minggu")
+        or mention.amount >= fact_int("income_floor")
+    )
 
 
 def _estimate_text(
-    income: int, per: str | None, occupation: str | None, lang: str, today: dt.date
+    mention: AmountMention, occupation: str | None, lang: str, today: dt.date
 ) -> str | None:
     snippets = catalog(lang).snippets
-    if per not in (None, "bulan"):
-        return snippets["estimate_needs_month"]
+    income = monthly_income(mention.amount, mention.per)
     sector = sector_for(occupation)
     try:
         base = calculate(income, sector=sector, start=today)
         with_jht = calculate(income, sector=sector, with_jht=True, start=today)
     except InvalidIncome:
         return None  # absurd amounts get the general answer
+    money = lambda amount: format_rupiah(amount, lang)  # noqa: E731
     first, first_jht = base.breakdown[0], with_jht.breakdown[0]
-    money = {
-        "income": income,
-        "jkk": first.jkk,
-        "jkm": first.jkm,
-        "jht": first_jht.jht,
-        "per_month": base.per_month,
-        "per_month_with_jht": with_jht.per_month,
+    values = {
+        "income": money(income),
+        "jkk": money(first.jkk),
+        "jkm": money(first.jkm),
+        "jht": money(first_jht.jht),
+        "per_month": money(base.per_month),
+        "per_month_with_jht": money(with_jht.per_month),
+        "sector_note": snippets["estimate_sector_transport"] if sector == "transportasi" else "",
+        "conversion_line": "",
+        "discount_line": "",
+        "after_line": "",
+        "after_jht": "",
+        "below_floor_line": snippets["estimate_below_floor"] if base.below_floor else "",
+        "cap_line": snippets["estimate_cap_check"] if exceeds_cap_check(income) else "",
     }
-    values = {k: format_rupiah(v, lang) for k, v in money.items()}
-    sector_note = snippets["estimate_sector_transport"] if sector == "transportasi" else ""
-    discount_line = snippets["estimate_discount"] if first.discount_percent else ""
-    below_floor = snippets["estimate_below_floor"] + "\n" if base.below_floor else ""
-    values["sector_note"] = sector_note
-    values["discount_line"] = fill(discount_line, lang=lang, today=today)
-    values["below_floor_line"] = fill(below_floor, lang=lang, today=today)
+    if mention.per in ("hari", "minggu"):
+        values["conversion_line"] = snippets[f"estimate_from_{mention.per}"].format(
+            amount=money(mention.amount), factor=conversion_factor(mention.per), income=money(income)
+        )
+    elif mention.per == "tahun":
+        values["conversion_line"] = snippets["estimate_from_tahun"].format(
+            amount=money(mention.amount), income=money(income)
+        )
+    outlook = discount_outlook(income, sector=sector, start=today)
+    if outlook is not None:
+        outlook_jht = discount_outlook(income, sector=sector, with_jht=True, start=today)
+        after = month_name(outlook.first_full, lang)
+        values["discount_line"] = snippets["estimate_discount"].format(
+            discount_percent=outlook.percent, discount_end=month_name(outlook.last_discounted, lang)
+        )
+        values["after_line"] = snippets["estimate_after"].format(
+            after_month=after, per_month_after=money(outlook.per_month_after)
+        )
+        if outlook_jht is not None:
+            values["after_jht"] = snippets["estimate_after_jht"].format(
+                after_month=after, per_month_after=money(outlook_jht.per_month_after)
+            )
     return fill(snippets["estimate"], lang=lang, today=today, **values)

@@ -29,6 +29,12 @@ from bot.knowledge.facts import contribution_rules, fact_int, fact_source, sourc
 
 __all__ = [
     "MAX_INCOME",
+    "DiscountOutlook",
+    "MonthRun",
+    "discount_outlook",
+    "exceeds_cap_check",
+    "month_runs",
+    "monthly_income",
     "SECTORS",
     "ContributionEstimate",
     "ContributionRules",
@@ -264,6 +270,87 @@ def to_json_dict(estimate: ContributionEstimate) -> dict[str, Any]:
         ],
         "di_bawah_batas": estimate.below_floor,
     }
+
+
+# --- telling the worker what happens over time ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthRun:
+    """Consecutive contribution months that cost the same: "Januari – November 2027: Rp16.800"."""
+
+    first: dt.date
+    last: dt.date
+    months: int
+    per_month: int
+    discount_percent: int
+
+
+def month_runs(estimate: ContributionEstimate) -> tuple[MonthRun, ...]:
+    """The prepaid months grouped where the amount stays the same (one run when nothing changes),
+    so a multi-month figure is shown month by month wherever months differ."""
+    runs: list[MonthRun] = []
+    for month in estimate.breakdown:
+        last = runs[-1] if runs else None
+        if last is not None and (last.per_month, last.discount_percent) == (
+            month.total,
+            month.discount_percent,
+        ):
+            runs[-1] = MonthRun(last.first, month.month, last.months + 1, last.per_month,
+                                last.discount_percent)
+        else:
+            runs.append(MonthRun(month.month, month.month, 1, month.total, month.discount_percent))
+    return tuple(runs)
+
+
+@dataclass(frozen=True)
+class DiscountOutlook:
+    """A discount that applies now and ends: its last month, and what a month costs after it."""
+
+    last_discounted: dt.date  # first day of the last discounted month
+    first_full: dt.date  # first day of the first month at the full rate
+    per_month_after: int
+    percent: int
+
+
+def discount_outlook(
+    income: int, *, sector: Sector, with_jht: bool = False, start: dt.date
+) -> DiscountOutlook | None:
+    """When the discount that covers ``start``'s month ends for ``sector``, and the monthly
+    amount from the month after (``None`` when no discount applies that month)."""
+    r = rules()
+    rule = _discount_for(r, sector, start.replace(day=1))
+    if rule is None:
+        return None
+    last = rule.valid_until.replace(day=1)
+    after = _add_months(last, 1)
+    later = calculate(income, sector=sector, with_jht=with_jht, start=after)
+    return DiscountOutlook(last, after, later.per_month, rule.percent)
+
+
+def monthly_income(amount: int, per: str | None) -> int:
+    """An income said per day, week or year as a monthly income (the conversion is an assumption
+    the answer states: ``income_conversion`` in facts.yaml)."""
+    conversion = contribution_rules()["income_conversion"]
+    if per == "hari":
+        return amount * int(conversion["working_days_per_month"])
+    if per == "minggu":
+        return amount * int(conversion["weeks_per_month"])
+    if per == "tahun":
+        return (amount + 6) // 12
+    return amount
+
+
+def conversion_factor(per: str) -> int:
+    """Working days or weeks in a month, as the answer states them."""
+    conversion = contribution_rules()["income_conversion"]
+    key = {"hari": "working_days_per_month", "minggu": "weeks_per_month"}[per]
+    return int(conversion[key])
+
+
+def exceeds_cap_check(income: int) -> bool:
+    """Above this income a JKK ceiling may apply (UNCONFIRMED): the branch confirms the figure."""
+    return income > int(contribution_rules()["jkk_cap_check_above"]["value"])
 
 
 def _discount_for(r: ContributionRules, sector: Sector, month: dt.date) -> DiscountRule | None:

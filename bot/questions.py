@@ -8,6 +8,7 @@ from datetime import date, datetime
 from bot.answers import Answer, answer_question
 from bot.events import EventKind
 from bot.logs import mask_phone_numbers
+from bot.nlu.classifier import IntentModel
 from bot.registration.validation import clean_text
 from db.base import utcnow
 from db.engine import Database
@@ -25,9 +26,10 @@ async def ask(
     lang: str,
     today: date,
     now: datetime | None = None,
+    model: IntentModel | None = None,
 ) -> Answer:
     now = now or utcnow()
-    answer = answer_question(text, lang=lang, today=today)
+    answer = answer_question(text, lang=lang, today=today, model=model)
     async with db.transaction() as session:
         events = EventRepository(session)
         await events.add(
@@ -37,7 +39,7 @@ async def ask(
             topic=answer.topic,
             confidence=round(answer.confidence, 3),
             language=lang,
-            details={"answered": answer.answered},
+            details={"answered": answer.answered, "tier": answer.tier, "also": list(answer.also)},
         )
         if answer.answered and answer.topic == "iuran" and answer.amount is not None:
             # A typed "gaji 2,5jt bayar brp" is a calculator use as much as the buttons are.

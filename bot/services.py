@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.geo import Directory
 from bot.knowledge.facts import fact
+from bot.nlu.classifier import IntentModel
 from bot.routing import DirectoryPlaces
 from bot.settings import Settings
 from db.engine import Database
@@ -23,6 +24,9 @@ class Services:
     settings: Settings
     db: Database
     directory: Directory
+    # The question classifier with the labels managers accepted (bot.learning.load_model);
+    # None answers with the shipped phrasings alone.
+    model: IntentModel | None = None
     places: DirectoryPlaces = field(init=False)
     # Set by the outbox sender: poked when a lead is confirmed so its card goes out at once.
     outbox_wake: asyncio.Event | None = None

@@ -24,8 +24,14 @@ ACTION_CALLBACKS = {
 
 
 def followup_keyboard(answer: Answer, lang: str) -> InlineKeyboardMarkup | None:
+    """Under an answer: its "Maksud Anda…?" offers (if any), then its follow-ups. Instead of an
+    answer: the likeliest topics and "Tanya petugas"."""
     rows: list[list[InlineKeyboardButton]] = []
-    for item in answer.followups if answer.answered else [*answer.alternatives[:3], "petugas"]:
+    if answer.answered:
+        items = list(dict.fromkeys([*answer.alternatives, *answer.followups]))
+    else:
+        items = [*answer.alternatives[:3], "petugas"]
+    for item in items:
         if item in ACTION_CALLBACKS:
             data = ACTION_CALLBACKS[item]
             rows.append([InlineKeyboardButton(topic_title(item, lang), callback_data=data)])
@@ -55,8 +61,10 @@ async def answer_text(update: Update, context: BotContext) -> None:
             )
         )
         return
+    services = context.services
     answer = await ask(
-        context.services.db, context.user_view.id, text, lang=lang, today=context.services.today()
+        services.db, context.user_view.id, text, lang=lang, today=services.today(),
+        model=services.model,
     )
     if answer.topic == "daftar_minat" and answer.answered:
         from handlers.registration import start_registration

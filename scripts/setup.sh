@@ -35,3 +35,6 @@ if [ ! -f .venv/.setup-stamp ] || [ "$(cat .venv/.setup-stamp)" != "$stamp_value
 fi
 
 .venv/bin/python -m bot.catalogs >/dev/null
+# Build the question classifier from the phrasings in bot/knowledge/questions/ (cached in
+# data/nlu/ by fingerprint: a few seconds the first time, nothing afterwards).
+.venv/bin/python -m bot.nlu.model_store

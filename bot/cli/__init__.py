@@ -13,6 +13,7 @@ from bot.cli import cabang as cabang_command
 from bot.cli import dashboard as dashboard_command
 from bot.cli import db as db_command
 from bot.cli import iuran as iuran_command
+from bot.cli import nlu as nlu_command
 from bot.cli import run as run_command
 from bot.cli import sandbox as sandbox_command
 from bot.cli import siaran as siaran_command
@@ -24,6 +25,7 @@ SUBCOMMAND_MODULES = (
     sandbox_command,
     db_command,
     ask_command,
+    nlu_command,
     iuran_command,
     cabang_command,
     dashboard_command,

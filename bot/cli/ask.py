@@ -5,11 +5,17 @@
 With no question it reads one question per line from standard input and prints one JSON object
 per line (blank lines included, so output line N always answers input line N)::
 
-    {"topic": "...", "confidence": 0.0-1.0, "answer": "...", "alternatives": [...]}
+    {"topic": "...", "confidence": 0.0-1.0, "answer": "...", "alternatives": [...],
+     "answered": true|false}
+
+``answered`` is false when the worker would get only the menu of likeliest topics (the bot was
+not sure, or the question is not about BPJS Ketenagakerjaan). With ``answered`` true,
+``alternatives`` are the "Maksud Anda…?" buttons shown under a less certain answer.
 
 With a question it prints the answer for a person, or that same JSON object with ``--json``.
 The answer is the Telegram HTML text the bot would send; ``--tanggal`` picks the day the
-date-dependent rules (PP 50/2025's discount) are applied for (default: today).
+date-dependent rules (PP 50/2025's discount) are applied for (default: today). Questions are
+understood by the same classifier as the bot's, managers' accepted labels included.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import sys
 from typing import Any, TextIO
 
 from bot.answers import Answer, answer_question, topic_title
+from bot.cli.nlu import model_with_labels
 from bot.i18n import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 
 EXIT_BAD_INPUT = 2
@@ -57,15 +64,16 @@ def run(
         print("Tanggal harus ditulis YYYY-MM-DD, mis. 2026-12-01.", file=sys.stderr)
         return EXIT_BAD_INPUT
     lang: str = args.bahasa
+    model = model_with_labels()
 
     if args.question is None:
         for line in stdin or sys.stdin:
-            answer = answer_question(line.rstrip("\r\n"), lang=lang, today=today)
+            answer = answer_question(line.rstrip("\r\n"), lang=lang, today=today, model=model)
             out.write(json.dumps(as_json(answer), ensure_ascii=False) + "\n")
             out.flush()
         return 0
 
-    answer = answer_question(args.question, lang=lang, today=today)
+    answer = answer_question(args.question, lang=lang, today=today, model=model)
     if args.json:
         out.write(json.dumps(as_json(answer), ensure_ascii=False) + "\n")
     else:
@@ -74,19 +82,23 @@ def run(
 
 
 def as_json(answer: Answer) -> dict[str, Any]:
-    """The evaluation contract: exactly these four fields."""
+    """The evaluation contract: exactly these five fields."""
     return {
         "topic": answer.topic,
         "confidence": round(answer.confidence, 3),
         "answer": answer.text,
         "alternatives": list(answer.alternatives),
+        "answered": answer.answered,
     }
 
 
 def _for_people(answer: Answer, lang: str) -> str:
     status = "" if answer.answered else " (belum yakin / unsure)"
     lines = [f"[{answer.topic} {answer.confidence:.2f}{status}]", answer.text]
-    buttons = answer.followups if answer.answered else [*answer.alternatives, "petugas"]
+    if answer.answered:
+        buttons = list(dict.fromkeys([*answer.alternatives, *answer.followups]))
+    else:
+        buttons = [*answer.alternatives, "petugas"]
     if buttons:
         lines.append("→ " + " | ".join(topic_title(b, lang) for b in buttons))
     return "\n".join(lines)

@@ -180,9 +180,12 @@ def _parse_fact(key: str, entry: object, sources: Mapping[str, str]) -> Fact:
         raise FactsFileError(f"fact {key!r}: unknown unit {unit!r}")
     if (unit == "text") != isinstance(value, str):
         raise FactsFileError(f"fact {key!r}: only unit 'text' holds text")
-    if source not in sources:
-        raise FactsFileError(f"fact {key!r}: unknown source {source!r}")
-    return Fact(key, value, cast(Unit, unit), (cast(str, source),))
+    # One source, or a list when the figure rests on several (a regulation and where it is read).
+    keys = tuple(str(s) for s in source) if isinstance(source, list) else (str(source),)
+    unknown = [k for k in keys if k not in sources]
+    if not keys or unknown:
+        raise FactsFileError(f"fact {key!r}: unknown source {unknown or source!r}")
+    return Fact(key, value, cast(Unit, unit), keys)
 
 
 def _derive(
@@ -213,6 +216,7 @@ def _derive(
             "minimum_package_with_jht_monthly",
             jkk_at_floor + jkm + percent_of(floor, v("jht_rate_percent")),
             "pp44_2015",
+            "antaranews_2023_dirut",
         ),
         # Each part is discounted and rounded on its own, as the calculator does.
         money(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from bot import answers
+from bot import answers, learning
 from bot.app import BotApplication, build_application
 from bot.cli.common import database_error_line
 from bot.routing import load_directory
@@ -43,6 +43,9 @@ async def prepare(settings: Settings) -> BotApplication:
     await migrate_with_retry(settings)
     db = Database(settings.database_url)
     directory = await load_directory(db)
-    services = Services(settings=settings, db=db, directory=directory)
-    answers.warm_up(services.today())
+    # Loaded from the cache in milliseconds; trained (a few seconds, before any update is
+    # taken) only when the phrasings or the accepted labels changed since the last start.
+    model = await learning.load_model(db)
+    services = Services(settings=settings, db=db, directory=directory, model=model)
+    answers.warm_up(services.today(), model)
     return build_application(services)

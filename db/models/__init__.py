@@ -19,7 +19,7 @@ from db.models.conversation import ConversationState
 from db.models.event import Event
 from db.models.lead import Lead, LeadStatusChange
 from db.models.outbox import OutboxMessage
-from db.models.question import UnansweredQuestion
+from db.models.question import QuestionLabel, UnansweredQuestion
 from db.models.update_log import ProcessedUpdate
 from db.models.user import User
 
@@ -42,6 +42,7 @@ __all__ = [
     "OptOut",
     "OutboxMessage",
     "ProcessedUpdate",
+    "QuestionLabel",
     "Regency",
     "Source",
     "Ticket",

@@ -1,0 +1,141 @@
+"""The classifier's learning loop: what managers label, what the bot is trained on.
+
+1. The bot cannot answer a question: it is kept (masked) and shown on the dashboard's
+   *Tak terjawab* page.
+2. A manager picks the topic it should have had, or "di luar topik" (:func:`label_question`).
+3. ``python -m bot nlu latih`` (:func:`retrain`) trains a model on the shipped phrasings plus every
+   label, measures it on the held-out questions beside the current model, and accepts it only if
+   it is not worse: the labels are then marked trained and every process that starts afterwards
+   answers with them (:func:`load_model`). A refused model changes nothing.
+4. ``python -m bot nlu ekspor`` (:func:`export_labels`) writes the labels out, so that they can be
+   reviewed and added to ``bot/knowledge/questions/`` for good.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from bot.answers import TOPICS, answer_question
+from bot.nlu.classifier import IntentModel
+from bot.nlu.evaluate import Report, Verdict, evaluate, load_held_out
+from bot.nlu.model_store import DEFAULT_MODEL_DIR, load_or_train
+from bot.nlu.training import Example
+from db.engine import Database
+from db.models import QuestionLabel
+from db.repositories.question_labels import QuestionLabelRepository
+
+LABEL_TOPICS: tuple[str, ...] = TOPICS
+
+
+class UnknownTopic(ValueError):
+    def __init__(self, topic: str) -> None:
+        super().__init__(f"unknown topic {topic!r}")
+        self.topic = topic
+
+
+@dataclass(frozen=True)
+class Label:
+    text: str
+    normalized: str
+    topic: str
+    labelled_by: str
+    labelled_at: datetime
+    trained: bool
+
+
+async def label_question(
+    db: Database, normalized: str, topic: str, *, by: str, now: datetime
+) -> Label | None:
+    """Record that the missed question ``normalized`` is about ``topic``; ``None`` when that
+    question is no longer stored (deleted with its asker's data)."""
+    if topic not in LABEL_TOPICS:
+        raise UnknownTopic(topic)
+    async with db.transaction() as session:
+        row = await QuestionLabelRepository(session).put(normalized, topic, by, now)
+        return _label(row) if row is not None else None
+
+
+async def labels_for(db: Database, normalized: list[str]) -> dict[str, Label]:
+    async with db.transaction() as session:
+        rows = await QuestionLabelRepository(session).for_texts(normalized)
+        return {key: _label(row) for key, row in rows.items()}
+
+
+async def export_labels(db: Database, *, trained_only: bool = False) -> list[Label]:
+    async with db.transaction() as session:
+        return [_label(r) for r in await QuestionLabelRepository(session).all(trained_only=trained_only)]
+
+
+async def load_model(db: Database, directory: Path = DEFAULT_MODEL_DIR) -> IntentModel:
+    """The classifier the bot answers with: the shipped phrasings plus the accepted labels."""
+    accepted = await export_labels(db, trained_only=True)
+    return load_or_train(_examples(accepted), directory)
+
+
+@dataclass(frozen=True)
+class TrainingOutcome:
+    before: Report
+    after: Report
+    labels: int
+    new_labels: int
+    accepted: bool
+
+
+async def retrain(
+    db: Database, *, now: datetime, directory: Path = DEFAULT_MODEL_DIR
+) -> TrainingOutcome:
+    """Train with every label; keep the result only if it is not worse on the held-out set."""
+    labels = await export_labels(db)
+    accepted = [label for label in labels if label.trained]
+    current = load_or_train(_examples(accepted), directory)
+    candidate = load_or_train(_examples(labels), directory)
+    held_out = load_held_out()
+    before = evaluate(held_out, verdicts(current))
+    after = evaluate(held_out, verdicts(candidate))
+    better_or_equal = not _worse(after, before)
+    if better_or_equal:
+        async with db.transaction() as session:
+            repository = QuestionLabelRepository(session)
+            rows = await repository.all()
+            await repository.mark_trained([row.id for row in rows], now)
+    return TrainingOutcome(before, after, len(labels), len(labels) - len(accepted), better_or_equal)
+
+
+def _worse(after: Report, before: Report) -> bool:
+    """Worse on any of the figures the campaign holds the bot to."""
+    return (
+        after.accuracy < before.accuracy
+        or after.answered_right_rate < before.answered_right_rate
+        or after.answered_wrong_rate > before.answered_wrong_rate
+        or after.off_topic_rate > before.off_topic_rate
+    )
+
+
+def verdicts(model: IntentModel) -> Callable[[str], Verdict]:
+    def decide(question: str) -> Verdict:
+        # The date only changes figures inside texts, never the topic.
+        answer = answer_question(question, lang="id", today=_EVALUATION_DAY, model=model)
+        return Verdict(answer.topic, answer.answered)
+
+    return decide
+
+
+def _examples(labels: list[Label]) -> list[Example]:
+    return [Example(label.text, label.topic) for label in labels]
+
+
+def _label(row: QuestionLabel) -> Label:
+    return Label(
+        text=row.text,
+        normalized=row.normalized,
+        topic=row.topic,
+        labelled_by=row.labelled_by,
+        labelled_at=row.labelled_at,
+        trained=row.trained_at is not None,
+    )
+
+
+_EVALUATION_DAY = date(2026, 12, 1)
