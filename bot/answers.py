@@ -452,7 +452,9 @@ def _estimate_text(
         "discount_line": "",
         "after_line": "",
         "after_jht": "",
-        "below_floor_line": snippets["estimate_below_floor"] if base.below_floor else "",
+        "below_floor_line": (
+            fill(snippets["estimate_below_floor"], lang=lang, today=today) if base.below_floor else ""
+        ),
         "cap_line": snippets["estimate_cap_check"] if exceeds_cap_check(income) else "",
     }
     if mention.per in ("hari", "minggu"):
@@ -461,7 +463,7 @@ def _estimate_text(
         )
     elif mention.per == "tahun":
         values["conversion_line"] = snippets["estimate_from_tahun"].format(
-            amount=money(mention.amount), income=money(income)
+            amount=money(mention.amount), months=12, income=money(income)
         )
     outlook = discount_outlook(income, sector=sector, start=today)
     if outlook is not None:

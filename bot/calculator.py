@@ -25,7 +25,7 @@ from functools import cache
 from typing import Any, Literal, cast, get_args
 
 from bot.amounts import MAX_INCOME, InvalidIncome, check_income, percent_of
-from bot.knowledge.facts import contribution_rules, fact_int, fact_source, source_text
+from bot.knowledge.facts import contribution_rules, fact_int, fact_sources, source_text
 
 __all__ = [
     "MAX_INCOME",
@@ -96,7 +96,7 @@ class ContributionRules:
     prepay_months: tuple[int, ...]
     discounts: tuple[DiscountRule, ...]
     base_sources: tuple[str, ...]  # citations for the rates, the floor and JKM
-    jht_source: str
+    jht_sources: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -156,10 +156,12 @@ def rules() -> ContributionRules:
         discounts=tuple(_discount_rule(d) for d in raw["discounts"]),
         base_sources=tuple(
             dict.fromkeys(
-                fact_source(key) for key in ("jkk_rate_percent", "jkm_monthly", "income_floor")
+                source
+                for key in ("jkk_rate_percent", "jkm_monthly", "income_floor")
+                for source in fact_sources(key)
             )
         ),
-        jht_source=fact_source("jht_rate_percent"),
+        jht_sources=fact_sources("jht_rate_percent"),
     )
 
 
@@ -228,7 +230,7 @@ def calculate(
             )
         )
 
-    legal = [*r.base_sources, *([r.jht_source] if with_jht else []), *applied_sources]
+    legal = [*r.base_sources, *(r.jht_sources if with_jht else ()), *applied_sources]
     return ContributionEstimate(
         income=income,
         basis=basis,

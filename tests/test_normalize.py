@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.nlu.matcher import default_matcher
+from bot.nlu.model_store import default_model
 from bot.nlu.normalize import (
     AMOUNT_TOKEN,
     MAX_TOKENS,
@@ -22,8 +22,8 @@ from bot.nlu.normalize import (
 
 
 def tokens(text: str) -> tuple[str, ...]:
-    """Tokens as the matcher sees them (its normaliser also knows the example words)."""
-    return default_matcher().normalizer(text).tokens
+    """Tokens as the classifier sees them (its normaliser also knows the training words)."""
+    return default_model().normalizer(text).tokens
 
 
 @pytest.mark.parametrize(

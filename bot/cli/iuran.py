@@ -26,6 +26,8 @@ from bot.calculator import (
     ContributionEstimate,
     InvalidMonths,
     calculate,
+    discount_outlook,
+    exceeds_cap_check,
     rules,
     to_json_dict,
 )
@@ -49,6 +51,10 @@ _MESSAGES: dict[str, str] = {
     "discount": N_(" ({percent}% discount on JKK and JKM)"),
     "government": N_("Paid by the government (APBN/APBD), so no discount applies."),
     "total": N_("Total for {count} months: {total}"),
+    "after": N_("The discount runs until {end}; from {after}: {total} a month."),
+    "cap_check": N_(
+        "For an income this high JKK may have an upper limit: the branch office confirms the figure."
+    ),
     "legal": N_("Legal basis: {sources}"),
     "estimate": N_("This is an estimate; the BPJS Ketenagakerjaan branch office confirms it."),
     "not_a_number": N_("Cannot read the income: {text}. Write e.g. 2500000, 2.500.000 or 2,5jt."),
@@ -153,6 +159,23 @@ def render(estimate: ContributionEstimate, lang: str) -> str:
         )
     if estimate.month_count > 1:
         lines.append(text_for("total").format(count=estimate.month_count, total=rp(estimate.total)))
+    outlook = None if estimate.paid_by_government else discount_outlook(
+        estimate.income,
+        sector=estimate.sector,
+        with_jht=estimate.with_jht,
+        start=estimate.breakdown[-1].month,
+    )
+    if outlook is not None:
+        month = lambda m: format_date(m, "LLLL yyyy", locale=babel_locale(lang))  # noqa: E731
+        lines.append(
+            text_for("after").format(
+                end=month(outlook.last_discounted),
+                after=month(outlook.first_full),
+                total=rp(outlook.per_month_after),
+            )
+        )
+    if exceeds_cap_check(estimate.income):
+        lines.append(text_for("cap_check"))
     lines.append(text_for("legal").format(sources="; ".join(estimate.legal_basis)))
     lines.append(text_for("estimate"))
     return "\n".join(lines)

@@ -48,6 +48,7 @@ ROUTES: tuple[tuple[str, str, Callable[[web.Request], object], str], ...] = (
     ("GET", "/tren", views.trend, "trend"),
     ("GET", "/topik", views.topics, "topics"),
     ("GET", "/tak-terjawab", views.unanswered, "unanswered"),
+    ("POST", "/tak-terjawab/label", views.label_unanswered, "unanswered_label"),
     ("GET", "/leads", views.leads, "leads"),
     ("GET", "/leads.csv", views.leads_export, "leads_csv"),
     ("GET", "/api/ringkasan", views.api_overview, "api_overview"),

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from aiohttp import web
 
-from bot import stats
+from bot import learning, stats
 from bot.dashboard import charts, keys
 from bot.dashboard import labels as fmt
 from bot.dashboard.forms import lead_filter_form, period_form
 from bot.dashboard.html import Html, el
-from bot.dashboard.layout import empty, kpi, page, query_url, table
+from bot.dashboard.layout import csrf_field, empty, kpi, page, query_url, table
 from bot.dashboard.params import PeriodChoice
 from bot.i18n import _
 
@@ -103,12 +103,21 @@ def topics(request: web.Request, data: list[stats.TopicCount], scope: stats.Scop
 
 
 def unanswered(request: web.Request, groups: list[stats.UnansweredGroup], scope: stats.Scope,
-               window: int) -> web.Response:
+               window: int, labels: Mapping[str, learning.Label], can_label: bool,
+               result: str | None = None) -> web.Response:
     lang = keys.lang_of(request)
     intro = el("p", _("The latest {n} questions the bot could not answer, grouped by similar "
                       "wording: the biggest groups are the answers to add first. Phone numbers "
                       "were masked when the questions were stored.", lang, n=window),
                class_="muted")
+    how = el("p", _("Pick the topic a question should have had, or \u201cOther topics\u201d, "
+                    "and save. Labels are trained into the bot by", lang), " ",
+             el("code", "python -m bot nlu latih"), " ",
+             _("which keeps the new model only if it answers the held-out test questions at "
+               "least as well.", lang),
+             class_="muted") if can_label else None
+    notice = el("p", _LABEL_RESULTS[result](lang), class_="notice", role="status") \
+        if result in _LABEL_RESULTS else None
     if not groups:
         return page(request, _("Unanswered questions", lang), scope_note(request, scope), intro,
                     empty(_("No unanswered questions.", lang)))
@@ -122,12 +131,59 @@ def unanswered(request: web.Request, groups: list[stats.UnansweredGroup], scope:
               if g.variants else None,
               el("p", _("Closest topic: {topic} · last asked {when}", lang,
                         topic=fmt.topic_label(g.topic, lang), when=fmt.moment(g.latest, lang)),
-                 class_="muted")),
+                 class_="muted"),
+              _label_status(labels.get(label_key(g.text)), lang),
+              _label_form(request, g, labels.get(label_key(g.text)), index, lang)
+              if can_label else None),
            class_="group")
-        for g in groups
+        for index, g in enumerate(groups)
     ]
-    return page(request, _("Unanswered questions", lang), scope_note(request, scope), intro,
-                el("ol", items, class_="groups"))
+    return page(request, _("Unanswered questions", lang), scope_note(request, scope), intro, how,
+                notice, el("ol", items, class_="groups"))
+
+
+def label_key(text: str) -> str:
+    """How a stored missed question is looked up: its text in lower case (as stored)."""
+    return text.lower()
+
+
+_LABEL_RESULTS = {
+    "saved": lambda lang: _("Label saved. It counts from the next nlu latih.", lang),
+    "gone": lambda lang: _("That question is no longer stored (its asker deleted their data).",
+                           lang),
+    "invalid": lambda lang: _("Pick a topic from the list.", lang),
+}
+
+
+def _label_status(label: learning.Label | None, lang: str) -> Html | None:
+    if label is None:
+        return None
+    state = _("in training", lang) if label.trained else _("waiting for nlu latih", lang)
+    return el("p", _("Labelled {topic} by {who} ({state})", lang,
+                     topic=fmt.topic_label(label.topic, lang), who=label.labelled_by,
+                     state=state), class_="label-status")
+
+
+def _label_form(request: web.Request, group: stats.UnansweredGroup,
+                label: learning.Label | None, index: int, lang: str) -> Html:
+    session = keys.session_of(request)
+    assert session is not None
+    chosen = label.topic if label else None
+    options = [el("option", _("Choose a topic…", lang), value="")] + [
+        el("option", fmt.topic_label(topic, lang), value=topic, selected=topic == chosen or None)
+        for topic in learning.LABEL_TOPICS
+    ]
+    field_id = f"label-{index}"
+    return el(
+        "form",
+        csrf_field(session),
+        el("input", type="hidden", name="pertanyaan", value=group.text),
+        [el("input", type="hidden", name="varian", value=v) for v in group.variants],
+        el("label", _("Should have been", lang), for_=field_id),
+        el("select", options, name="topik", id=field_id),
+        el("button", _("Save label", lang), type="submit"),
+        method="post", action="/tak-terjawab/label", class_="label-form",
+    )
 
 
 def leads(request: web.Request, data: stats.LeadStats, names: stats.Names, scope: stats.Scope,

@@ -12,12 +12,13 @@ from typing import Any
 
 from aiohttp import web
 
-from bot import stats
+from bot import learning, stats
 from bot.accounts import AccountView
 from bot.dashboard import keys, pages
 from bot.dashboard.export import leads_csv
 from bot.dashboard.labels import topic_label
 from bot.dashboard.params import PeriodChoice, parse_lead_filter, parse_period
+from bot.dashboard.views_auth import redirect
 from bot.dashboard.views_errors import ManagersOnly
 
 TREND_DEFAULT_DAYS = 30
@@ -83,9 +84,30 @@ async def topics(request: web.Request) -> web.StreamResponse:
 
 
 async def unanswered(request: web.Request) -> web.StreamResponse:
-    scope = scope_of(request)
-    groups = await stats.unanswered_groups(request.app[keys.DB], scope)
-    return pages.unanswered(request, groups, scope, stats.UNANSWERED_WINDOW)
+    scope, db = scope_of(request), request.app[keys.DB]
+    groups = await stats.unanswered_groups(db, scope)
+    labels = await learning.labels_for(db, [pages.label_key(g.text) for g in groups])
+    return pages.unanswered(request, groups, scope, stats.UNANSWERED_WINDOW, labels,
+                            can_label=account_of(request).is_manager,
+                            result=request.query.get("hasil"))
+
+
+async def label_unanswered(request: web.Request) -> web.StreamResponse:
+    """A manager's topic for a missed question (and the other wordings of its group)."""
+    account = manager_of(request)
+    form = await request.post()
+    question, topic = form.get("pertanyaan"), form.get("topik")
+    if not isinstance(question, str) or topic not in learning.LABEL_TOPICS:
+        return redirect("/tak-terjawab?hasil=invalid")
+    assert isinstance(topic, str)
+    wordings = [question, *(v for v in form.getall("varian", []) if isinstance(v, str))]
+    saved = 0
+    for text in dict.fromkeys(pages.label_key(w) for w in wordings):
+        label = await learning.label_question(
+            request.app[keys.DB], text, topic, by=account.actor, now=now_of(request)
+        )
+        saved += label is not None
+    return redirect(f"/tak-terjawab?hasil={'saved' if saved else 'gone'}")
 
 
 async def leads(request: web.Request) -> web.StreamResponse:
@@ -150,10 +172,24 @@ async def api_topics(request: web.Request) -> web.StreamResponse:
 
 
 async def api_unanswered(request: web.Request) -> web.StreamResponse:
-    scope = scope_of(request)
-    groups = await stats.unanswered_groups(request.app[keys.DB], scope)
-    return json_response({"scope": scope_json(scope), "window": stats.UNANSWERED_WINDOW,
-                          "groups": plain(groups)})
+    scope, db = scope_of(request), request.app[keys.DB]
+    groups = await stats.unanswered_groups(db, scope)
+    labels = await learning.labels_for(db, [pages.label_key(g.text) for g in groups])
+    return json_response({
+        "scope": scope_json(scope),
+        "window": stats.UNANSWERED_WINDOW,
+        "groups": [
+            {**plain(g), "label": _label_json(labels.get(pages.label_key(g.text)))}
+            for g in groups
+        ],
+    })
+
+
+def _label_json(label: learning.Label | None) -> dict[str, Any] | None:
+    if label is None:
+        return None
+    return {"topic": label.topic, "by": label.labelled_by, "trained": label.trained,
+            "at": label.labelled_at.isoformat()}
 
 
 async def api_leads(request: web.Request) -> web.StreamResponse:

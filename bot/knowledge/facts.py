@@ -91,7 +91,12 @@ def fact_unit(key: str) -> Unit:
 
 def fact_source(key: str) -> str:
     """The regulation or page a fact rests on, as a reader would cite it ("; " between several)."""
-    return "; ".join(source_text(s) for s in _get(key).sources)
+    return "; ".join(fact_sources(key))
+
+
+def fact_sources(key: str) -> tuple[str, ...]:
+    """Each citation a fact rests on, in the order facts.yaml lists them."""
+    return tuple(source_text(s) for s in _get(key).sources)
 
 
 def source_text(source_key: str) -> str:

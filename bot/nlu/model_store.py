@@ -39,6 +39,7 @@ def load_or_train(
         try:
             model = IntentModel.load(path)
             if model.fingerprint == print_:
+                _touch(path)
                 return model
         except (OSError, ValueError, KeyError) as exc:
             log.warning("Retraining: the cached classifier %s is unreadable (%s)", path.name, exc)
@@ -52,8 +53,16 @@ def load_or_train(
     return model
 
 
+def _touch(path: Path) -> None:
+    """Mark a model as used: pruning keeps the most recently used ones."""
+    try:
+        path.touch()
+    except OSError:
+        pass
+
+
 def _prune(directory: Path, keep: Path) -> None:
-    """Drop all but the newest few cached models (older training sets are not coming back)."""
+    """Drop all but the most recently used cached models (older training sets rarely return)."""
     models = sorted(directory.glob("intent-*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in [p for p in models if p != keep][KEEP_MODELS - 1 :]:
         old.unlink(missing_ok=True)
