@@ -209,6 +209,7 @@ def answer_question(
     parts = _part_topics(text, model, policy)
     asked = parts[:2] if len(parts) >= 2 else None
     estimate: str | None = None
+    discounted = False
     if mention is not None and _is_income(text, mention):
         # An income plus a question about cost gets the calculator's figures, also when the
         # classifier was unsure but had iuran close behind ("gaji 2jt bayar brp ya kak").
@@ -216,7 +217,7 @@ def answer_question(
             decision.tier == "menu" and asks_cost and COST_TOPIC in decision.offers[:2]
         )
         if wants:
-            estimate = _estimate_text(mention, occupation, lang, today)
+            estimate, discounted = _estimate_text(mention, occupation, lang, today)
 
     if estimate is not None:
         others = asked or [decision.topic]
@@ -225,7 +226,7 @@ def answer_question(
         return Answer(
             topic=COST_TOPIC,
             confidence=max(decision.probability, policy.offer_at),
-            text=_with_sources(text_out, [COST_TOPIC, *extra], lang),
+            text=_with_sources(text_out, [COST_TOPIC, *extra], lang, discounted=discounted),
             alternatives=[],
             followups=list(CALCULATOR_FOLLOWUPS),
             amount=amount,
@@ -345,13 +346,19 @@ def _topic_body(topic: str, lang: str, today: dt.date) -> str:
     return fill(catalog(lang).topics[topic].text, lang=lang, today=today)
 
 
-def _with_sources(text: str, topics: list[str], lang: str) -> str:
+# The discount's regulation, left out of an estimate's basis when no discount was applied.
+DISCOUNT_REGULATION = "PP 50/2025"
+
+
+def _with_sources(text: str, topics: list[str], lang: str, *, discounted: bool = True) -> str:
     """The legal basis once, at the end, not in every sentence."""
     cat = catalog(lang)
     sources = [cat.topics[t].source for t in topics if cat.topics[t].source not in ("", "-")]
     if not sources:
         return text
     unique = list(dict.fromkeys("; ".join(sources).split("; ")))
+    if not discounted:
+        unique = [s for s in unique if not s.startswith(DISCOUNT_REGULATION)]
     line = cat.snippets["sources"].format(sources="; ".join(unique))
     return f"{text}\n{line}"
 
@@ -429,7 +436,8 @@ def _is_income(text: str, mention: AmountMention) -> bool:
 
 def _estimate_text(
     mention: AmountMention, occupation: str | None, lang: str, today: dt.date
-) -> str | None:
+) -> tuple[str | None, bool]:
+    """The estimate's text (``None`` for an absurd amount) and whether a discount applies."""
     snippets = catalog(lang).snippets
     income = monthly_income(mention.amount, mention.per)
     sector = sector_for(occupation)
@@ -437,7 +445,7 @@ def _estimate_text(
         base = calculate(income, sector=sector, start=today)
         with_jht = calculate(income, sector=sector, with_jht=True, start=today)
     except InvalidIncome:
-        return None  # absurd amounts get the general answer
+        return None, False  # absurd amounts get the general answer
     money = lambda amount: format_rupiah(amount, lang)  # noqa: E731
     first, first_jht = base.breakdown[0], with_jht.breakdown[0]
     values = {
@@ -479,4 +487,4 @@ def _estimate_text(
             values["after_jht"] = snippets["estimate_after_jht"].format(
                 after_month=after, per_month_after=money(outlook_jht.per_month_after)
             )
-    return fill(snippets["estimate"], lang=lang, today=today, **values)
+    return fill(snippets["estimate"], lang=lang, today=today, **values), outlook is not None

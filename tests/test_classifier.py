@@ -164,7 +164,8 @@ def test_probabilities_and_offers_are_well_formed() -> None:
         assert total == pytest.approx(1.0)
         assert [t for t, _ in prediction.ranked][0] == prediction.topic
         decision = DEFAULT_POLICY.decide(prediction)
-        assert decision.topic not in decision.offers
+        if decision.tier != "menu":  # the menu offers the best guess first, on purpose
+            assert decision.topic not in decision.offers
         assert not (set(decision.offers) & NOT_OFFERED)
         if decision.tier == "answer_and_offer":
             assert 1 <= len(decision.offers) <= 2
@@ -212,9 +213,9 @@ def test_a_small_training_set_trains_and_is_cached_by_fingerprint(tmp_path: Path
     first = load_or_train([Example("cara klaim kecelakaan kerja di pasar", "klaim")], tmp_path)
     files = list(tmp_path.glob("intent-*.npz"))
     assert len(files) == 1
-    mtime = files[0].stat().st_mtime_ns
+    inode = files[0].stat().st_ino  # a save writes a new file and renames it over the old one
     second = load_or_train([Example("cara klaim kecelakaan kerja di pasar", "klaim")], tmp_path)
-    assert files[0].stat().st_mtime_ns == mtime
+    assert files[0].stat().st_ino == inode
     assert second.fingerprint == first.fingerprint
 
 
