@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.nlu.evaluate import (  # after the path set-up above
     EVAL_FILE,
+    HELDOUT_2_FILE,
     HELDOUT_FILE,
     Report,
     answer_verdicts,
@@ -58,7 +59,7 @@ def main() -> int:
     print(f"Start-up (imports, cached classifier, answer tables): {startup * 1000:.0f} ms")
     print(f"Classifier: {len(model.topics)} topics, {len(model.space.idf)} features\n")
 
-    for path in (EVAL_FILE, HELDOUT_FILE):
+    for path in (EVAL_FILE, HELDOUT_FILE, HELDOUT_2_FILE):
         report = evaluate(load_questions(path), answer_verdicts("id", today, model))
         print(f"{path.name}: {summary(report)}")
     report = evaluate(load_held_out(), answer_verdicts("id", today, model))

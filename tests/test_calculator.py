@@ -215,8 +215,10 @@ def test_legal_basis() -> None:
     assert plain.legal_basis[0].startswith(PP44)
     discounted = calculate(FLOOR, with_jht=True, start=D(2026, 4, 1))
     assert discounted.legal_basis[0].startswith(PP44)
-    assert discounted.legal_basis[1].startswith(PP50)
-    assert len(discounted.legal_basis) == 2  # no duplicates
+    # JHT is not a PP 44/2015 programme: its rate cites the source that states it.
+    assert "JHT" in discounted.legal_basis[1] and PP44 not in discounted.legal_basis[1]
+    assert discounted.legal_basis[2].startswith(PP50)
+    assert len(discounted.legal_basis) == 3  # no duplicates
 
 
 def test_default_start_is_today() -> None:
@@ -300,7 +302,7 @@ def test_json_contract() -> None:
         "bulan": 3,
         "total": 65_900 + 2 * 81_800,
     }
-    assert [s[:10] for s in data["dasar_hukum"]] == [PP44, PP50]
+    assert [s[:10] for s in data["dasar_hukum"]] == [PP44, "Direktur U", PP50]
     assert data["rincian"] == [
         {"periode": "2026-12", "jkk": 12_500, "jkm": 3_400, "jht": 50_000,
          "diskon_persen": 50, "total": 65_900},

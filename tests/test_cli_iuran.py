@@ -70,7 +70,8 @@ def test_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
     assert (data["per_bulan"], data["bulan"], data["total"]) == (65_900, 3, 229_500)
     assert [m["diskon_persen"] for m in data["rincian"]] == [50, 0, 0]
     assert data["dasar_hukum"][0].startswith("PP 44/2015")
-    assert data["dasar_hukum"][1].startswith("PP 50/2025")
+    assert "JHT" in data["dasar_hukum"][1]  # --jht: the JHT rate's own source
+    assert data["dasar_hukum"][2].startswith("PP 50/2025")
     assert out.count("\n") == 1  # one JSON object on one line
 
 

@@ -205,7 +205,7 @@ def test_sentences_never_run_together() -> None:
 def test_the_jht_rate_cites_its_own_source() -> None:
     assert "PP 44/2015" not in fact_source("jht_rate_percent")
     assert "Rp36.800" in fact_source("jht_rate_percent")
-    assert len(fact_sources("income_floor")) == 2
+    assert len(fact_sources("discount_percent")) == 2  # the regulation and where it is quoted
 
 
 def test_unlimited_treatment_is_tied_to_reporting_in_time() -> None:
