@@ -38,7 +38,7 @@ from bot.nlu.evaluate import (  # after the path set-up above
     load_questions,
 )
 
-GRID = [(a, o) for a in (0.5, 0.6, 0.7, 0.8) for o in (0.2, 0.3, 0.4, 0.5) if o <= a]
+GRID = [(a, o) for a in (0.6, 0.7, 0.8, 0.9) for o in (0.3, 0.4, 0.45, 0.5) if o <= a]
 
 
 def main() -> int:
@@ -85,7 +85,8 @@ def main() -> int:
 def summary(report: Report) -> str:
     return (
         f"{report.total} questions; top-1 {report.accuracy:.1%}; on-topic answered right "
-        f"{report.answered_right_rate:.1%}, wrong {report.answered_wrong_rate:.1%}; off-topic "
+        f"{report.answered_right_rate:.1%}, wrong {report.answered_wrong_rate:.1%} (outright "
+        f"{report.confidently_wrong_rate:.1%}); off-topic "
         f"answered as a topic {report.off_topic_answered_wrongly}/{report.off_topic}"
     )
 
@@ -104,7 +105,7 @@ def _verdicts(model, policy, today):  # type: ignore[no-untyped-def]
 
     def decide(question: str) -> Verdict:
         answer = answer_question(question, lang="id", today=today, model=model, policy=policy)
-        return Verdict(answer.topic, answer.answered)
+        return Verdict(answer.topic, answer.answered, answer.tier == "answer")
 
     return decide
 
@@ -115,8 +116,9 @@ def grid(run) -> None:  # type: ignore[no-untyped-def]
     for answer_at, offer_at in GRID:
         r = run(AnswerPolicy(answer_at=answer_at, offer_at=offer_at))
         print(
-            f"  {answer_at:.1f}/{offer_at:.1f}: right {r.answered_right_rate:.1%}, "
-            f"wrong {r.answered_wrong_rate:.1%}, off-topic answered {r.off_topic_rate:.1%}"
+            f"  {answer_at:.2f}/{offer_at:.2f}: right {r.answered_right_rate:.1%}, "
+            f"wrong {r.answered_wrong_rate:.1%} (outright {r.confidently_wrong_rate:.1%}), "
+            f"off-topic answered {r.off_topic_rate:.1%}"
         )
 
 
@@ -136,14 +138,16 @@ def cross_validated_grid(folds: int = 5) -> None:
         predictions += [(e, model.predict(e.text)) for e in held]
     for answer_at, offer_at in GRID:
         policy = AnswerPolicy(answer_at=answer_at, offer_at=offer_at)
-        decided = {e.text: policy.decide(p) for e, p in predictions}
-        r = evaluate(
-            [(e.text, e.topic) for e, _ in predictions],
-            lambda q: Verdict(decided[q].topic, decided[q].answered),  # noqa: B023
-        )
+        decided = {
+            e.text: Verdict(d.topic, d.answered, d.tier == "answer")
+            for e, p in predictions
+            for d in (policy.decide(p),)
+        }
+        r = evaluate([(e.text, e.topic) for e, _ in predictions], decided.__getitem__)
         print(
-            f"  {answer_at:.1f}/{offer_at:.1f}: right {r.answered_right_rate:.1%}, "
-            f"wrong {r.answered_wrong_rate:.1%}, off-topic answered {r.off_topic_rate:.1%}"
+            f"  {answer_at:.2f}/{offer_at:.2f}: right {r.answered_right_rate:.1%}, "
+            f"wrong {r.answered_wrong_rate:.1%} (outright {r.confidently_wrong_rate:.1%}), "
+            f"off-topic answered {r.off_topic_rate:.1%}"
         )
 
 

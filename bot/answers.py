@@ -49,11 +49,16 @@ from bot.calculator import (
 from bot.i18n import SUPPORTED_LANGUAGES, babel_locale, format_rupiah, normalize_language
 from bot.knowledge.facts import fact_int, formatted_facts
 from bot.nlu.classifier import OFF_TOPIC, IntentModel
-from bot.nlu.extract import AmountMention, extract_income, extract_occupation, mentions_income
-from bot.nlu.extract import sector_for
+from bot.nlu.extract import (
+    AmountMention,
+    extract_income,
+    extract_occupation,
+    mentions_income,
+    sector_for,
+)
 from bot.nlu.model_store import default_model
 from bot.nlu.normalize import load_lexicon
-from bot.nlu.policy import DEFAULT_POLICY, AnswerPolicy, Decision, Tier
+from bot.nlu.policy import DEFAULT_POLICY, AnswerPolicy, Tier
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 ANSWERS_FILE = "answers.yaml"
@@ -213,8 +218,10 @@ def answer_question(
     if mention is not None and _is_income(text, mention):
         # An income plus a question about cost gets the calculator's figures, also when the
         # classifier was unsure but had iuran close behind ("gaji 2jt bayar brp ya kak").
-        wants = decision.topic == COST_TOPIC or COST_TOPIC in (asked or ()) or (
-            decision.tier == "menu" and asks_cost and COST_TOPIC in decision.offers[:2]
+        wants = (
+            decision.topic == COST_TOPIC
+            or COST_TOPIC in (asked or ())
+            or (decision.tier == "menu" and asks_cost and COST_TOPIC in decision.offers[:2])
         )
         if wants:
             estimate, discounted = _estimate_text(mention, occupation, lang, today)
@@ -333,9 +340,9 @@ def _part_topics(text: str, model: IntentModel, policy: AnswerPolicy) -> list[st
     found: list[str] = []
     for part in parts:
         decision = policy.decide(model.predict(part))
-        if decision.tier == "answer" and decision.topic not in NOT_COMPOUND:
-            if decision.topic not in found:
-                found.append(decision.topic)
+        answered_here = decision.tier == "answer" and decision.topic not in NOT_COMPOUND
+        if answered_here and decision.topic not in found:
+            found.append(decision.topic)
     return found
 
 
@@ -461,13 +468,17 @@ def _estimate_text(
         "after_line": "",
         "after_jht": "",
         "below_floor_line": (
-            fill(snippets["estimate_below_floor"], lang=lang, today=today) if base.below_floor else ""
+            fill(snippets["estimate_below_floor"], lang=lang, today=today)
+            if base.below_floor
+            else ""
         ),
         "cap_line": snippets["estimate_cap_check"] if exceeds_cap_check(income) else "",
     }
     if mention.per in ("hari", "minggu"):
         values["conversion_line"] = snippets[f"estimate_from_{mention.per}"].format(
-            amount=money(mention.amount), factor=conversion_factor(mention.per), income=money(income)
+            amount=money(mention.amount),
+            factor=conversion_factor(mention.per),
+            income=money(income),
         )
     elif mention.per == "tahun":
         values["conversion_line"] = snippets["estimate_from_tahun"].format(

@@ -29,22 +29,22 @@ from bot.knowledge.facts import contribution_rules, fact_int, fact_sources, sour
 
 __all__ = [
     "MAX_INCOME",
-    "DiscountOutlook",
-    "MonthRun",
-    "discount_outlook",
-    "exceeds_cap_check",
-    "month_runs",
-    "monthly_income",
     "SECTORS",
     "ContributionEstimate",
     "ContributionRules",
+    "DiscountOutlook",
     "DiscountRule",
     "InvalidIncome",
     "InvalidMonths",
     "InvalidSector",
     "MonthBreakdown",
+    "MonthRun",
     "Sector",
     "calculate",
+    "discount_outlook",
+    "exceeds_cap_check",
+    "month_runs",
+    "monthly_income",
     "rules",
     "to_json_dict",
 ]
@@ -298,8 +298,9 @@ def month_runs(estimate: ContributionEstimate) -> tuple[MonthRun, ...]:
             month.total,
             month.discount_percent,
         ):
-            runs[-1] = MonthRun(last.first, month.month, last.months + 1, last.per_month,
-                                last.discount_percent)
+            runs[-1] = MonthRun(
+                last.first, month.month, last.months + 1, last.per_month, last.discount_percent
+            )
         else:
             runs.append(MonthRun(month.month, month.month, 1, month.total, month.discount_percent))
     return tuple(runs)

@@ -56,7 +56,12 @@ def render_estimate(estimate: ContributionEstimate, lang: str) -> str:
                 )
             else:
                 lines.append(
-                    _("• {period}: {amount} a month", lang, period=period, amount=money(run.per_month))
+                    _(
+                        "• {period}: {amount} a month",
+                        lang,
+                        period=period,
+                        amount=money(run.per_month),
+                    )
                 )
         lines.append(_("First month in detail:", lang))
     lines += [

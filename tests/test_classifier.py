@@ -7,9 +7,8 @@ may wobble them slightly but a regression fails here.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -35,11 +34,15 @@ from bot.nlu.training import (
     train,
 )
 
-# Measured 2026-12-05 (benchmarks/answers.py): see benchmarks/README.md.
-ANSWERED_RIGHT_FLOOR = 0.80
-ANSWERED_WRONG_CEILING = 0.04
-OFF_TOPIC_ANSWERED_CEILING = 0.05
-TOP1_FLOOR = 0.85
+# The targets; measured 2026-12-06 (benchmarks/answers.py, see benchmarks/README.md):
+# right 96.1%, wrong 1.7% (outright 0.2%), off-topic answered 5/230, top-1 97.3%.
+ANSWERED_RIGHT_FLOOR = 0.95
+# "Answered wrongly" counts answers that come with "Maksud Anda…?" buttons; the ≤ 1% target holds
+# for answers given outright, the ones a worker has no button to correct.
+ANSWERED_WRONG_CEILING = 0.02
+CONFIDENTLY_WRONG_CEILING = 0.01
+OFF_TOPIC_ANSWERED_CEILING = 1 / 40
+TOP1_FLOOR = 0.95
 TRAINING_PHRASINGS_FLOOR = 2500
 
 
@@ -49,6 +52,7 @@ def test_held_out_floors() -> None:
     assert report.accuracy >= TOP1_FLOOR, report.confusions.most_common(10)
     assert report.answered_right_rate >= ANSWERED_RIGHT_FLOOR
     assert report.answered_wrong_rate <= ANSWERED_WRONG_CEILING, report.confusions.most_common(10)
+    assert report.confidently_wrong_rate <= CONFIDENTLY_WRONG_CEILING
     assert report.off_topic_rate <= OFF_TOPIC_ANSWERED_CEILING
 
 
@@ -162,7 +166,7 @@ def test_probabilities_and_offers_are_well_formed() -> None:
         prediction = model.predict(question)
         total = sum(p for _, p in prediction.ranked)
         assert total == pytest.approx(1.0)
-        assert [t for t, _ in prediction.ranked][0] == prediction.topic
+        assert prediction.ranked[0][0] == prediction.topic
         decision = DEFAULT_POLICY.decide(prediction)
         if decision.tier != "menu":  # the menu offers the best guess first, on purpose
             assert decision.topic not in decision.offers
@@ -177,7 +181,9 @@ def test_medium_confidence_answers_and_offers_the_runners_up() -> None:
     # A policy that is never quite sure: every question lands in the middle band.
     unsure = AnswerPolicy(answer_at=1.01, offer_at=0.0)
     answer = answer_question(
-        "cara klaim jkk gmn", lang="id", today=dt.date(2026, 12, 5),
+        "cara klaim jkk gmn",
+        lang="id",
+        today=dt.date(2026, 12, 5),
         policy=unsure,
     )
     assert answer.answered and answer.tier == "answer_and_offer"

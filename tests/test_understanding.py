@@ -76,7 +76,9 @@ def test_registering_today_and_an_accident_tomorrow_is_answered_honestly() -> No
     assert str(fact("call_center")) in text
 
 
-@pytest.mark.parametrize("question", ["ibu rumah tangga bisa ikut ga", "umur 60 masih bisa daftar?"])
+@pytest.mark.parametrize(
+    "question", ["ibu rumah tangga bisa ikut ga", "umur 60 masih bisa daftar?"]
+)
 def test_who_may_join_says_what_is_confirmed_and_where_to_ask(question: str) -> None:
     answer = ask(question)
     assert answer.topic == "siapa_bisa_ikut" and answer.answered
@@ -136,8 +138,13 @@ def test_free_text_estimates_say_when_the_discount_ends(
         assert "diskon" not in answer.text.lower()
         return
     assert f"sampai {until}" in answer.text
-    later = calculate(2_000_000, sector=sector, start=dt.date.fromisoformat(  # type: ignore[arg-type]
-        {"Januari 2027": "2027-01-01", "April 2027": "2027-04-01"}[after or ""]))
+    later = calculate(
+        2_000_000,
+        sector=sector,
+        start=dt.date.fromisoformat(  # type: ignore[arg-type]
+            {"Januari 2027": "2027-01-01", "April 2027": "2027-04-01"}[after or ""]
+        ),
+    )
     assert f"Mulai {after}" in answer.text and rp(later.per_month) in answer.text
     assert later.per_month == 2 * now.per_month  # the discount halves JKK and JKM
 
@@ -149,7 +156,9 @@ def test_free_text_estimates_say_when_the_discount_ends(
         (dt.date(2027, 1, 1), None),
     ],
 )
-def test_the_calculator_says_what_comes_after_the_discount(day: dt.date, expect: str | None) -> None:
+def test_the_calculator_says_what_comes_after_the_discount(
+    day: dt.date, expect: str | None
+) -> None:
     text = render_estimate(calculate(1_000_000, start=day), "id")
     if expect is None:
         assert "Diskon" not in text
@@ -176,7 +185,10 @@ def test_a_prepayment_at_one_price_is_one_line() -> None:
 
 @pytest.mark.parametrize(
     ("question", "per_month"),
-    [("80rb sehari bayar iuran brp", 80_000 * 26), ("seminggu dapet 500rb iurannya brp", 2_000_000)],
+    [
+        ("80rb sehari bayar iuran brp", 80_000 * 26),
+        ("seminggu dapet 500rb iurannya brp", 2_000_000),
+    ],
 )
 def test_a_daily_or_weekly_income_becomes_a_monthly_estimate(question: str, per_month: int) -> None:
     answer = ask(question)

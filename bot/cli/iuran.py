@@ -53,7 +53,8 @@ _MESSAGES: dict[str, str] = {
     "total": N_("Total for {count} months: {total}"),
     "after": N_("The discount runs until {end}; from {after}: {total} a month."),
     "cap_check": N_(
-        "For an income this high JKK may have an upper limit: the branch office confirms the figure."
+        "For an income this high JKK may have an upper limit: "
+        "the branch office confirms the figure."
     ),
     "legal": N_("Legal basis: {sources}"),
     "estimate": N_("This is an estimate; the BPJS Ketenagakerjaan branch office confirms it."),
@@ -159,11 +160,15 @@ def render(estimate: ContributionEstimate, lang: str) -> str:
         )
     if estimate.month_count > 1:
         lines.append(text_for("total").format(count=estimate.month_count, total=rp(estimate.total)))
-    outlook = None if estimate.paid_by_government else discount_outlook(
-        estimate.income,
-        sector=estimate.sector,
-        with_jht=estimate.with_jht,
-        start=estimate.breakdown[-1].month,
+    outlook = (
+        None
+        if estimate.paid_by_government
+        else discount_outlook(
+            estimate.income,
+            sector=estimate.sector,
+            with_jht=estimate.with_jht,
+            start=estimate.breakdown[-1].month,
+        )
     )
     if outlook is not None:
         month = lambda m: format_date(m, "LLLL yyyy", locale=babel_locale(lang))  # noqa: E731

@@ -87,7 +87,10 @@ def _evaluate() -> DatabaseAction:
 def _export(path: Path | None, trained_only: bool) -> DatabaseAction:
     async def action(db: Database, _settings: Settings) -> int:
         labels = await learning.export_labels(db, trained_only=trained_only)
-        lines = ["question\ttopic", *(f"{_one_line(label.text)}\t{label.topic}" for label in labels)]
+        lines = [
+            "question\ttopic",
+            *(f"{_one_line(label.text)}\t{label.topic}" for label in labels),
+        ]
         if path is None:
             _write(sys.stdout, lines)
         else:
@@ -124,9 +127,10 @@ def model_with_labels() -> IntentModel:
     """The model the bot answers with, for commands that answer questions (``ask``): with the
     accepted labels when the database has any, else the shipped phrasings alone."""
     settings = load_settings()
-    if settings.database_url.startswith("sqlite") and not Path(
-        settings.database_url.split("///", 1)[-1]
-    ).exists():
+    if (
+        settings.database_url.startswith("sqlite")
+        and not Path(settings.database_url.split("///", 1)[-1]).exists()
+    ):
         return default_model()  # no database yet, so no labels
 
     async def load() -> IntentModel:

@@ -6,6 +6,8 @@ One definition of the figures, shared by ``benchmarks/answers.py`` and ``python 
 - top-1 accuracy: the answer's topic equals the label (answered or not);
 - answered right / answered wrong: among on-topic questions, the share that got an answer
   (outright or with "Maksud Anda…?") on the right / on a wrong topic; the rest got the menu;
+- confidently wrong: among on-topic questions, the share answered outright (no offers) on a
+  wrong topic: the answers a worker has no button to correct;
 - off-topic answered: among questions labelled ``di_luar_topik``, the share answered with some
   other topic (the bot confidently talking about the wrong thing).
 
@@ -39,6 +41,8 @@ HELD_OUT_FILES = (EVAL_FILE, HELDOUT_FILE, HELDOUT_2_FILE)
 class Verdict:
     topic: str
     answered: bool
+    # Answered outright, without "Maksud Anda…?" offers (the policy's top tier).
+    confident: bool = False
 
 
 @dataclass
@@ -50,6 +54,7 @@ class Report:
     on_topic: int = 0
     on_topic_answered_right: int = 0
     on_topic_answered_wrong: int = 0
+    on_topic_confidently_wrong: int = 0
     off_topic: int = 0
     off_topic_answered_wrongly: int = 0
     per_topic: Counter[str] = field(default_factory=Counter)
@@ -78,6 +83,11 @@ class Report:
     def answered_wrong_rate(self) -> float:
         """On-topic questions answered on a wrong topic."""
         return self.on_topic_answered_wrong / self.on_topic if self.on_topic else 0.0
+
+    @property
+    def confidently_wrong_rate(self) -> float:
+        """On-topic questions answered outright (no "Maksud Anda…?") on a wrong topic."""
+        return self.on_topic_confidently_wrong / self.on_topic if self.on_topic else 0.0
 
     @property
     def off_topic_rate(self) -> float:
@@ -133,6 +143,7 @@ def evaluate(rows: Iterable[tuple[str, str]], decide: Callable[[str], Verdict]) 
             if verdict.answered:
                 report.on_topic_answered_right += right
                 report.on_topic_answered_wrong += not right
+                report.on_topic_confidently_wrong += verdict.confident and not right
     return report
 
 
@@ -151,6 +162,6 @@ def answer_verdicts(
 
     def decide(question: str) -> Verdict:
         answer = answer_question(question, lang=lang, today=day, model=model)
-        return Verdict(answer.topic, answer.answered)
+        return Verdict(answer.topic, answer.answered, answer.tier == "answer")
 
     return decide

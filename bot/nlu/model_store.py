@@ -9,6 +9,7 @@ together at worst both train and one file wins.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Sequence
 from functools import cache
@@ -55,10 +56,8 @@ def load_or_train(
 
 def _touch(path: Path) -> None:
     """Mark a model as used: pruning keeps the most recently used ones."""
-    try:
+    with contextlib.suppress(OSError):
         path.touch()
-    except OSError:
-        pass
 
 
 def _prune(directory: Path, keep: Path) -> None:

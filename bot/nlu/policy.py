@@ -12,8 +12,8 @@ a confidently wrong answer, then checked on the held-out questions: ``benchmarks
 prints both, and ``python -m bot nlu latih`` prints the figures for a new training set.
 
 One guard overrides the model: a health-insurance question (BPJS Kesehatan, KIS, JKN, faskes)
-that does not also name BPJS Ketenagakerjaan never gets a BPJS Ketenagakerjaan cost, payment or
-claim answer: it gets the BPJS Kesehatan pointer.
+that does not also name BPJS Ketenagakerjaan or one of its programmes (JKK, JKM, JHT) never gets
+a BPJS Ketenagakerjaan cost, payment or claim answer: it gets the BPJS Kesehatan pointer.
 """
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ NOT_OFFERED = frozenset({OFF_TOPIC, "salam", "terima_kasih", "petugas"})
 # Offered when a question matches nothing at all.
 DEFAULT_OFFERS = ("program", "iuran", "cara_daftar")
 HEALTH_WORD = "bpjskes"
-EMPLOYMENT_WORD = "bpjstk"
+# Words that put a question on BPJS Ketenagakerjaan's side even when a clinic or BPJS Kesehatan
+# is mentioned ("klaim jkk perlu surat dari puskesmas").
+EMPLOYMENT_WORDS = frozenset({"bpjstk", "jkk", "jkm", "jht"})
 HEALTH_TOPIC = "bpjs_kesehatan"
 # Topics whose answer fits a question that mentions BPJS Kesehatan.
 HEALTH_AWARE = frozenset(
@@ -57,8 +59,8 @@ class Decision:
 
 @dataclass(frozen=True)
 class AnswerPolicy:
-    answer_at: float = 0.70
-    offer_at: float = 0.40
+    answer_at: float = 0.80
+    offer_at: float = 0.45
     offer_count: int = 2
     menu_count: int = 3
 
@@ -67,16 +69,20 @@ class AnswerPolicy:
         if not tokens:
             return Decision(OFF_TOPIC, 0.0, "menu", DEFAULT_OFFERS)
         topic, probability = prediction.topic, prediction.probability
-        if HEALTH_WORD in tokens and EMPLOYMENT_WORD not in tokens and topic not in HEALTH_AWARE:
+        if HEALTH_WORD in tokens and not tokens & EMPLOYMENT_WORDS and topic not in HEALTH_AWARE:
             return Decision(HEALTH_TOPIC, max(probability, self.answer_at), "answer", ())
         likely = [t for t, _ in prediction.ranked if t not in NOT_OFFERED and t != topic]
         if probability >= self.answer_at:
             return Decision(topic, probability, "answer", ())
         if probability >= self.offer_at and topic != OFF_TOPIC:
-            return Decision(topic, probability, "answer_and_offer", tuple(likely[: self.offer_count]))
+            return Decision(
+                topic, probability, "answer_and_offer", tuple(likely[: self.offer_count])
+            )
         menu = [topic] if topic not in NOT_OFFERED else []
         menu += likely
-        return Decision(topic, probability, "menu", tuple(menu[: self.menu_count]) or DEFAULT_OFFERS)
+        return Decision(
+            topic, probability, "menu", tuple(menu[: self.menu_count]) or DEFAULT_OFFERS
+        )
 
 
 DEFAULT_POLICY = AnswerPolicy()

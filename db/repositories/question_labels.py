@@ -15,7 +15,9 @@ class QuestionLabelRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def put(self, normalized: str, topic: str, by: str, now: datetime) -> QuestionLabel | None:
+    async def put(
+        self, normalized: str, topic: str, by: str, now: datetime
+    ) -> QuestionLabel | None:
         """Label the missed question stored as ``normalized`` (its latest asking); a new topic
         for a labelled question replaces the old one and needs training again. ``None`` when no
         such missed question is stored (deleted, or never asked)."""

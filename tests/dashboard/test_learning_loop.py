@@ -32,7 +32,11 @@ def cli(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "DASHBOARD_"))}
     env["DATABASE_URL"] = database_url
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], capture_output=True, text=True, cwd=ROOT, env=env,
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
         timeout=300,
     )
 
@@ -84,7 +88,9 @@ async def test_a_labelled_missed_question_is_answered_after_nlu_latih(
     assert exported.stdout.splitlines() == ["question\ttopic", f"{MISSED}\tmanfaat_jkk"]
 
 
-async def test_branch_accounts_cannot_label(client: TestClient, campaign: Ids, db: Database) -> None:
+async def test_branch_accounts_cannot_label(
+    client: TestClient, campaign: Ids, db: Database
+) -> None:
     worker = await _worker(db, 880_002)
     await ask(db, worker, MISSED, lang="id", today=NOW.date(), now=NOW)
     assert await login(client, "timur") == 303
@@ -121,8 +127,11 @@ async def test_a_worse_model_is_refused(db: Database, database_url: str) -> None
     questions = sorted({e.text.lower() for e in load_examples() if e.topic == "iuran"})
     async with db.transaction() as session:
         for question in questions:  # as bot.questions.ask stores a missed question
-            session.add(UnansweredQuestion(user_id=worker, text=question,
-                                           normalized=question.lower(), created_at=NOW))
+            session.add(
+                UnansweredQuestion(
+                    user_id=worker, text=question, normalized=question.lower(), created_at=NOW
+                )
+            )
     for question in questions:
         assert await learning.label_question(db, question, "salam", by="akun:uji", now=NOW)
     refused = cli(database_url, "nlu", "latih")
