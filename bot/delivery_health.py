@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 # The dashboard's label for a new lead whose card has no group to go to (derived, not stored).
 WAITING_FOR_GROUP = "menunggu_grup"
+NEW_STATUS = "baru"  # bot.leads.LeadStatus.NEW (bot.leads imports this module)
 
 
 class TargetKind(StrEnum):
@@ -190,3 +191,92 @@ async def warn_unlinked_branches(db: Database, now: datetime, *, reminder_hours:
             len(unlinked), where, listing,
         )
     return unlinked
+
+
+# --- one lead's card ---------------------------------------------------------------------
+
+
+class CardState(StrEnum):
+    DELIVERED = "delivered"
+    WAITING_FOR_GROUP = "waiting_for_group"  # pending, and no group to go to
+    QUEUED = "queued"  # pending with a group to go to (about to go, or retrying after errors)
+    NO_CARD = "no_card"
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    status: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class LeadDelivery:
+    """One lead as the dashboard's lead page shows it: no name or phone, its status (``shown``:
+    :data:`WAITING_FOR_GROUP` for a new lead whose card has no group to go to), and its card."""
+
+    id: int
+    branch_code: str
+    branch_name: str
+    province_code: str
+    regency_code: str
+    occupation: str
+    status: str
+    shown_status: str
+    created_at: datetime
+    claimed_at: datetime | None
+    contacted_at: datetime | None
+    closed_at: datetime | None
+    overdue: bool
+    group_linked: bool
+    card: CardState
+    target: CardTarget
+    card_queued_at: datetime | None
+    card_sent_at: datetime | None
+    card_attempts: int
+    card_last_error: str | None
+    history: list[StatusChange]
+
+
+async def lead_delivery(
+    db: Database, lead_id: int, now: datetime, *, reminder_hours: int, admin_group_id: int | None
+) -> LeadDelivery | None:
+    async with db.transaction() as session:
+        found = await HealthRepository(session).lead_with_card(lead_id)
+        if found is None:
+            return None
+        lead, card, history = found
+        groups = await BranchRepository(session).groups_of(lead.branch_code)
+        branch = await BranchRepository(session).get(lead.branch_code)
+    target = choose_target([g.chat_id for g in groups], admin_group_id)
+    if card is None:
+        state = CardState.NO_CARD
+    elif card.status == "sent":
+        state = CardState.DELIVERED
+    else:
+        state = CardState.QUEUED if target.delivers else CardState.WAITING_FOR_GROUP
+    waiting = state == CardState.WAITING_FOR_GROUP and lead.status == NEW_STATUS
+    return LeadDelivery(
+        id=lead.id,
+        branch_code=lead.branch_code,
+        branch_name=branch.name if branch else lead.branch_code,
+        province_code=lead.province_code,
+        regency_code=lead.regency_code,
+        occupation=lead.occupation,
+        status=lead.status,
+        shown_status=WAITING_FOR_GROUP if waiting else lead.status,
+        created_at=lead.created_at,
+        claimed_at=lead.claimed_at,
+        contacted_at=lead.contacted_at,
+        closed_at=lead.closed_at,
+        overdue=lead.status == NEW_STATUS
+        and lead.anonymized_at is None
+        and lead.created_at < now - timedelta(hours=reminder_hours),
+        group_linked=bool(groups),
+        card=state,
+        target=target,
+        card_queued_at=card.created_at if card else None,
+        card_sent_at=card.sent_at if card else None,
+        card_attempts=card.attempts if card else 0,
+        card_last_error=card.last_error if card else None,
+        history=[StatusChange(change.status, change.at) for change in history],
+    )

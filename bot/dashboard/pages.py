@@ -252,7 +252,7 @@ def _latest_table(rows: Sequence[stats.LeadRow], names: stats.Names, lang: str,
     return table(
         ["#", _("Registered", lang), _("Status", lang), _("Branch", lang), _("Province", lang),
          _("Occupation", lang)],
-        [[str(r.id), fmt.moment(r.created_at, lang),
+        [[el("a", str(r.id), href=f"/leads/{r.id}"), fmt.moment(r.created_at, lang),
           [fmt.status_label(WAITING_FOR_GROUP if r.id in waiting else r.status, lang),
            el("strong", " · " + _("overdue", lang), class_="flag") if r.overdue else None],
           names.branches.get(r.branch_code, r.branch_code),

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import and_, case, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Branch, BranchGroup, Lead, OutboxMessage
+from db.models import Branch, BranchGroup, Lead, LeadStatusChange, OutboxMessage
 
 # Outbox kinds that put a lead's card in its branch's group (escalations go to the admins).
 CARD_KINDS = ("lead_card", "lead_reminder")
@@ -113,3 +113,28 @@ class HealthRepository:
             .execution_options(synchronize_session=False)
         )
         return int(getattr(result, "rowcount", 0) or 0)
+
+    async def lead_with_card(
+        self, lead_id: int
+    ) -> tuple[Lead, OutboxMessage | None, Sequence[LeadStatusChange]] | None:
+        """A lead, its latest card in the outbox (None if it never had one), and its status
+        changes, oldest first."""
+        lead = await self.session.get(Lead, lead_id)
+        if lead is None:
+            return None
+        card = (
+            await self.session.execute(
+                select(OutboxMessage)
+                .where(OutboxMessage.lead_id == lead_id, OutboxMessage.kind == "lead_card")
+                .order_by(OutboxMessage.id.desc())
+                .limit(1)
+            )
+        ).scalar_one_or_none()
+        history = (
+            await self.session.execute(
+                select(LeadStatusChange)
+                .where(LeadStatusChange.lead_id == lead_id)
+                .order_by(LeadStatusChange.at, LeadStatusChange.id)
+            )
+        ).scalars().all()
+        return lead, card, history

@@ -51,9 +51,9 @@ async def test_managers_see_stuck_branches_first(client: TestClient, db: Databas
     assert health["branches"][0]["oldest_undelivered_hours"] == 30.0
 
     leads = await (await client.get("/leads")).text()
-    row = leads.split(f"<td>{ids['bogor_new']}</td>", 1)[1].split("</tr>", 1)[0]
+    row = leads.split(f'href="/leads/{ids["bogor_new"]}"', 1)[1].split("</tr>", 1)[0]
     assert "Menunggu grup" in row
-    row = leads.split(f"<td>{ids['sby_fresh']}</td>", 1)[1].split("</tr>", 1)[0]
+    row = leads.split(f'href="/leads/{ids["sby_fresh"]}"', 1)[1].split("</tr>", 1)[0]
     assert "Menunggu grup" not in row and "Baru" in row
     api = await (await client.get("/api/leads")).json()
     waiting = {r["id"] for r in api["latest"] if r["waiting_for_group"]}
@@ -71,3 +71,34 @@ async def test_a_branch_account_sees_only_its_branch(client: TestClient, db: Dat
     assert [b["branch_code"] for b in branches] == [SURABAYA]
     html = await (await client.get("/ringkasan")).text()
     assert "Bogor" not in html and len(health_rows(html)) == 1
+
+
+async def test_the_lead_page_says_where_the_card_is(client: TestClient, db: Database,
+                                                    clock: Clock) -> None:
+    clock.now = NOW
+    ids = await seed(db)
+    await accounts(db)
+    await login(client, "manajer")
+    html = await (await client.get(f"/leads/{ids['bogor_old']}")).text()
+    assert 'data-status="menunggu_grup"' in html and "Menunggu grup" in html
+    assert 'data-card="waiting_for_group"' in html and 'class="notice warn"' in html
+    assert "· terlambat" in html  # overdue: 30 h unclaimed
+    assert "Wulan" not in html and "+628123" not in html  # never a name or phone
+    data = await (await client.get(f"/api/leads/{ids['bogor_old']}")).json()
+    assert (data["waiting_for_group"], data["card"], data["group_linked"]) == (
+        True, "waiting_for_group", False)
+    assert data["target"] == {"kind": "none", "chat_id": None} and data["overdue"] is True
+    delivered = await (await client.get(f"/api/leads/{ids['sby_fresh']}")).json()
+    assert (delivered["waiting_for_group"], delivered["card"], delivered["status"]) == (
+        False, "delivered", "baru")
+    assert delivered["target"]["kind"] == "branch_group"
+    claimed = await (await client.get(f"/leads/{ids['sby_claimed']}")).text()
+    assert 'data-status="diambil"' in claimed
+    assert (await client.get("/leads/999999")).status == 404
+
+    # A branch account: its own leads only; another branch's lead is not found.
+    client.session.cookie_jar.clear()  # a fresh browser
+    await login(client, "surabaya")
+    assert (await client.get(f"/leads/{ids['sby_fresh']}")).status == 200
+    assert (await client.get(f"/leads/{ids['bogor_old']}")).status == 404
+    assert (await client.get(f"/api/leads/{ids['bogor_old']}")).status == 404

@@ -39,7 +39,7 @@ async def add_lead(db: Database, branch: str, *, created: datetime, status: str 
                    card: str | None = "pending", anonymized: bool = False) -> int:
     """A lead of ``branch`` and its card in the outbox (``card``: its status, None: no card)."""
     async with db.transaction() as session:
-        lead = Lead(status=status, name="Pekerja", phone="+628123", occupation="petani",
+        lead = Lead(status=status, name="Wulan Sari", phone="+628123", occupation="petani",
                     regency_code="x", province_code="ID-JB", branch_code=branch, income=None,
                     contact_time="pagi", created_at=created, updated_at=created,
                     last_announced_at=created, reminders_sent=0,

@@ -42,7 +42,8 @@ def bot(sandbox_url: str, e2e_database_url: str,
     process.stop()
 
 
-async def dashboard_leads_page(database: Database, database_url: str) -> tuple[str, dict]:
+async def dashboard_leads_page(database: Database, database_url: str, lead_id: int
+                               ) -> tuple[str, dict]:
     """The Leads page as a manager sees it, and /api/ringkasan, over real HTTP."""
     settings = Settings(database_url=database_url, dashboard_secret_key="k" * 40,
                         lead_reminder_hours=24)
@@ -53,7 +54,9 @@ async def dashboard_leads_page(database: Database, database_url: str) -> tuple[s
         page = await (await client.get("/leads")).text()
         overview = await (await client.get("/api/ringkasan")).json()
         ringkasan = await (await client.get("/ringkasan")).text()
+        lead = await (await client.get(f"/api/leads/{lead_id}")).json()
     assert "delivery-health" in ringkasan
+    assert lead["waiting_for_group"] is True and lead["card"] == "waiting_for_group"
     return page, overview
 
 
@@ -96,8 +99,8 @@ async def test_a_lead_with_no_group_is_promised_nothing_false_shown_stuck_and_de
         assert bogor.oldest_undelivered_hours is not None and bogor.oldest_undelivered_hours < 1
         assert [b.branch_code for b in health.unlinked] == [branch.code]
         assert await delivery_health.waiting_for_group(database, [lead_id], None) == {lead_id}
-        page, overview = await dashboard_leads_page(database, bot.database_url)
-        row = page.split(f"<td>{lead_id}</td>", 1)[1].split("</tr>", 1)[0]
+        page, overview = await dashboard_leads_page(database, bot.database_url, lead_id)
+        row = page.split(f'href="/leads/{lead_id}"', 1)[1].split("</tr>", 1)[0]
         assert "Menunggu grup" in row or "Waiting for a group" in row, row
         assert branch.code in overview["delivery_health"]["unlinked"]
         [shown] = [b for b in overview["delivery_health"]["branches"]
