@@ -110,7 +110,9 @@ def lead_page(request: web.Request, lead: delivery_health.LeadDelivery,
     history = table([_("Status", lang), _("When", lang)],
                     [[fmt.status_label(c.status, lang), fmt.moment(c.at, lang)]
                      for c in lead.history]) if lead.history else empty("–")
-    warning = el("p", _card_text(lead, lang), class_="notice warn", role="alert") \
+    warning = el("p", _("The branch has no linked staff group and no admin group is set: this "
+                        "card is sent as soon as the branch links its group.", lang),
+                 class_="notice warn", role="alert") \
         if lead.card == delivery_health.CardState.WAITING_FOR_GROUP else None
     return page(request, _("Lead #{id}", lang, id=lead.id), warning, details,
                 el("section", el("h2", _("Status history", lang)), history))
@@ -122,8 +124,8 @@ def _card_text(lead: delivery_health.LeadDelivery, lang: str) -> str:
         return _("delivered {when}", lang, when=fmt.moment(lead.card_sent_at, lang)) \
             if lead.card_sent_at else _("delivered", lang)
     if lead.card == state.WAITING_FOR_GROUP:
-        return _("waiting for a group: the branch has no linked staff group and no admin group "
-                 "is set. It is sent as soon as the branch links its group.", lang)
+        return _("waiting for a group since {when}", lang,
+                 when=fmt.moment(lead.card_queued_at, lang) if lead.card_queued_at else "–")
     if lead.card == state.QUEUED:
         return _("queued for the {where} since {when}", lang,
                  where=_("branch's group", lang)

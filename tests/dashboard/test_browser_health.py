@@ -61,6 +61,12 @@ def test_a_manager_sees_the_stuck_branch_at_a_glance(
         cells = rows.nth(index).locator("td")
         assert int(cells.first.inner_text()) in (ids["bogor_old"], ids["bogor_new"])
         assert "Menunggu grup" in cells.nth(2).inner_text()
+    # ... and one of them to the lead's page, which says where its card is.
+    rows.first.locator("td a").first.click()
+    page.wait_for_url("**/leads/*")
+    assert page.locator("[data-status]").inner_text().startswith("Menunggu grup")
+    assert page.locator("[role=alert]").is_visible()
+    page.screenshot(path=str(output / "lead-menunggu-grup.png"), full_page=True)
     context.close()
 
     phone = browser.new_context(viewport={"width": 390, "height": 844})
