@@ -60,6 +60,12 @@ def test_a_suspicious_offer_gets_the_real_minimum_and_the_official_channels() ->
     assert "Perkiraan" not in answer.text  # 50rb is not taken for an income
 
 
+def test_a_two_part_answer_names_each_regulation_once() -> None:
+    answer = ask("ojol gaji 3jt iurannya brp trs kalo meninggal dpt apa")
+    basis = answer.text.rsplit("\n", 1)[-1]
+    assert basis.count("PP 44/2015") == 1, basis
+
+
 def test_a_suspicious_offer_is_told_the_discounted_minimum_while_the_discount_runs() -> None:
     """A worker offered Rp8.400 in December 2026 must not be told the minimum is Rp16.800."""
     discounted = calculate(fact_int("income_floor"), start=TODAY).per_month
