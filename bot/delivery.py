@@ -33,6 +33,7 @@ from bot.update_log import prune as prune_update_log
 from db.base import utcnow
 from db.engine import Database
 from db.models import Lead, OutboxMessage
+from db.repositories.branches import BranchRepository
 from db.repositories.outbox import OutboxRepository
 from db.repositories.send_attempts import end_send
 from handlers.lead_cards import CARD_REPEAT_MARKER, STAFF_LANGUAGE, card_keyboard, card_text
@@ -145,7 +146,10 @@ class OutboxSender(TrackedOutboxSender):
         # The branch's group, else the admin group, else none (the card waits for a group).
         target = (
             await card_target(
-                session, lead.branch_code, self.settings.admin_group_id, fallback=fallback
+                BranchRepository(session),
+                lead.branch_code,
+                self.settings.admin_group_id,
+                fallback=fallback,
             )
         ).chat_id
         if target is None:

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from db.engine import Database
 from db.repositories.branches import BranchRepository
 from db.repositories.health import HealthRepository
@@ -65,9 +63,14 @@ def choose_target(
 
 
 async def card_target(
-    session: AsyncSession, branch_code: str, admin_group_id: int | None, *, fallback: bool = False
+    branches: BranchRepository,
+    branch_code: str,
+    admin_group_id: int | None,
+    *,
+    fallback: bool = False,
 ) -> CardTarget:
-    groups = await BranchRepository(session).groups_of(branch_code)
+    """:func:`choose_target` for ``branch_code``'s groups, read in the caller's unit of work."""
+    groups = await branches.groups_of(branch_code)
     return choose_target([g.chat_id for g in groups], admin_group_id, fallback=fallback)
 
 

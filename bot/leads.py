@@ -150,7 +150,7 @@ async def confirm_registration(
         lead.id,
         updated_existing,
         await branch_info(session, lead.branch_code),
-        await card_target(session, lead.branch_code, admin_group_id),
+        await card_target(BranchRepository(session), lead.branch_code, admin_group_id),
     )
 
 
