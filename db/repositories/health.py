@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, exists, func, select, update
+from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Branch, BranchGroup, Lead, LeadStatusChange, OutboxMessage
@@ -99,20 +99,27 @@ class HealthRepository:
         return set((await self.session.execute(query)).scalars().all())
 
     async def release_cards_of(self, branch_code: str, now: datetime) -> int:
-        """Make the branch's waiting cards due now (a group was just linked); how many."""
-        waiting = select(Lead.id).where(Lead.branch_code == branch_code)
-        result = await self.session.execute(
-            update(OutboxMessage)
+        """Make the branch's waiting cards due now, for its group again (a group was just
+        linked: a card that an earlier group refused was marked for the admin group); how
+        many."""
+        query = (
+            select(OutboxMessage)
+            .join(Lead, OutboxMessage.lead_id == Lead.id)
             .where(
-                OutboxMessage.lead_id.in_(waiting),
+                Lead.branch_code == branch_code,
                 OutboxMessage.kind.in_(CARD_KINDS),
                 OutboxMessage.status == "pending",
-                OutboxMessage.next_attempt_at > now,
             )
-            .values(next_attempt_at=now)
-            .execution_options(synchronize_session=False)
         )
-        return int(getattr(result, "rowcount", 0) or 0)
+        released = 0
+        for message in (await self.session.execute(query)).scalars():
+            if message.payload.get("fallback"):
+                message.payload = {k: v for k, v in message.payload.items() if k != "fallback"}
+            elif message.next_attempt_at <= now:
+                continue
+            message.next_attempt_at = min(message.next_attempt_at, now)
+            released += 1
+        return released
 
     async def lead_with_card(
         self, lead_id: int

@@ -125,13 +125,20 @@ async def test_linking_a_group_makes_the_branch_waiting_cards_due_now(db: Databa
     async with db.transaction() as session:
         (await session.execute(select(OutboxMessage).where(OutboxMessage.lead_id == malang))
          ).scalar_one().next_attempt_at = later
+    async with db.transaction() as session:
+        # A card an earlier Bogor group refused was marked for the admin group (none here).
+        refused = (await session.execute(select(OutboxMessage).where(
+            OutboxMessage.lead_id == ids["bogor_old"]))).scalar_one()
+        refused.payload = {"updated": False, "fallback": True}
     code = await staff.create_link_code(db, BOGOR, NOW)
     result = await staff.link_group(db, code=code, chat_id=-100_777, by_telegram_id=1, now=NOW)
     assert result.outcome == staff.LinkOutcome.LINKED and result.released_cards == 2
     async with db.transaction() as session:
-        due = {m.lead_id: m.next_attempt_at for m in
-               (await session.execute(select(OutboxMessage))).scalars()}
+        rows = (await session.execute(select(OutboxMessage))).scalars().all()
+        due = {m.lead_id: m.next_attempt_at for m in rows}
+        payloads = {m.lead_id: m.payload for m in rows}
     assert due[ids["bogor_old"]] == due[ids["bogor_new"]] == NOW
+    assert payloads[ids["bogor_old"]] == {"updated": False}  # for the new group again
     assert due[malang] == later  # another branch's card is left alone
     health = await delivery_health.delivery_health(db, NOW, reminder_hours=24,
                                                    admin_group_id=None)
