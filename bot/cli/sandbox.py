@@ -1,7 +1,9 @@
 """``python -m bot sandbox``: the embedded default, with no Telegram token needed.
 
-Starts the local Bot API server with its chat page, then the bot as a separate process pointed at
-it through ``TELEGRAM_API_BASE_URL``, exactly as it would talk to Telegram.
+Brings the database's schema up to date and links the demo staff group to the demo worker's
+branch (:mod:`bot.sandbox_demo`), starts the local Bot API server with its chat page and those
+demo chats, then the bot as a separate process pointed at it through ``TELEGRAM_API_BASE_URL``,
+exactly as it would talk to Telegram.
 """
 
 from __future__ import annotations
@@ -13,9 +15,14 @@ import secrets
 import subprocess
 import sys
 
+from bot import sandbox_demo
+from bot.cli.common import database_error_line
 from bot.logs import configure_logging
 from bot.runners.signals import stop_event_on_signals
-from bot.settings import PROJECT_ROOT, load_settings
+from bot.settings import PROJECT_ROOT, Settings, load_settings
+from db import migrate
+from db.base import utcnow
+from db.engine import Database
 
 SANDBOX_TOKEN_PREFIX = "123456:sandbox-"
 
@@ -38,16 +45,47 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def handle(args: argparse.Namespace) -> int:
     settings = load_settings()
     configure_logging(settings.log_level)
-    return asyncio.run(_serve(args))
+    try:
+        link = asyncio.run(_prepare_demo(settings))
+    except Exception as error:
+        line = database_error_line(error)
+        if line is None:
+            raise
+        print(line, file=sys.stderr)
+        return 1
+    return asyncio.run(_serve(args, settings, link))
 
 
-async def _serve(args: argparse.Namespace) -> int:
+async def _prepare_demo(settings: Settings) -> sandbox_demo.DemoLink:
+    await migrate.upgrade_async(settings.database_url)
+    db = Database(settings.database_url)
+    try:
+        return await sandbox_demo.link_demo_group(db, utcnow())
+    finally:
+        await db.dispose()
+
+
+async def _serve(args: argparse.Namespace, settings: Settings, link: sandbox_demo.DemoLink) -> int:
+    from bot.sandbox.config import DemoChats, SandboxConfig
     from bot.sandbox.server import start_sandbox
 
     token = SANDBOX_TOKEN_PREFIX + secrets.token_hex(8)
-    sandbox = await start_sandbox(
-        args.host, args.port, token=token, rate_limits=not args.no_rate_limits
+    demo = DemoChats(
+        worker_id=sandbox_demo.DEMO_WORKER_ID,
+        worker_name=sandbox_demo.DEMO_WORKER_NAME,
+        staff_id=sandbox_demo.DEMO_STAFF_ID,
+        staff_name=sandbox_demo.DEMO_STAFF_NAME,
+        group_id=link.group_id,
+        group_title=sandbox_demo.group_title(link),
+        note=sandbox_demo.page_note(link),
     )
+    config = SandboxConfig(
+        token=token,
+        rate_limits=not args.no_rate_limits,
+        database=sandbox_demo.database_location(settings.database_url),
+        demo=demo,
+    )
+    sandbox = await start_sandbox(args.host, args.port, token=token, config=config)
     stop = stop_event_on_signals()
     env = dict(os.environ)
     env.update(
@@ -56,7 +94,12 @@ async def _serve(args: argparse.Namespace) -> int:
     bot_process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", env=env, stdin=subprocess.DEVNULL, cwd=PROJECT_ROOT
     )
-    print(f"\n  Bebas Cemas sandbox: open {sandbox.url}/ in your browser\n", flush=True)
+    print(
+        f"\n  Bebas Cemas sandbox: open {sandbox.url}/ in your browser"
+        f"\n  Database: {config.database}"
+        f"\n  Demo group {demo.group_title!r} is linked to {link.branch_name}\n",
+        flush=True,
+    )
     waiter = asyncio.create_task(bot_process.wait())
     stopper = asyncio.create_task(stop.wait())
     await asyncio.wait({waiter, stopper}, return_when=asyncio.FIRST_COMPLETED)
