@@ -235,6 +235,7 @@ class ChatView {
     if (this.controller) this.controller.abort();
     this.chatId = chatId;
     this.version = 0;
+    this.loaded = false;
     this.messages.clear();
     this.elements.clear();
     this.undelivered.clear();
@@ -260,7 +261,8 @@ class ChatView {
   }
 
   apply(change) {
-    const firstLoad = this.version === 0;
+    const firstLoad = !this.loaded;
+    this.loaded = true;
     this.version = change.version;
     let fresh = 0;
     for (const message of change.messages) {
