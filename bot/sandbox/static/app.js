@@ -507,17 +507,20 @@ function setReplyTo(message) {
   if (message) box.querySelector("span").textContent = `Membalas #${message.message_id}: ${(message.text || message.caption || "").slice(0, 60)}`;
 }
 
+const MEMBER_RANK = { creator: 0, administrator: 1, member: 2, restricted: 3 };
+
 async function refreshStaff(chat) {
   const unknown = Object.keys(chat.members).some((id) => !state.users.has(Number(id)));
   if (unknown) await refreshUsers().catch(failed);
   const select = document.getElementById("staff-select");
   const current = state.staffId;
   select.replaceChildren();
-  for (const [id, status] of Object.entries(chat.members)) {
-    if (status === "left" || status === "kicked") continue;
-    const user = state.users.get(Number(id));
-    select.append(new Option(`${user ? user.first_name : id} (${status})`, id));
-  }
+  // Creator, administrators, members; by name within each (JS orders numeric keys by value).
+  const members = Object.entries(chat.members)
+    .filter(([, status]) => status in MEMBER_RANK)
+    .map(([id, status]) => [id, status, state.users.get(Number(id))?.first_name ?? id])
+    .sort((a, b) => MEMBER_RANK[a[1]] - MEMBER_RANK[b[1]] || a[2].localeCompare(b[2]));
+  for (const [id, status, name] of members) select.append(new Option(`${name} (${status})`, id));
   if (current && chat.members[current]) select.value = current;
   state.staffId = select.value ? Number(select.value) : null;
 }
