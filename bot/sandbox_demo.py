@@ -12,12 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
-
-from sqlalchemy.engine import make_url
 
 from bot.routing import load_directory
-from bot.settings import PROJECT_ROOT
 from bot.staff import LinkOutcome, create_link_code, link_group
 from db.engine import Database
 from db.repositories.branches import BranchRepository
@@ -93,16 +89,3 @@ def page_note(link: DemoLink) -> str:
             "database, jadi kartu lead dikirim ke sana."
         )
     return note
-
-
-def database_location(database_url: str) -> str:
-    """Where the data lives, for people: a SQLite file's absolute path (relative paths are
-    the bot's, which runs in the project root), otherwise the URL without its password."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite":
-        name = url.database or ""
-        if not name or name == ":memory:":
-            return "SQLite in memory (lost when the bot stops)"
-        path = Path(name)
-        return str(path if path.is_absolute() else (PROJECT_ROOT / path).resolve())
-    return url.render_as_string(hide_password=True)

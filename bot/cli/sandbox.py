@@ -14,6 +14,9 @@ import os
 import secrets
 import subprocess
 import sys
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
 
 from bot import sandbox_demo
 from bot.cli.common import database_error_line
@@ -82,7 +85,7 @@ async def _serve(args: argparse.Namespace, settings: Settings, link: sandbox_dem
     config = SandboxConfig(
         token=token,
         rate_limits=not args.no_rate_limits,
-        database=sandbox_demo.database_location(settings.database_url),
+        database=database_location(settings.database_url),
         demo=demo,
     )
     sandbox = await start_sandbox(args.host, args.port, token=token, config=config)
@@ -116,3 +119,16 @@ async def _serve(args: argparse.Namespace, settings: Settings, link: sandbox_dem
     stopper.cancel()
     await sandbox.close()
     return exit_code
+
+
+def database_location(database_url: str) -> str:
+    """Where the data lives, for people: a SQLite file's absolute path (relative paths are
+    the bot's, which runs in the project root), otherwise the URL without its password."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        name = url.database or ""
+        if not name or name == ":memory:":
+            return "SQLite in memory (lost when the bot stops)"
+        path = Path(name)
+        return str(path if path.is_absolute() else (PROJECT_ROOT / path).resolve())
+    return url.render_as_string(hide_password=True)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from bot.cli.sandbox import database_location
 from bot.registration.validation import parse_phone
 from bot.routing import load_directory
 from bot.sandbox.client import SandboxClient
@@ -19,7 +20,6 @@ from bot.sandbox_demo import (
     DEMO_GROUP_ID,
     DEMO_POINT,
     DEMO_STAFF_ID,
-    database_location,
     link_demo_group,
     page_note,
 )
