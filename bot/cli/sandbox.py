@@ -19,11 +19,10 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from bot import sandbox_demo
-from bot.cli.common import database_error_line
+from bot.cli.common import run_with_database
 from bot.logs import configure_logging
 from bot.runners.signals import stop_event_on_signals
 from bot.settings import PROJECT_ROOT, Settings, load_settings
-from db import migrate
 from db.base import utcnow
 from db.engine import Database
 
@@ -48,24 +47,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def handle(args: argparse.Namespace) -> int:
     settings = load_settings()
     configure_logging(settings.log_level)
-    try:
-        link = asyncio.run(_prepare_demo(settings))
-    except Exception as error:
-        line = database_error_line(error)
-        if line is None:
-            raise
-        print(line, file=sys.stderr)
+    links: list[sandbox_demo.DemoLink] = []
+
+    async def prepare(db: Database, _settings: Settings) -> int:
+        links.append(await sandbox_demo.link_demo_group(db, utcnow()))
+        return 0
+
+    # The schema is brought up to date first; an unreachable database is one line, exit 1.
+    if run_with_database(prepare) != 0:
         return 1
-    return asyncio.run(_serve(args, settings, link))
-
-
-async def _prepare_demo(settings: Settings) -> sandbox_demo.DemoLink:
-    await migrate.upgrade_async(settings.database_url)
-    db = Database(settings.database_url)
-    try:
-        return await sandbox_demo.link_demo_group(db, utcnow())
-    finally:
-        await db.dispose()
+    return asyncio.run(_serve(args, settings, links[0]))
 
 
 async def _serve(args: argparse.Namespace, settings: Settings, link: sandbox_demo.DemoLink) -> int:

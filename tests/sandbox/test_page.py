@@ -106,9 +106,15 @@ def open_page(browser: Browser, url: str, viewport: dict[str, int], *,
         context.add_init_script("localStorage.setItem('bebas-cemas-sandbox-help-seen', '1')")
     page = context.new_page()
     page.goto(url + "/")
-    # The page has loaded the demo chats once it has chosen the demo worker.
-    page.wait_for_function(f"document.getElementById('worker-select').value === '{DEMO_WORKER_ID}'")
+    wait_for_demo_chats(page)
     return page
+
+
+def wait_for_demo_chats(page: Page) -> None:
+    """The page opens on the demo worker and the demo group."""
+    page.wait_for_function(
+        f"document.getElementById('worker-select').value === '{DEMO_WORKER_ID}'"
+        f" && document.getElementById('group-select').value === '{DEMO_GROUP_ID}'")
 
 
 def shot(page: Page, name: str) -> None:
@@ -163,7 +169,7 @@ def test_help_box_says_where_the_database_is_and_what_the_demo_group_does(
     page.click("#help-close")
     assert not help_box.is_visible()
     page.reload()
-    page.wait_for_function(f"document.getElementById('worker-select').value === '{DEMO_WORKER_ID}'")
+    wait_for_demo_chats(page)
     assert not help_box.is_visible()  # seen once: it stays closed
     page.click("#help-toggle")
     assert help_box.is_visible() and page.get_attribute("#help-toggle", "aria-expanded") == "true"
@@ -176,7 +182,6 @@ def test_desktop_forms_toggle_and_the_chats_use_the_height(
     sandbox: Running, browser: Browser
 ) -> None:
     page = open_page(browser, sandbox.url, DESKTOP)
-    page.wait_for_function(f"document.getElementById('group-select').value === '{DEMO_GROUP_ID}'")
     note = page.locator("#group-note")
     assert note.is_visible() and "Lamongan" in note.inner_text()
 
@@ -207,7 +212,6 @@ def test_a_staff_member_added_on_the_page_is_listed_by_name(
     sandbox: Running, browser: Browser
 ) -> None:
     page = open_page(browser, sandbox.url, DESKTOP)
-    page.wait_for_function(f"document.getElementById('group-select').value === '{DEMO_GROUP_ID}'")
     staff = page.locator("#staff-select")
     assert staff.locator("option:checked").inner_text() == f"{DEMO_STAFF_NAME} (creator)"
     page.click("#staff-add-toggle")
