@@ -301,5 +301,9 @@ def test_on_a_phone_a_registration_reaches_the_demo_group(
     assert re.search(r"\+62812\d{8}", text), text
     assert _("🎣 Fisher", "id").split(" ", 1)[1] in text
     composer_in_view("#staff-composer")
+    # Budi, the demo group's staff member, claims it from the page.
+    card.locator(".inline-keyboard button", has_text=_("🙋 Claim", "id")).click()
+    page.locator("#staff-messages .msg", has_text="Sari Wulandari").filter(
+        has_text=DEMO_STAFF_NAME).last.wait_for(timeout=20_000)
     shot(page, "phone-card")
     page.context.close()

@@ -553,6 +553,8 @@ function setupStaff() {
     state.staffId = Number(event.target.value);
     staffView.redrawAll();
   });
+  document.getElementById("group-note").addEventListener("click", (event) =>
+    event.currentTarget.classList.toggle("open"));
   setupToggle("group-new-toggle", "group-form");
   setupToggle("staff-add-toggle", "staff-form");
   document.getElementById("group-form").addEventListener("submit", async (event) => {
