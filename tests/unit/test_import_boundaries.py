@@ -49,7 +49,6 @@ NOT_YET_MOVED: dict[str, frozenset[str]] = {
     "bot/followup.py": frozenset({"sqlalchemy"}),
     "bot/handoff.py": frozenset({"sqlalchemy"}),
     "bot/leads.py": frozenset({"sqlalchemy"}),
-    "bot/reminders.py": frozenset({"sqlalchemy"}),
     "bot/staff.py": frozenset({"sqlalchemy"}),
     "bot/stats.py": frozenset({"sqlalchemy"}),
 }
