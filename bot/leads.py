@@ -86,6 +86,7 @@ class Confirmation:
     lead_id: int
     updated_existing: bool
     branch: BranchInfo
+    area: str = ""  # the regency the branch serves the worker in: "Kabupaten Muna Barat"
 
 
 async def branch_info(session: AsyncSession, code: str) -> BranchInfo:
@@ -135,7 +136,12 @@ async def confirm_registration(
         province_code=lead.province_code,
         details={"occupation": lead.occupation, "updated": updated_existing},
     )
-    return Confirmation(lead.id, updated_existing, await branch_info(session, lead.branch_code))
+    return Confirmation(
+        lead.id,
+        updated_existing,
+        await branch_info(session, lead.branch_code),
+        area=str(data.get("regency_name") or ""),
+    )
 
 
 async def load_card(session: AsyncSession, lead: Lead) -> LeadCard:
