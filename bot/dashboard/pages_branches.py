@@ -63,7 +63,7 @@ def branch_list(
     ]
     intro = el("p", _(
         "A provisional branch is our own placeholder: workers never read its name, only "
-        "“the BPJS Ketenagakerjaan office serving <regency>”. Open a branch to edit it, move a "
+        "“the BPJS Ketenagakerjaan office serving Kabupaten X”. Open a branch to edit it, move a "
         "regency to it, or make a link code for its staff group.", lang), class_="muted")
     return page(
         request, _("Branches", lang), intro,
