@@ -38,6 +38,10 @@ class BranchRepository:
     def record_change(self, change: BranchChange) -> None:
         self.session.add(change)
 
+    async def latest_change_id(self) -> int:
+        query = select(func.max(BranchChange.id))
+        return int((await self.session.execute(query)).scalar_one() or 0)
+
     async def changes(self, branch_code: str | None = None, limit: int = 50) -> Sequence[
         BranchChange
     ]:

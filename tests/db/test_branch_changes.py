@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from bot import branch_admin
 from bot.branch_admin import BranchEdit, ChangeRefused, Refusal
-from bot.routing import load_directory
+from bot.geo import Directory
+from bot.routing import DirectoryWatcher, load_directory
 from bot.staff import LinkOutcome, link_group
 from db.engine import Database
 from db.models import BranchChange, LinkCode
@@ -135,3 +136,16 @@ async def test_link_code_is_recorded_without_the_code_and_links_a_group(db: Data
     assert lamongan.group_chat_ids == (-100123,)
     with pytest.raises(ChangeRefused):
         await branch_admin.make_link_code(db, "KC-NOWHERE", actor=ACTOR, now=NOW)
+
+
+async def test_a_running_bot_reloads_the_directory_after_a_change(db: Database) -> None:
+    used: list[Directory] = []
+    await load_directory(db)
+    watcher = DirectoryWatcher(db, used.append, interval=0)
+    assert await watcher.check_once() is False  # notes the version
+    assert await watcher.check_once() is False  # nothing changed
+    await branch_admin.move_regency(db, "kab-lamongan", "KC-SURABAYA", actor=ACTOR, now=NOW)
+    assert await watcher.check_once() is True
+    [directory] = used
+    assert directory.route_regency("kab-lamongan").code == "KC-SURABAYA"
+    assert await watcher.check_once() is False
