@@ -4,6 +4,14 @@ Every change a manager makes on the dashboard's Cabang page (a branch's name, ad
 phone, a regency moved to another branch, a link code made) is one ``branch_changes`` row:
 who (``akun:<username>``), when, which branch, and what changed (before and after).
 
+A database already seeded with the earlier shipped (derived) directory gets the corrections the
+shipped data now carries (see bot/data/PROVENANCE.md): the branches the seed news names in
+Lamongan and Bojonegoro, serving their own regency, and Kabupaten Bogor served from Bogor rather
+than Depok. Each is applied only where the old derived assignment is still in place (an
+imported official list or a manager's choice is left alone) and recorded as a change by
+``migrasi:0010``. A fresh database is seeded from the shipped data on first start instead.
+The downgrade drops the trail but keeps the directory as it is.
+
 Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-05
@@ -12,6 +20,7 @@ Create Date: 2026-12-05
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -38,6 +47,83 @@ def upgrade() -> None:
     )
     op.create_index("ix_branch_changes_branch_code_at", "branch_changes", ["branch_code", "at"])
     op.create_index("ix_branch_changes_at", "branch_changes", ["at"])
+    _correct_seeded_directory()
+
+
+ACTOR = "migrasi:0010"
+# (code, name, lat, lon, provenance, regency served, the derived branch serving it before)
+SOURCED = (
+    ("KC-LAMONGAN", "Kantor Cabang Lamongan", -7.11667, 112.41667,
+     "sourced: seeds/002_e7e957eb7a6b1db3.txt 'BPJS Ketenagakerjaan Cabang Lamongan'; placed at "
+     "kab Lamongan (geonames:1638562 seat Lamongan); address unknown — verify",
+     "kab-lamongan", "KC-SURABAYA"),
+    ("KC-BOJONEGORO", "Kantor Cabang Bojonegoro", -7.1502, 111.8817,
+     "sourced: seeds/002_e7e957eb7a6b1db3.txt 'Kepala BPJS Ketenagakerjaan Bojonegoro'; placed "
+     "at kab Bojonegoro (geonames:1648451 seat Bojonegoro); address unknown — verify",
+     "kab-bojonegoro", "KC-MADIUN"),
+)
+# (regency, derived branch before, branch now)
+MOVES = (("kab-bogor", "KC-DEPOK", "KC-BOGOR"),)
+
+_branches = sa.table(
+    "branches", sa.column("code", sa.String), sa.column("name", sa.String),
+    sa.column("address", sa.String), sa.column("phone", sa.String),
+    sa.column("lat", sa.Float), sa.column("lon", sa.Float),
+    sa.column("province_code", sa.String), sa.column("kanwil", sa.String),
+    sa.column("provenance", sa.String), sa.column("provisional", sa.Boolean),
+    sa.column("updated_at", db.base.UTCDateTime()),
+)
+_regencies = sa.table(
+    "regencies", sa.column("code", sa.String), sa.column("name", sa.String),
+    sa.column("branch_code", sa.String),
+)
+_changes = sa.table(
+    "branch_changes", sa.column("at", db.base.UTCDateTime()), sa.column("actor", sa.String),
+    sa.column("branch_code", sa.String), sa.column("other_branch_code", sa.String),
+    sa.column("action", sa.String), sa.column("details", sa.JSON),
+)
+
+
+def _correct_seeded_directory() -> None:
+    connection = op.get_bind()
+    now = datetime.now(UTC)
+
+    def derived(code: str) -> bool:
+        provenance = connection.execute(
+            sa.select(_branches.c.provenance).where(_branches.c.code == code)
+        ).scalar_one_or_none()
+        return provenance is not None and provenance.startswith("provisional:")
+
+    def move(regency: str, before: str, after: str) -> None:
+        name = connection.execute(
+            sa.select(_regencies.c.name).where(
+                _regencies.c.code == regency, _regencies.c.branch_code == before)
+        ).scalar_one_or_none()
+        if name is None:  # moved or imported since: left alone
+            return
+        connection.execute(sa.update(_regencies).where(_regencies.c.code == regency)
+                           .values(branch_code=after))
+        connection.execute(sa.insert(_changes).values(
+            at=now, actor=ACTOR, branch_code=after, other_branch_code=before,
+            action="move_regency",
+            details={"regency": regency, "regency_name": name, "from": before, "to": after},
+        ))
+
+    for code, name, lat, lon, provenance, regency, before in SOURCED:
+        if not derived(before):
+            continue
+        exists = connection.execute(
+            sa.select(_branches.c.code).where(_branches.c.code == code)).first()
+        if exists is None:
+            connection.execute(sa.insert(_branches).values(
+                code=code, name=name, address="", phone="", lat=lat, lon=lon,
+                province_code="ID-JI", kanwil="", provenance=provenance, provisional=False,
+                updated_at=now,
+            ))
+        move(regency, before, code)
+    for regency, before, after in MOVES:
+        if derived(before) and derived(after):
+            move(regency, before, after)
 
 
 def downgrade() -> None:
