@@ -6,9 +6,13 @@ Alembic upgrade."""
 from __future__ import annotations
 
 import asyncio
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 
 from bot.geo import load_default_directory
 from bot.routing import branch_rows, load_directory
@@ -16,6 +20,7 @@ from db import migrate
 from db.engine import Database
 from db.models import BranchChange
 from db.repositories.branches import BranchRepository
+from tests.conftest import _postgres_admin_url, _postgres_execute
 
 BEFORE = {"kab-lamongan": "KC-SURABAYA", "kab-bojonegoro": "KC-MADIUN", "kab-bogor": "KC-DEPOK"}
 
@@ -47,8 +52,31 @@ async def routes_and_changes(url: str) -> tuple[dict[str, str], list[BranchChang
         await db.dispose()
 
 
-def test_upgrade_corrects_the_old_derived_directory(tmp_path: Path) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
+@pytest.fixture
+def empty_database(tmp_path: Path) -> Iterator[Callable[[str], str]]:
+    """Unmigrated databases: SQLite files, or scratch PostgreSQL databases with
+    TEST_DATABASE_URL (dropped afterwards)."""
+    admin = _postgres_admin_url()
+    created: list[str] = []
+
+    def make(name: str) -> str:
+        if admin is None:
+            return f"sqlite+aiosqlite:///{tmp_path / name}.db"
+        database = f"bebas_cemas_m10_{uuid.uuid4().hex[:10]}"
+        asyncio.run(_postgres_execute(admin, f'CREATE DATABASE "{database}"'))
+        created.append(database)
+        return make_url(admin).set(database=database).render_as_string(hide_password=False)
+
+    yield make
+    for database in created:
+        assert admin is not None
+        asyncio.run(_postgres_execute(admin, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+
+
+def test_upgrade_corrects_the_old_derived_directory(
+    empty_database: Callable[[str], str]
+) -> None:
+    url = empty_database("old")
     migrate.upgrade(url, "0009")
     asyncio.run(seed_old_directory(url, {}))
     migrate.upgrade(url)
@@ -64,8 +92,8 @@ def test_upgrade_corrects_the_old_derived_directory(tmp_path: Path) -> None:
     assert lamongan is not None and lamongan.provisional is False
 
 
-def test_a_managers_own_assignment_is_left_alone(tmp_path: Path) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'moved.db'}"
+def test_a_managers_own_assignment_is_left_alone(empty_database: Callable[[str], str]) -> None:
+    url = empty_database("moved")
     migrate.upgrade(url, "0009")
     asyncio.run(seed_old_directory(url, {"kab-bogor": "KC-BANDUNG"}))
     migrate.upgrade(url)
@@ -75,8 +103,10 @@ def test_a_managers_own_assignment_is_left_alone(tmp_path: Path) -> None:
     assert len(changes) == 2
 
 
-def test_a_fresh_database_is_left_to_the_first_start(tmp_path: Path) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
+def test_a_fresh_database_is_left_to_the_first_start(
+    empty_database: Callable[[str], str]
+) -> None:
+    url = empty_database("fresh")
     migrate.upgrade(url)
     routes, changes = asyncio.run(routes_and_changes(url))  # seeds the shipped directory
     assert routes["kab-lamongan"] == "KC-LAMONGAN" and changes == []
