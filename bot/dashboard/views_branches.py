@@ -6,8 +6,8 @@ the latest changes; ``/cabang/<code>`` shows one branch with its forms (POST, CS
 ``/ubah`` saves name, address, phone and whether it is verified, ``/wilayah`` moves a regency to
 the branch, ``/kode`` makes a one-time link code (shown once, on the response, never stored in
 clear). Each change is recorded with the manager (``akun:<username>``) and the time, and listed
-on the page. ``/api/cabang`` is the JSON twin of the list. The bot routes with a change after
-its next directory reload (``bot.routing``); ``python -m bot cabang cari`` at once.
+on the page. ``/api/cabang`` is the JSON twin of the list. A running bot routes with a change
+within ``bot.routing.DIRECTORY_CHECK_SECONDS`` (``DirectoryWatcher``); ``cabang cari`` at once.
 """
 
 from __future__ import annotations
