@@ -18,6 +18,7 @@ from telegram import (
 )
 
 from bot.i18n import N_, SUPPORTED_LANGUAGES, _, format_rupiah
+from bot.leads import Confirmation
 from bot.offices import office_name_for_worker
 from bot.registration import service
 from bot.registration.flow import (
@@ -381,6 +382,7 @@ async def _advance(
         language=lang,
         today=today,
         button_step=button_step,
+        admin_group_id=context.services.settings.admin_group_id,
     )
     if reply is None:
         ended = _("This registration has ended. Type /daftar to start again.", lang)
@@ -426,7 +428,7 @@ async def _advance(
     await render(message, outcome.state, lang, today, outcome.error)
 
 
-def _confirmation_text(confirmation: Any, context: BotContext) -> str:
+def _confirmation_text(confirmation: Confirmation, context: BotContext) -> str:
     lang = context.lang
     branch = confirmation.branch
     days = max(1, -(-context.services.settings.lead_escalation_hours // 24))
@@ -434,22 +436,35 @@ def _confirmation_text(confirmation: Any, context: BotContext) -> str:
         _("✅ <b>Thank you! Your registration has been updated.</b>", lang)
         if confirmation.updated_existing
         else _("✅ <b>Thank you! Your interest has been registered.</b>", lang),
-        _(
-            "<b>{branch}</b> will contact you at your preferred time, usually within {days} "
-            "working days.",
-            lang,
-            branch=html.escape(
-                office_name_for_worker(
-                    branch.name, branch.provisional, confirmation.area, lang, start=True
-                )
-            ),
-            days=days,
-        ),
     ]
-    if branch.address:
-        lines.append(_("Address: {address}", lang, address=html.escape(branch.address)))
-    if branch.phone:
-        lines.append(_("Phone: {phone}", lang, phone=html.escape(branch.phone)))
+    if confirmation.target.delivers:
+        lines.append(
+            _(
+                "<b>{branch}</b> will contact you at your preferred time, usually within {days} "
+                "working days.",
+                lang,
+                branch=html.escape(
+                    office_name_for_worker(
+                        branch.name, branch.provisional, confirmation.area, lang, start=True
+                    )
+                ),
+                days=days,
+            )
+        )
+        if branch.address:
+            lines.append(_("Address: {address}", lang, address=html.escape(branch.address)))
+        if branch.phone:
+            lines.append(_("Phone: {phone}", lang, phone=html.escape(branch.phone)))
+    else:
+        # No group will receive the card yet (bot.delivery_health): promise no branch and no
+        # time, only what is true.
+        lines.append(
+            _(
+                "Your details are recorded. The campaign team will call you at your preferred "
+                "time to help you register.",
+                lang,
+            )
+        )
     lines.append(
         _(
             "Questions meanwhile? Call center {call_center}. See or delete your data: "

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from bot.delivery_health import CardTarget, TargetKind
 from bot.geo import load_default_directory
 from bot.leads import BranchInfo, Confirmation
 from bot.offices import office_name_for_worker
@@ -40,14 +41,17 @@ def context(lang: str) -> Any:
     return SimpleNamespace(lang=lang, services=services)
 
 
+GROUP = CardTarget(TargetKind.BRANCH_GROUP, -100123)  # the card reaches a staff group
+
+
 def test_confirmation_names_only_a_verified_branch() -> None:
     derived = Confirmation(1, False, BranchInfo("KC-BATAUGA", "Kantor Cabang Batauga", "", "",
-                                                True), area="Kabupaten Muna Barat")
+                                                True), GROUP, area="Kabupaten Muna Barat")
     text = _confirmation_text(derived, context("id"))
     assert "<b>Kantor BPJS Ketenagakerjaan yang melayani Kabupaten Muna Barat</b> akan" in text
     assert "Batauga" not in text
     sourced = Confirmation(2, False, BranchInfo("KC-LAMONGAN", "Kantor Cabang Lamongan", "", "",
-                                                False), area="Kabupaten Lamongan")
+                                                False), GROUP, area="Kabupaten Lamongan")
     assert "<b>Kantor Cabang Lamongan</b>" in _confirmation_text(sourced, context("id"))
 
 
