@@ -24,11 +24,14 @@ from bot.geo import BranchCsvError, load_default_directory, read_branches, write
 from bot.geo.csvio import is_phone_number
 from bot.routing import branch_rows, geo_branch
 from bot.staff import create_link_code
+from db.base import utcnow
 from db.engine import Database
 from db.models import BranchChange, BranchGroup
 from db.repositories.branches import BranchRepository
 
 MAX_NAME, MAX_ADDRESS = 120, 300
+CLI_ACTOR = "cli"  # changes made with ``python -m bot cabang ...``
+ALL_BRANCHES = "*"  # the branch_code of a change to the whole directory (an import)
 
 
 class ImportRejected(ValueError):
@@ -42,7 +45,9 @@ class ImportSummary:
     provinces_without_branch: tuple[str, ...]
 
 
-async def import_branches(db: Database, stream: IO[str]) -> ImportSummary:
+async def import_branches(
+    db: Database, stream: IO[str], *, actor: str = CLI_ACTOR, now: datetime | None = None
+) -> ImportSummary:
     branches = read_branches(stream)  # raises BranchCsvError with the row number
     try:
         directory = load_default_directory().with_branches(branches)
@@ -58,7 +63,13 @@ async def import_branches(db: Database, stream: IO[str]) -> ImportSummary:
                 "staff groups are linked to branches missing from the file: "
                 + ", ".join(orphaned)
             )
-        await BranchRepository(session).replace_all(branch_models, regency_models)
+        repository = BranchRepository(session)
+        await repository.replace_all(branch_models, regency_models)
+        # Recorded like a manager's change: the trail shows it and running bots reload.
+        repository.record_change(BranchChange(
+            at=now or utcnow(), actor=actor, branch_code=ALL_BRANCHES,
+            action=ChangeAction.IMPORT, details={"branches": len(branches)},
+        ))
     covered = {b.province_code for b in branches if b.province_code}
     provinces = {r.province_code for r in directory.regencies.values()}
     return ImportSummary(
@@ -82,6 +93,7 @@ class ChangeAction(StrEnum):
     EDIT = "edit"
     MOVE_REGENCY = "move_regency"
     LINK_CODE = "link_code"
+    IMPORT = "import"  # ``cabang import`` replaced the whole directory
 
 
 class Refusal(StrEnum):

@@ -166,7 +166,8 @@ def _changes_table(changes: Sequence[ChangeEntry], names: Mapping[str, str], lan
         return empty(_("No changes yet.", lang))
     rows = [
         [fmt.moment(c.at, lang), c.actor.removeprefix("akun:"),
-         names.get(c.branch_code, c.branch_code), change_summary(c, names, lang)]
+         _("all", lang) if c.branch_code == branch_admin.ALL_BRANCHES
+         else names.get(c.branch_code, c.branch_code), change_summary(c, names, lang)]
         for c in changes
     ]
     return table([_("When", lang), _("Who", lang), _("Branch", lang), _("Change", lang)], rows,
@@ -182,6 +183,9 @@ def change_summary(change: ChangeEntry, names: Mapping[str, str], lang: str) -> 
                  after=names.get(change.branch_code, change.branch_code))
     if change.action == branch_admin.ChangeAction.LINK_CODE:
         return _("Link code made", lang)
+    if change.action == branch_admin.ChangeAction.IMPORT:
+        return _("Official list imported: {n} branches", lang,
+                 n=fmt.number(int(details.get("branches", 0)), lang))
     parts = []
     for field, (before, after) in details.items():
         label = _(FIELD_LABELS.get(field, field), lang)

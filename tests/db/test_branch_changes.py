@@ -149,3 +149,24 @@ async def test_a_running_bot_reloads_the_directory_after_a_change(db: Database) 
     [directory] = used
     assert directory.route_regency("kab-lamongan").code == "KC-SURABAYA"
     assert await watcher.check_once() is False
+
+
+async def test_an_import_is_recorded_and_reloaded_by_a_running_bot(db: Database) -> None:
+    import io
+
+    used: list[Directory] = []
+    await load_directory(db)
+    watcher = DirectoryWatcher(db, used.append, interval=0)
+    await watcher.check_once()
+    official = io.StringIO(
+        "code,name,address,phone,lat,lon,province_code\n"
+        "KC-LAMONGAN,Kantor Cabang Lamongan,\"Jl. Resmi 1\",,-7.1167,112.4167,ID-JI\n"
+        "KC-JAKARTA,Kantor Cabang Jakarta,,,-6.2,106.8167,ID-JK\n"
+    )
+    await branch_admin.import_branches(db, official, now=NOW)
+    [change] = await branch_admin.recent_changes(db)
+    assert (change.actor, change.action, change.branch_code, change.details) == (
+        "cli", "import", "*", {"branches": 2})
+    assert await watcher.check_once() is True
+    assert used[-1].route_regency("kab-tuban").code == "KC-LAMONGAN"
+    assert used[-1].route_regency("kab-tuban").address == "Jl. Resmi 1"
