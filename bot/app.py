@@ -35,6 +35,7 @@ from bot.delivery import OutboxSender
 from bot.flood import FloodControl
 from bot.i18n import N_, SUPPORTED_LANGUAGES, _
 from bot.ordering import PerChatOrderedProcessor
+from bot.routing import DirectoryWatcher
 from bot.services import Services
 from bot.settings import Settings
 from bot.telegram_bot import CampaignBot
@@ -86,6 +87,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("bantuan", N_("Help")),
 )
 OUTBOX_TASK_KEY = "outbox_task"
+DIRECTORY_TASK_KEY = "directory_task"  # reloads the branch directory after managers' changes
 GROUP_MESSAGES_PER_MINUTE = 15  # Telegram allows about 20
 
 
@@ -230,17 +232,22 @@ async def on_startup(application: BotApplication) -> None:
     services.outbox_wake = sender.wake
     application.bot_data[OUTBOX_TASK_KEY] = asyncio.create_task(sender.run_forever(), name="outbox")
     await start_campaign_jobs(application)
+    watcher = DirectoryWatcher(services.db, services.use_directory)
+    application.bot_data[DIRECTORY_TASK_KEY] = asyncio.create_task(
+        watcher.run_forever(), name="directory"
+    )
     log.info("bot @%s ready", me.username)
 
 
 async def on_stop(application: BotApplication) -> None:
     """Before ``stop()``: stop the outbox sender between two messages."""
     await stop_campaign_jobs(application)
-    task = application.bot_data.pop(OUTBOX_TASK_KEY, None)
-    if task is not None:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    for key in (OUTBOX_TASK_KEY, DIRECTORY_TASK_KEY):
+        task = application.bot_data.pop(key, None)
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
 
 async def on_shutdown(application: BotApplication) -> None:

@@ -22,9 +22,10 @@ from enum import StrEnum
 
 from bot.events import EventKind
 from bot.leads import LeadCard, LeadStatus, branch_info, load_card
+from bot.offices import office_name_for_worker
 from bot.settings import Settings
 from db.engine import Database, UnitOfWork
-from db.models import FollowUp, Lead, User
+from db.models import FollowUp, Lead, Regency, User
 from db.repositories.branches import BranchRepository
 from db.repositories.campaign_outbox import CampaignOutboxRepository
 from db.repositories.events import EventRepository
@@ -135,12 +136,16 @@ async def question(session: UnitOfWork, followup_id: int) -> Question | None:
     if user is None:
         return None
     branch = await branch_info(session, followup.branch_code)
+    lead = await session.get(Lead, followup.lead_id)
+    regency = await session.get(Regency, lead.regency_code) if lead is not None else None
+    area = regency.name if regency is not None else ""  # stored as "Kabupaten Lamongan"
     return Question(
         followup_id=followup.id,
         kind=followup.kind,
         worker_telegram_id=user.telegram_id,
         language=user.language,
-        branch_name=branch.name,
+        # What the worker reads: a derived (provisional) branch is not named.
+        branch_name=office_name_for_worker(branch.name, branch.provisional, area, user.language),
         answered=followup.answer is not None,
     )
 

@@ -202,7 +202,8 @@ async def submit_question(
         return TicketReceipt(
             ticket_id=ticket.id,
             new_ticket=new_ticket,
-            branch_name=branch.name if branch else None,
+            # A derived (provisional) branch is never named to a worker.
+            branch_name=branch.name if branch and not branch.provisional else None,
             out_of_hours=out_of_hours,
             expected_by=expected,
             zone=zone_label(zone),
@@ -469,7 +470,7 @@ async def staff_answer(session: AsyncSession, ticket_message_id: int) -> StaffAn
         ticket_id=ticket.id,
         worker_telegram_id=user.telegram_id,
         language=user.language,
-        branch_name=branch.name if branch else None,
+        branch_name=branch.name if branch and not branch.provisional else None,
         text=message.text,
         reply_chat_id=message.group_chat_id,
     )

@@ -90,6 +90,7 @@ class Confirmation:
     # Where the card will go (``bot.delivery_health.choose_target``): the worker is promised
     # a call from the branch within days only when some group will receive it.
     target: CardTarget = NO_TARGET
+    area: str = ""  # the regency the branch serves the worker in: "Kabupaten Muna Barat"
 
 
 async def branch_info(session: AsyncSession, code: str) -> BranchInfo:
@@ -151,6 +152,7 @@ async def confirm_registration(
         updated_existing,
         await branch_info(session, lead.branch_code),
         await card_target(BranchRepository(session), lead.branch_code, admin_group_id),
+        area=str(data.get("regency_name") or ""),
     )
 
 

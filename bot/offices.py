@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.geo import Directory, OutsideIndonesiaError, RoutingResult
+from bot.i18n import _
 
 MAX_CHOICES = 6
 
@@ -15,6 +16,26 @@ class OfficeAnswer:
     # Several places matched the typed text: (regency code, label) to choose from.
     choices: tuple[tuple[str, str], ...] = ()
     outside_indonesia: bool = False
+
+
+def office_name_for_worker(
+    name: str, provisional: bool, area: str, lang: str, *, start: bool = False
+) -> str:
+    """What a worker reads for the branch serving ``area`` ("Kabupaten Muna Barat").
+
+    A derived (provisional) branch is only our placeholder, so it is never named to a worker:
+    they read "kantor BPJS Ketenagakerjaan yang melayani Kabupaten X". Staff see ``name``.
+    ``start`` gives the form that opens a sentence.
+    """
+    if not provisional:
+        return name
+    if not area:
+        if start:
+            return _("The BPJS Ketenagakerjaan office serving your area", lang)
+        return _("the BPJS Ketenagakerjaan office serving your area", lang)
+    if start:
+        return _("The BPJS Ketenagakerjaan office serving {area}", lang, area=area)
+    return _("the BPJS Ketenagakerjaan office serving {area}", lang, area=area)
 
 
 def office_for_point(directory: Directory, lat: float, lon: float) -> OfficeAnswer:

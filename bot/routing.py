@@ -3,7 +3,9 @@ the shipped data on first start) and adapted to what the registration flow asks.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Callable
 
 from bot.geo import Branch as GeoBranch
 from bot.geo import Directory, OutsideIndonesiaError, RoutingResult, load_default_directory
@@ -13,6 +15,9 @@ from db.models import Branch, Regency
 from db.repositories.branches import BranchRepository
 
 log = logging.getLogger(__name__)
+
+# How often a running bot looks for managers' changes to the directory (dashboard, Cabang).
+DIRECTORY_CHECK_SECONDS = 30.0
 
 
 class DirectoryPlaces:
@@ -110,3 +115,41 @@ async def load_directory(db: Database) -> Directory:
         assignment = {r.code: r.branch_code for r in await repository.all_regencies()}
     geo_branches = [geo_branch(b) for b in stored_branches]
     return shipped.with_branches(geo_branches, assignment)
+
+
+async def directory_version(db: Database) -> int:
+    """The newest recorded change's id (0 before any): it moves with every change a manager
+    makes on the dashboard. (``cabang import`` asks for a restart instead.)"""
+    async with db.transaction() as session:
+        return await BranchRepository(session).latest_change_id()
+
+
+class DirectoryWatcher:
+    """Reloads the directory when a manager changed it, and hands it to ``use`` (the bot's
+    ``Services.use_directory``), so routing follows the Cabang page without a restart."""
+
+    def __init__(
+        self, db: Database, use: Callable[[Directory], None],
+        interval: float = DIRECTORY_CHECK_SECONDS,
+    ) -> None:
+        self.db, self.use, self.interval = db, use, interval
+        self.version: int | None = None
+
+    async def check_once(self) -> bool:
+        """True when the directory was reloaded; the first call only notes the version."""
+        version = await directory_version(self.db)
+        if self.version is None or version == self.version:
+            self.version = version
+            return False
+        self.use(await load_directory(self.db))
+        self.version = version
+        log.info("branch directory reloaded after change #%d", version)
+        return True
+
+    async def run_forever(self) -> None:
+        while True:
+            try:
+                await self.check_once()
+            except Exception:  # logged once per failed check; the old directory stays in force
+                log.exception("branch directory: reload failed")
+            await asyncio.sleep(self.interval)

@@ -34,6 +34,11 @@ class Services:
     def __post_init__(self) -> None:
         self.places = DirectoryPlaces(self.directory)
 
+    def use_directory(self, directory: Directory) -> None:
+        """Route with ``directory`` from now on (a manager changed it: bot.routing)."""
+        self.directory = directory
+        self.places = DirectoryPlaces(directory)
+
     def today(self) -> date:
         return datetime.now(CAMPAIGN_TIMEZONE).date()
 

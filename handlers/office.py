@@ -17,7 +17,13 @@ from telegram import (
 from bot import conversation
 from bot.geo import RoutingResult
 from bot.i18n import _, format_number
-from bot.offices import OfficeAnswer, office_for_point, office_for_regency, office_for_text
+from bot.offices import (
+    OfficeAnswer,
+    office_for_point,
+    office_for_regency,
+    office_for_text,
+    office_name_for_worker,
+)
 from handlers.context import BotContext
 from handlers.keyboards import MENU_REGISTER, main_menu
 
@@ -130,7 +136,15 @@ async def _reply(message: Message, context: BotContext, answer: OfficeAnswer) ->
 def office_text(office: RoutingResult, lang: str, call_center: str) -> str:
     e = html.escape
     lines = [
-        _("🏢 <b>{name}</b>", lang, name=e(office.name)),
+        _(
+            "🏢 <b>{name}</b>",
+            lang,
+            name=e(
+                office_name_for_worker(
+                    office.name, office.provisional, office.regency, lang, start=True
+                )
+            ),
+        ),
         _(
             "Serves: {regency}, {province}",
             lang,

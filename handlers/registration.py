@@ -19,6 +19,7 @@ from telegram import (
 
 from bot.i18n import N_, SUPPORTED_LANGUAGES, _, format_rupiah
 from bot.leads import Confirmation
+from bot.offices import office_name_for_worker
 from bot.registration import service
 from bot.registration.flow import (
     EDITABLE,
@@ -431,7 +432,11 @@ def _confirmation_text(confirmation: Confirmation, context: BotContext) -> str:
                 "<b>{branch}</b> will contact you at your preferred time, usually within {days} "
                 "working days.",
                 lang,
-                branch=html.escape(branch.name),
+                branch=html.escape(
+                    office_name_for_worker(
+                        branch.name, branch.provisional, confirmation.area, lang, start=True
+                    )
+                ),
                 days=days,
             )
         )

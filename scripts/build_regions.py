@@ -182,6 +182,24 @@ NEIGHBOUR_COUNTRIES = ("MY", "SG", "BN", "TL", "PH", "PG", "AU", "CX", "PW", "TH
 BIG_TOWN_POPULATION = 200_000
 MIN_BRANCH_SEPARATION_KM = 15.0
 MAX_DISTANCE_TO_BRANCH_KM = 175.0
+# Branch offices a source in the repository names (the campaign's seed news in
+# ../shared/seeds/). Each becomes a named office (not provisional) at its regency's seat;
+# address and phone stay empty until the official list is imported. Name a branch here only
+# with a source: the rest of the directory is derived.
+# Both from seeds/002_e7e957eb7a6b1db3.txt (realita.co, an FGD on Inpres 2/2021 in Lamongan):
+# "Kepala BPJS Ketenagakerjaan Cabang Lamongan, Dadang Setiawan" and "Kepala BPJS
+# Ketenagakerjaan Bojonegoro, Iman M Amin". The value is kept in the row's provenance
+# (branches.provenance holds 200 characters).
+SOURCED_BRANCHES: dict[str, str] = {
+    "kab-lamongan": "seeds/002_e7e957eb7a6b1db3.txt 'BPJS Ketenagakerjaan Cabang Lamongan'",
+    "kab-bojonegoro": "seeds/002_e7e957eb7a6b1db3.txt 'Kepala BPJS Ketenagakerjaan Bojonegoro'",
+}
+# Regencies served by another branch than the nearest one of their province, and why.
+ASSIGNMENT_OVERRIDES: dict[str, tuple[str, str]] = {
+    # Cibinong, the seat, lies nearer Depok (a separate city); the regency is named after and
+    # surrounds Kota Bogor, and the trial found workers of Kabupaten Bogor sent to Depok.
+    "kab-bogor": ("KC-BOGOR", "named after and around Kota Bogor"),
+}
 # A district's GeoNames town is kept as a location hint if it lies this close to its regency's
 # point, or (up to DISTRICT_FAR_KM) if no other regency point of the province is closer.
 DISTRICT_NEAR_KM = 60.0
@@ -567,6 +585,9 @@ def choose_branch_sites(
     # The largest town among the regencies still out of reach gets the next office.
     while far := uncovered():
         chosen.append(max(far, key=lambda r: (population(r), r.code)))
+    # The offices a source names are added last, so the derived ones stay as the rule places
+    # them (a sourced office serves only its own regency: see build()).
+    chosen += [by_code[code] for code in SOURCED_BRANCHES if by_code[code] not in chosen]
     return chosen
 
 
@@ -602,7 +623,10 @@ def make_branches(sites: list[RawRegency], located: dict[str, Located]) -> list[
                 province_code=r.province_code,
                 kanwil="",
                 provenance=(
-                    f"provisional: derived, placed at {r.kind} {r.name} ({point.source}); "
+                    f"sourced: {SOURCED_BRANCHES[r.code]}; placed at {r.kind} {r.name} "
+                    f"({point.source}); address unknown — verify"
+                    if r.code in SOURCED_BRANCHES
+                    else f"provisional: derived, placed at {r.kind} {r.name} ({point.source}); "
                     "address unknown — verify"
                 ),
             )
@@ -641,7 +665,17 @@ def build(out_dir: Path) -> None:
         )
         for r in sorted(raw, key=lambda r: (r.province_code, r.code))
     ]
-    regencies = with_assignment(regencies, assign_regencies(regencies, branches))
+    # Derived offices serve by distance; a sourced office serves the regency the source names
+    # it after (which others it serves, no source says).
+    assignment = assign_regencies(regencies, [b for b in branches if b.provisional])
+    for code in SOURCED_BRANCHES:
+        point = located[code]
+        assignment[code] = next(
+            b.code for b in branches
+            if not b.provisional and (b.lat, b.lon) == (point.lat, point.lon)
+        )  # fmt: skip
+    assignment.update({code: branch for code, (branch, _why) in ASSIGNMENT_OVERRIDES.items()})
+    regencies = with_assignment(regencies, assignment)
 
     places: list[Place] = []
     village_groups: list[tuple[str, str, str, list[str]]] = []
@@ -722,7 +756,8 @@ def summarize(
     for r in regencies:
         if not r.has_own_coordinates:
             print(f"    fallback: {r.code} ({r.province})")
-    print(f"branches:   {len(branches)} (provisional)")
+    sourced = sum(1 for b in branches if not b.provisional)
+    print(f"branches:   {len(branches)} ({sourced} sourced, {len(branches) - sourced} provisional)")
     districts = [p for p in places if p.kind == "district"]
     print(f"districts:  {len(districts)} ({sum(1 for p in districts if p.lat is not None)} "
           "with GeoNames coordinates)")  # fmt: skip

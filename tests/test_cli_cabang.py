@@ -32,8 +32,9 @@ def test_by_location_prints_one_json_object(capsys: pytest.CaptureFixture[str]) 
     assert data["regency"] == "Kabupaten Lamongan"
     assert data["regency_code"] == "kab-lamongan"
     assert data["province"] == "Jawa Timur"
-    assert data["code"] == "KC-SURABAYA"
-    assert data["provisional"] is True
+    assert data["code"] == "KC-LAMONGAN"
+    assert data["provisional"] is False  # named in the campaign's seed news
+    assert data["worker_reads"] == "Kantor Cabang Lamongan"
     assert data["phone"] == ""
     assert isinstance(data["distance_km"], float)
 
@@ -43,7 +44,7 @@ def test_by_typed_place(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     data = json.loads(out)
     assert data["regency_code"] == "kab-lamongan"
-    assert data["code"] == "KC-SURABAYA"
+    assert data["code"] == "KC-LAMONGAN"
     assert data["matched"] == "Kabupaten Lamongan, Jawa Timur"
     assert data["via"] == "regency"
 
@@ -120,11 +121,12 @@ def test_usage_errors_are_exit_2(capsys: pytest.CaptureFixture[str], argv: list[
 
 
 def test_text_output_names_the_call_centre(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["--lat", "-7.12", "--lon", "112.42"], capsys)
+    code, out, _ = run(["--lat", "-7.26", "--lon", "112.75"], capsys)
     assert code == 0
     assert "Kantor Cabang Surabaya [KC-SURABAYA]" in out
     assert "call center 175" in out
     assert "provisional" in out
+    assert "worker reads: kantor BPJS Ketenagakerjaan yang melayani Kota Surabaya" in out
 
 
 def test_help_documents_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
@@ -134,3 +136,38 @@ def test_help_documents_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
         parser.parse_args(["cabang", "cari", "--help"])
     out = capsys.readouterr().out
     assert "exit status" in out and "--kode-wilayah" in out
+
+
+# The places the trial found routed to the wrong or an invented office (issue #13).
+@pytest.mark.parametrize(
+    ("text", "branch", "provisional", "worker_reads"),
+    [
+        # The campaign's seed news names "BPJS Ketenagakerjaan Cabang Lamongan".
+        ("Lamongan", "KC-LAMONGAN", False, "Kantor Cabang Lamongan"),
+        ("Bojonegoro", "KC-BOJONEGORO", False, "Kantor Cabang Bojonegoro"),
+        # Not Depok; the Bogor branch is derived, so it is not named to the worker.
+        (
+            "kab bogor",
+            "KC-BOGOR",
+            True,
+            "kantor BPJS Ketenagakerjaan yang melayani Kabupaten Bogor",
+        ),
+        # Served by a derived placeholder ("Kantor Cabang Batauga"), which the worker never reads.
+        (
+            "Muna Barat",
+            "KC-BATAUGA",
+            True,
+            "kantor BPJS Ketenagakerjaan yang melayani Kabupaten Muna Barat",
+        ),
+    ],
+)
+def test_trial_places_route_and_read_as_sourced(
+    capsys: pytest.CaptureFixture[str], text: str, branch: str, provisional: bool,
+    worker_reads: str,
+) -> None:
+    code, out, _ = run(["--wilayah", text, "--json"], capsys)
+    assert code == 0
+    data = json.loads(out)
+    assert (data["code"], data["provisional"]) == (branch, provisional)
+    assert data["worker_reads"] == worker_reads
+    assert "Batauga" not in data["worker_reads"] and "Depok" not in data["worker_reads"]

@@ -72,7 +72,7 @@ ROUTING_TABLE = [
     ("ID-JT", -7.42, 109.23, "kab-banyumas", "KC-PURWOKERTO"),
     ("ID-YO", -7.80, 110.36, "kota-yogyakarta", "KC-YOGYAKARTA"),
     ("ID-YO", -7.97, 110.60, "kab-gunung-kidul", "KC-YOGYAKARTA"),
-    ("ID-JI", -7.12, 112.42, "kab-lamongan", "KC-SURABAYA"),
+    ("ID-JI", -7.12, 112.42, "kab-lamongan", "KC-LAMONGAN"),
     ("ID-JI", -7.26, 112.75, "kota-surabaya", "KC-SURABAYA"),
     ("ID-JI", -7.98, 112.63, "kota-malang", "KC-MALANG"),
     ("ID-JI", -8.17, 113.70, "kab-jember", "KC-JEMBER"),
@@ -140,8 +140,17 @@ def test_table_covers_all_provinces_and_thirty_regencies(directory: Directory) -
 def test_branches_are_provisional_without_invented_contacts(directory: Directory) -> None:
     branches = list(directory.branches.values())
     assert 100 <= len(branches) <= 130
+    # Only the offices a source names are not provisional, and they cite it.
+    sourced = {b.code: b for b in branches if not b.provisional}
+    assert set(sourced) == {"KC-LAMONGAN", "KC-BOJONEGORO"}
+    for branch in sourced.values():
+        assert branch.provenance.startswith("sourced: seeds/002_")
+        seed = branch.name.removeprefix("Kantor Cabang ")
+        assert f"Ketenagakerjaan {seed}" in branch.provenance or f"Cabang {seed}" in (
+            branch.provenance
+        )
     for branch in branches:
-        assert branch.provisional
+        assert len(branch.provenance) <= 200  # branches.provenance column
         assert branch.phone == ""  # never invented: the bot shows call centre 175
         assert branch.address == ""
         assert "address unknown" in branch.provenance
@@ -214,7 +223,8 @@ def test_result_carries_what_a_reply_needs(directory: Directory) -> None:
     assert {"code", "name", "address", "phone", "distance_km", "regency", "province"} <= set(data)
     assert data["regency"] == "Kabupaten Lamongan"
     assert data["province"] == "Jawa Timur"
-    assert data["provisional"] is True
+    assert data["provisional"] is False  # Lamongan's branch is named in the seed news
+    assert directory.nearest_branch(-7.26, 112.75).provisional is True  # Surabaya: derived
 
 
 @pytest.mark.parametrize(

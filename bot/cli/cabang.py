@@ -17,6 +17,9 @@ from bot.geo import (
     OutsideIndonesiaError,
     RoutingResult,
 )
+from bot.offices import office_name_for_worker
+
+WORKER_LANGUAGE = "id"
 
 # Exit codes of `cabang cari`, also shown in its --help.
 EXIT_FOUND = 0
@@ -33,6 +36,8 @@ examples:
 
 A location goes to the nearest branch by great-circle distance; a typed place goes to the
 branch that serves its regency (distance_km is then measured from the regency's point).
+"worker_reads" is what the bot tells the worker (in Indonesian): a provisional (derived)
+branch is not named, the worker reads "kantor BPJS Ketenagakerjaan yang melayani <regency>".
 --wilayah accepts a regency/city, district (kecamatan), village or 5-digit postal code,
 typos and prefixes included ("lamongn", "kota pasuruan", "kec. babat"); commas narrow it down
 ("Babat, Lamongan").
@@ -142,6 +147,10 @@ def _by_text(directory: Directory, text: str, as_json: bool) -> int:
 
 def _print_result(result: RoutingResult, as_json: bool, matched: str | None) -> None:
     data: dict[str, Any] = result.to_dict()
+    # What the worker reads (Indonesian, the bot's default): a derived branch is not named.
+    data["worker_reads"] = office_name_for_worker(
+        result.name, result.provisional, result.regency, WORKER_LANGUAGE
+    )
     if matched is not None:
         data["matched"] = matched
     if as_json:
@@ -150,6 +159,7 @@ def _print_result(result: RoutingResult, as_json: bool, matched: str | None) -> 
     note = " (provisional: verify)" if result.provisional else ""
     lines = [
         f"{result.name} [{result.code}]{note}",
+        f"  worker reads: {data['worker_reads']}",
         f"  address:  {result.address or 'unknown'}",
         f"  phone:    {result.phone or f'unknown (call center {CALL_CENTER})'}",
         f"  regency:  {result.regency} [{result.regency_code}], {result.province}",

@@ -9,12 +9,19 @@ import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bot.branch_admin import ImportRejected, export_branches, import_branches
+from bot.branch_admin import (
+    CLI_ACTOR,
+    ChangeRefused,
+    ImportRejected,
+    export_branches,
+    import_branches,
+    make_link_code,
+)
 from bot.cli.common import run_with_database
 from bot.geo import BranchCsvError, Directory
 from bot.routing import load_directory
 from bot.settings import Settings, load_settings
-from bot.staff import LINK_CODE_TTL, create_link_code
+from bot.staff import LINK_CODE_TTL
 from db import migrate
 from db.base import utcnow
 from db.engine import Database
@@ -28,7 +35,7 @@ def add_commands(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -
         help="load the official branch list from a CSV (all or nothing)",
         description="Replace the branch directory with FILE.csv. Columns: code, name, lat, lon "
         "(required), address, phone, province_code, kanwil, provenance. A bad row rejects the "
-        "whole file with its row number. Restart the bot processes afterwards.",
+        "whole file with its row number. Running bot processes route with it within a minute.",
     )
     importer.add_argument("file", metavar="FILE.csv", type=Path)
     importer.set_defaults(func=handle_import)
@@ -72,7 +79,7 @@ def handle_import(args: argparse.Namespace) -> int:
         if summary.provinces_without_branch:
             print("provinces with no branch of their own (served from a neighbour): "
                   + ", ".join(summary.provinces_without_branch))
-        print("restart the bot processes to route with the new list")
+        print("running bot processes route with the new list within a minute")
         return 0
 
     return _run(work)
@@ -89,8 +96,8 @@ def handle_export(_args: argparse.Namespace) -> int:
 def handle_link_code(args: argparse.Namespace) -> int:
     async def work(db: Database) -> int:
         try:
-            code = await create_link_code(db, args.code, utcnow())
-        except LookupError:
+            code = await make_link_code(db, args.code, actor=CLI_ACTOR, now=utcnow())
+        except ChangeRefused:
             print(f"unknown branch code {args.code!r} (see `python -m bot cabang export`)",
                   file=sys.stderr)
             return 1

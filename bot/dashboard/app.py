@@ -20,6 +20,7 @@ from bot.dashboard import (
     middlewares,
     views,
     views_auth,
+    views_branches,
     views_broadcasts,
     views_campaign,
     views_health,
@@ -79,6 +80,13 @@ ROUTES: tuple[tuple[str, str, Callable[[web.Request], object], str], ...] = (
     ("GET", "/api/siaran", views_broadcasts.api_broadcasts, "api_broadcasts"),
     ("GET", "/api/siaran/ukuran", views_broadcasts.api_audience, "api_audience"),
     ("GET", "/api" + BROADCAST, views_broadcasts.api_broadcast, "api_broadcast"),
+    # Cabang: the branch directory, for managers only; every change is recorded.
+    ("GET", "/cabang", views_branches.branches_page, "branches"),
+    ("GET", views_branches.BRANCH, views_branches.branch_page, "branch"),
+    ("POST", views_branches.BRANCH + "/ubah", views_branches.edit_branch, "branch_edit"),
+    ("POST", views_branches.BRANCH + "/wilayah", views_branches.move_regency, "branch_move"),
+    ("POST", views_branches.BRANCH + "/kode", views_branches.link_code, "branch_link_code"),
+    ("GET", "/api/cabang", views_branches.api_branches, "api_branches"),
 )
 
 

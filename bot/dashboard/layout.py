@@ -24,10 +24,12 @@ NAVIGATION: tuple[tuple[str, str, str, bool], ...] = (
     ("tickets", "/tiket", N_("Tickets"), False),
     ("followups", "/tindak-lanjut", N_("Follow-ups"), False),
     ("broadcasts", "/siaran", N_("Broadcasts"), True),
+    ("branches", "/cabang", N_("Branches"), True),
 )
 # Pages under a navigation entry: route name -> the entry's route name.
 SUBPAGES = {"broadcast": "broadcasts", "broadcast_new": "broadcasts",
-            "broadcast_form": "broadcasts"}
+            "broadcast_form": "broadcasts", "branch": "branches", "branch_edit": "branches",
+            "branch_move": "branches", "branch_link_code": "branches"}
 STYLESHEET = "/static/dashboard.css"
 
 

@@ -33,6 +33,11 @@ _PROVINCE = re.compile(r"^ID-[A-Z]{2}$")
 _LIST_SEP = "|"
 
 
+def is_phone_number(text: str) -> bool:
+    """A branch phone as the import accepts it: digits, spaces and ``+ - ( )``, 3-30 long."""
+    return bool(_PHONE.match(text))
+
+
 class BranchCsvError(ValueError):
     """A branch list that must be rejected whole; ``row`` is the line number in the file."""
 

@@ -2,7 +2,7 @@
 
 from db.base import Base
 from db.models.account import DashboardAccount, DashboardSession
-from db.models.branch import Branch, BranchGroup, LinkCode, Regency
+from db.models.branch import Branch, BranchChange, BranchGroup, LinkCode, Regency
 from db.models.campaign import (
     Broadcast,
     BroadcastRecipient,
@@ -26,6 +26,7 @@ from db.models.user import User
 __all__ = [
     "Base",
     "Branch",
+    "BranchChange",
     "BranchGroup",
     "Broadcast",
     "BroadcastRecipient",

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, String
+from sqlalchemy import JSON, BigInteger, Boolean, Float, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, UTCDateTime, utcnow
@@ -61,3 +62,28 @@ class LinkCode(Base):
     branch_code: Mapped[str] = mapped_column(ForeignKey("branches.code"))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class BranchChange(Base):
+    """One change a manager made to the branch directory (dashboard, Cabang): the audit trail.
+
+    ``action``: ``edit`` (details: ``{field: [before, after]}``), ``move_regency``
+    (``{"regency": code, "regency_name": ..., "from": branch}``: ``branch_code`` is the branch
+    it moved to, ``other_branch_code`` the one it left, so both branches list it),
+    ``link_code`` (``{}``: the code itself is never stored).
+    No foreign key: the trail outlives a branch removed by ``cabang import``.
+    """
+
+    __tablename__ = "branch_changes"
+    __table_args__ = (
+        Index("ix_branch_changes_branch_code_at", "branch_code", "at"),
+        Index("ix_branch_changes_at", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(80))  # "akun:<username>"
+    branch_code: Mapped[str] = mapped_column(String(40))
+    other_branch_code: Mapped[str | None] = mapped_column(String(40), default=None)
+    action: Mapped[str] = mapped_column(String(20))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Branch, BranchGroup, LinkCode, Regency
+from db.models import Branch, BranchChange, BranchGroup, LinkCode, Regency
 
 
 class BranchRepository:
@@ -25,6 +25,36 @@ class BranchRepository:
 
     async def get(self, code: str) -> Branch | None:
         return await self.session.get(Branch, code)
+
+    async def regency(self, code: str) -> Regency | None:
+        return await self.session.get(Regency, code)
+
+    async def all_groups(self) -> Sequence[BranchGroup]:
+        query = select(BranchGroup).order_by(BranchGroup.branch_code, BranchGroup.linked_at)
+        return (await self.session.execute(query)).scalars().all()
+
+    # --- the audit trail of managers' changes ------------------------------------------------
+
+    def record_change(self, change: BranchChange) -> None:
+        self.session.add(change)
+
+    async def latest_change_id(self) -> int:
+        query = select(func.max(BranchChange.id))
+        return int((await self.session.execute(query)).scalar_one() or 0)
+
+    async def changes(self, branch_code: str | None = None, limit: int = 50) -> Sequence[
+        BranchChange
+    ]:
+        """Newest first; one branch's, or all. A regency move is listed under both branches."""
+        query = select(BranchChange).order_by(BranchChange.at.desc(), BranchChange.id.desc())
+        if branch_code is not None:
+            query = query.where(
+                or_(
+                    BranchChange.branch_code == branch_code,
+                    BranchChange.other_branch_code == branch_code,
+                )
+            )
+        return (await self.session.execute(query.limit(limit))).scalars().all()
 
     async def replace_all(self, branches: Sequence[Branch], regencies: Sequence[Regency]) -> None:
         """Swap the whole directory inside the caller's transaction (all or nothing)."""

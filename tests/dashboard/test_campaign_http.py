@@ -91,11 +91,11 @@ async def test_branch_accounts_get_no_sumber_or_siaran(client: TestClient,
     assert (await (await client.get("/api/siaran")).json())["error"] == "forbidden"
     links = nav(await (await client.get("/tiket")).text())
     assert "/tiket" in links and "/tindak-lanjut" in links
-    assert "/sumber" not in links and "/siaran" not in links
+    assert "/sumber" not in links and "/siaran" not in links and "/cabang" not in links
     await client.post("/logout", data={"csrf_token": csrf_token(page)})
     await login(client, "manajer")
     links = nav(await (await client.get("/ringkasan")).text())
-    assert links[-4:] == ["/sumber", "/tiket", "/tindak-lanjut", "/siaran"]
+    assert links[-5:] == ["/sumber", "/tiket", "/tindak-lanjut", "/siaran", "/cabang"]
 
 
 async def test_tiket_for_a_manager(client: TestClient, campaign_tools: dict[str, int]) -> None:
