@@ -39,6 +39,7 @@ TICKET_STATUS_LABELS = {
 BROADCAST_STATUS_LABELS = {
     "draft": N_("Draft"),
     "awaiting_approval": N_("Awaiting a second manager"),
+    "scheduled": N_("Scheduled"),
     "sending": N_("Sending"),
     "paused": N_("Paused"),
     "done": N_("Done"),

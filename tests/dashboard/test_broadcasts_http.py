@@ -81,7 +81,10 @@ async def test_form_counts_the_audience_and_creates_a_draft(client: TestClient, 
     html = await (await client.get("/siaran/baru")).text()
     assert kpis(html)["audience"] == "6"
     assert "777001" in html  # where the preview goes
-    assert '<option value="KC-ACEH">Kantor Cabang Banda Aceh</option>' in html
+    # Checkboxes, not a multiple select (phones): the branch's name beside its box.
+    assert ('<input type="checkbox" name="cabang" value="KC-ACEH">Kantor Cabang Banda Aceh'
+            in html)
+    assert "<select" not in html.split('class="broadcast"')[1]
     token = csrf_token(html)
     counted = await client.post("/siaran/baru", data={
         "csrf_token": token, "aksi": "hitung", "teks": "Draf <b>tebal</b>", "cabang": ACEH,
@@ -90,7 +93,8 @@ async def test_form_counts_the_audience_and_creates_a_draft(client: TestClient, 
     page = await counted.text()
     assert kpis(page)["audience"] == "1"
     assert "Draf &lt;b&gt;tebal&lt;/b&gt;</textarea>" in page  # kept, escaped
-    assert f'<option value="{ACEH}" selected>' in page
+    assert f'<input type="checkbox" name="cabang" value="{ACEH}" checked>' in page
+    assert '<details class="choices" data-field="cabang" open>' in page  # unfolded: ticked
     not_yet = await client.post("/siaran/baru", data={
         "csrf_token": token, "aksi": "hitung", "belum_terdaftar": "1"})
     assert kpis(await not_yet.text())["audience"] == "2"  # L2 baru and L3 diambil
