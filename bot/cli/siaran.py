@@ -180,7 +180,11 @@ def handle_decision(args: argparse.Namespace) -> int:
             db, settings, broadcast_id=args.id, by=f"cli:{args.oleh}", now=utcnow()
         )
         print(f"broadcast {args.id}: {DECISIONS[decision]}")
-        ok = decision in (broadcasts.Decision.SENDING, broadcasts.Decision.AWAITING_APPROVAL)
+        ok = decision in (
+            broadcasts.Decision.SENDING,
+            broadcasts.Decision.SCHEDULED,
+            broadcasts.Decision.AWAITING_APPROVAL,
+        )
         return 0 if ok else 1
 
     return _run(decide)
