@@ -182,3 +182,39 @@ async def test_a_scheduled_broadcast_above_the_threshold_waits_for_approval(
     assert await broadcasts.start_due(db, at) == 1
     view = await broadcasts.get_broadcast(db, strict, broadcast_id, at)
     assert view is not None and view.status == "sending" and view.progress.recipients == 1
+
+
+async def test_the_telegram_preview_names_the_segment_and_the_schedule(db: Database) -> None:
+    import asyncio
+
+    from bot.campaign_jobs import CampaignOutboxSender
+    from db.base import utcnow
+    from db.models import Branch, Regency
+
+    async with db.transaction() as session:
+        session.add(Branch(code="KC-UJI-SBY", name="Kantor Cabang Uji Surabaya", lat=-7.2,
+                           lon=112.7, province_code="ID-JI"))
+        await session.flush()
+        session.add(Regency(code="kota-uji", name="Kota Uji", kind="kota", province_code="ID-JI",
+                            province_name="Jawa Timur", lat=-7.2, lon=112.7,
+                            branch_code="KC-UJI-SBY"))
+    at = MORNING + timedelta(hours=2)
+    segment = Segment(provinces=("ID-JI",), branches=("KC-UJI-SBY",),
+                      occupations=("ojek_driver",), lead_statuses=("none",))
+    view = await broadcasts.create_broadcast(
+        db, QUIET, text="Halo", segment=segment, created_by="akun:ani", preview_chat_id=42,
+        now=EVENING, scheduled_at=at, force=True,
+    )
+    bot = FakeBot()
+    sender = CampaignOutboxSender(db, bot, QUIET, asyncio.Event())  # type: ignore[arg-type]
+    sender._next_housekeeping = utcnow() + timedelta(days=1)
+    assert await sender.run_once(EVENING) == 1
+    preview, note = bot.to(42)
+    assert preview.text.startswith("Halo")
+    assert (
+        "Segmen: Provinsi: Jawa Timur; Cabang: Kantor Cabang Uji Surabaya; "
+        "Pekerjaan: Ojek / ojol / kurir; Pendaftaran: " in note.text
+    )
+    assert "ID-JI" not in note.text and "ojek_driver" not in note.text
+    assert "2026-11-24 09:00 WIB" in note.text
+    assert view.id and "jam tenang" in note.text  # forced: said so
