@@ -18,6 +18,7 @@ from telegram import (
 )
 
 from bot.i18n import N_, SUPPORTED_LANGUAGES, _, format_rupiah
+from bot.leads import Confirmation
 from bot.registration import service
 from bot.registration.flow import (
     EDITABLE,
@@ -31,7 +32,12 @@ from bot.registration.flow import (
     Text,
     estimate_for,
 )
-from bot.registration.validation import CONTACT_TIMES, OCCUPATIONS
+from bot.vocabulary import (
+    CONTACT_TIMES,
+    OCCUPATIONS,
+    contact_time_button,
+    occupation_button,
+)
 from handlers.context import BotContext
 from handlers.estimate import render_estimate
 from handlers.keyboards import main_menu
@@ -41,22 +47,6 @@ CALLBACK_PATTERN = r"^r:"
 BACK = "back"
 CANCEL = "cancel"
 
-OCCUPATION_LABELS = {
-    "ojek_driver": N_("🛵 Ojek / online driver / courier"),
-    "pedagang": N_("🛒 Trader / street vendor"),
-    "petani": N_("🌾 Farmer"),
-    "nelayan": N_("🎣 Fisher"),
-    "buruh": N_("🧱 Day / construction labourer"),
-    "art": N_("🏠 Domestic worker"),
-    "rt_rw": N_("🏘️ RT/RW head"),
-    "lainnya": N_("✏️ Other"),
-}
-CONTACT_TIME_LABELS = {
-    "pagi": N_("🌅 Morning (08–12)"),
-    "siang": N_("☀️ Midday (12–15)"),
-    "sore": N_("🌇 Afternoon (15–18)"),
-    "kapan_saja": N_("🕘 Any time"),
-}
 FIELD_LABELS = {
     "name": N_("Name"),
     "phone": N_("Mobile number"),
@@ -138,7 +128,7 @@ def occupation_text(data: dict[str, Any], lang: str) -> str:
     occupation = data.get("occupation", "lainnya")
     if occupation == "lainnya" and data.get("occupation_other"):
         return html.escape(data["occupation_other"])
-    return _(OCCUPATION_LABELS[occupation], lang)
+    return occupation_button(occupation, lang)
 
 
 def summary_text(data: dict[str, Any], lang: str, today: date) -> str:
@@ -152,7 +142,7 @@ def summary_text(data: dict[str, Any], lang: str, today: date) -> str:
         f"• {_(FIELD_LABELS['income'], lang)}: "
         + (format_rupiah(int(income), lang) if income else _("not given", lang)),
         f"• {_(FIELD_LABELS['contact_time'], lang)}: "
-        + _(CONTACT_TIME_LABELS[data.get("contact_time", "kapan_saja")], lang),
+        + contact_time_button(data.get("contact_time", "kapan_saja"), lang),
     ]
     estimate = estimate_for(data, today)
     if estimate is not None:
@@ -209,7 +199,7 @@ async def render(
             ),
         )
     elif step == Step.OCCUPATION:
-        buttons = [_button(_(OCCUPATION_LABELS[o], lang), o, step) for o in OCCUPATIONS]
+        buttons = [_button(occupation_button(o, lang), o, step) for o in OCCUPATIONS]
         await message.reply_html(
             prefix + _("What is your work?", lang),
             reply_markup=InlineKeyboardMarkup([*_two_columns(buttons), _nav_row(lang)]),
@@ -256,7 +246,7 @@ async def render(
             ),
         )
     elif step == Step.CONTACT_TIME:
-        buttons = [_button(_(CONTACT_TIME_LABELS[t], lang), t, step) for t in CONTACT_TIMES]
+        buttons = [_button(contact_time_button(t, lang), t, step) for t in CONTACT_TIMES]
         await message.reply_html(
             prefix + _("When is the best time for the branch to call you?", lang),
             reply_markup=InlineKeyboardMarkup([*_two_columns(buttons), _nav_row(lang)]),
@@ -380,6 +370,7 @@ async def _advance(
         language=lang,
         today=today,
         button_step=button_step,
+        admin_group_id=context.services.settings.admin_group_id,
     )
     if reply is None:
         ended = _("This registration has ended. Type /daftar to start again.", lang)
@@ -425,7 +416,7 @@ async def _advance(
     await render(message, outcome.state, lang, today, outcome.error)
 
 
-def _confirmation_text(confirmation: Any, context: BotContext) -> str:
+def _confirmation_text(confirmation: Confirmation, context: BotContext) -> str:
     lang = context.lang
     branch = confirmation.branch
     days = max(1, -(-context.services.settings.lead_escalation_hours // 24))
@@ -433,18 +424,31 @@ def _confirmation_text(confirmation: Any, context: BotContext) -> str:
         _("✅ <b>Thank you! Your registration has been updated.</b>", lang)
         if confirmation.updated_existing
         else _("✅ <b>Thank you! Your interest has been registered.</b>", lang),
-        _(
-            "<b>{branch}</b> will contact you at your preferred time, usually within {days} "
-            "working days.",
-            lang,
-            branch=html.escape(branch.name),
-            days=days,
-        ),
     ]
-    if branch.address:
-        lines.append(_("Address: {address}", lang, address=html.escape(branch.address)))
-    if branch.phone:
-        lines.append(_("Phone: {phone}", lang, phone=html.escape(branch.phone)))
+    if confirmation.target.delivers:
+        lines.append(
+            _(
+                "<b>{branch}</b> will contact you at your preferred time, usually within {days} "
+                "working days.",
+                lang,
+                branch=html.escape(branch.name),
+                days=days,
+            )
+        )
+        if branch.address:
+            lines.append(_("Address: {address}", lang, address=html.escape(branch.address)))
+        if branch.phone:
+            lines.append(_("Phone: {phone}", lang, phone=html.escape(branch.phone)))
+    else:
+        # No group will receive the card yet (bot.delivery_health): promise no branch and no
+        # time, only what is true.
+        lines.append(
+            _(
+                "Your details are recorded. The campaign team will call you at your preferred "
+                "time to help you register.",
+                lang,
+            )
+        )
     lines.append(
         _(
             "Questions meanwhile? Call center {call_center}. See or delete your data: "

@@ -20,7 +20,7 @@ from typing import Literal
 
 from bot.amounts import MAX_INCOME, InvalidIncome, parse_income
 from bot.nlu.normalize import MAX_INPUT_CHARS, load_lexicon
-from bot.registration.validation import OCCUPATIONS, TRANSPORT_OCCUPATIONS
+from bot.vocabulary import OCCUPATIONS, sector_for
 
 Period = Literal["bulan", "hari", "minggu", "tahun"]
 # The occupation codes are the registration's (one list for the whole bot).
@@ -310,6 +310,3 @@ def extract_occupation(text: str) -> str | None:
     return best[1] if best else None
 
 
-def sector_for(occupation: str | None) -> Literal["transportasi", "lainnya"]:
-    """The calculator's sector for an occupation code: PP 50/2025 treats transport apart."""
-    return "transportasi" if occupation in TRANSPORT_OCCUPATIONS else "lainnya"

@@ -12,16 +12,14 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from bot.amounts import InvalidIncome, parse_income
-from bot.calculator import ContributionEstimate, Sector, calculate
+from bot.calculator import ContributionEstimate, calculate
 from bot.registration.validation import (
-    CONTACT_TIMES,
-    OCCUPATIONS,
-    TRANSPORT_OCCUPATIONS,
     Rejected,
     parse_name,
     parse_occupation_other,
     parse_phone,
 )
+from bot.vocabulary import CONTACT_TIMES, OCCUPATIONS, sector_for
 
 FLOW = "registration"
 MAX_PLACE_CHOICES = 6
@@ -156,10 +154,7 @@ def estimate_for(data: dict[str, Any], today: date) -> ContributionEstimate | No
     income = data.get("income")
     if not income:
         return None
-    sector: Sector = (
-        "transportasi" if data.get("occupation") in TRANSPORT_OCCUPATIONS else "lainnya"
-    )
-    return calculate(int(income), sector=sector, start=today)
+    return calculate(int(income), sector=sector_for(data.get("occupation")), start=today)
 
 
 def _next(state: State, step: Step) -> State:

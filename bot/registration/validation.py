@@ -13,21 +13,6 @@ NAME_MIN_LETTERS = 2
 NAME_MAX_LENGTH = 80
 OCCUPATION_OTHER_MAX_LENGTH = 60
 
-OCCUPATIONS: tuple[str, ...] = (
-    "ojek_driver",
-    "pedagang",
-    "petani",
-    "nelayan",
-    "buruh",
-    "art",
-    "rt_rw",
-    "lainnya",
-)
-# PP 50/2025 gives transport-sector BPU a longer discount period.
-TRANSPORT_OCCUPATIONS = frozenset({"ojek_driver"})
-
-CONTACT_TIMES: tuple[str, ...] = ("pagi", "siang", "sore", "kapan_saja")
-
 
 class Rejected(ValueError):
     def __init__(self, reason: str) -> None:

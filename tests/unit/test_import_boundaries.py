@@ -46,11 +46,8 @@ NOT_YET_MOVED: dict[str, frozenset[str]] = {
     "bot/accounts.py": frozenset({"sqlalchemy"}),
     "bot/branch_admin.py": frozenset({"sqlalchemy"}),
     "bot/broadcasts.py": frozenset({"sqlalchemy"}),
-    "bot/followup.py": frozenset({"sqlalchemy"}),
     "bot/handoff.py": frozenset({"sqlalchemy"}),
     "bot/leads.py": frozenset({"sqlalchemy"}),
-    "bot/privacy.py": frozenset({"sqlalchemy"}),
-    "bot/reminders.py": frozenset({"sqlalchemy"}),
     "bot/staff.py": frozenset({"sqlalchemy"}),
     "bot/stats.py": frozenset({"sqlalchemy"}),
 }
