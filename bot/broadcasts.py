@@ -8,6 +8,12 @@ Life of a broadcast::
     approve           -> sending (by a second manager, not the creator or requester)
     pause / resume / cancel
 
+A broadcast may be scheduled (``scheduled_at``): once sent or approved it is ``scheduled`` and
+its recipients are fixed when the time comes (``start_due``, run by the sender). No message goes
+out inside the quiet hours (``BROADCAST_QUIET_HOURS``, WIB): a broadcast sending then is held
+until they end, unless it was forced (``ignore_quiet_hours``); a scheduled time inside them is
+refused unless forced.
+
 Recipients are fixed when sending starts: one row per worker with a status. One process at a
 time sends (a job lease, see ``bot.campaign_jobs``), paced under ``BROADCAST_RATE``. Rows are
 claimed in small waves and marked ``sending`` before the Bot API call: a sender killed mid-wave
@@ -30,8 +36,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import SUPPORTED_LANGUAGES
+from bot.i18n import N_, SUPPORTED_LANGUAGES, _
 from bot.leads import LeadStatus
+from bot.quiet_hours import QuietHours
 from bot.settings import Settings
 from db.engine import Database
 from db.models import Broadcast
@@ -54,6 +61,7 @@ MAX_ATTEMPTS = 5
 class BroadcastStatus(StrEnum):
     DRAFT = "draft"
     AWAITING_APPROVAL = "awaiting_approval"
+    SCHEDULED = "scheduled"
     SENDING = "sending"
     PAUSED = "paused"
     DONE = "done"
@@ -111,6 +119,36 @@ class Segment:
         return {name: list(getattr(self, name)) for name in self.__dataclass_fields__}
 
 
+# What each segment field is called when a segment is described to a manager.
+SEGMENT_FIELD_LABELS = {
+    "provinces": N_("Province"),
+    "branches": N_("Branch"),
+    "occupations": N_("Occupation"),
+    "languages": N_("Language"),
+    "sources": N_("Source"),
+    "lead_statuses": N_("Registration"),
+}
+# Per segment field, code -> the name a manager reads (already in their language).
+SegmentNames = Mapping[str, Mapping[str, str]]
+
+
+def describe_segment(
+    segment: Mapping[str, Sequence[str]], names: SegmentNames, lang: str
+) -> str:
+    """``Provinsi: Jawa Timur; Pekerjaan: Ojek / ojol / kurir``: the filters in the order of
+    :class:`Segment`, codes replaced by their names (a code without one is shown as is), or
+    "every worker" when nothing filters."""
+    parts = []
+    for name in Segment.__dataclass_fields__:
+        codes = segment.get(name) or ()
+        if not codes:
+            continue
+        known = names.get(name, {})
+        values = ", ".join(known.get(code, code) for code in codes)
+        parts.append(f"{_(SEGMENT_FIELD_LABELS[name], lang)}: {values}")
+    return "; ".join(parts) if parts else _("every worker", lang)
+
+
 @dataclass(frozen=True)
 class Progress:
     """Where a broadcast stands; ``eta_seconds`` at ``BROADCAST_RATE`` (None when idle)."""
@@ -146,6 +184,10 @@ class BroadcastView:
     needs_second_approval: bool
     last_error: str | None
     progress: Progress = field(repr=False)
+    scheduled_at: datetime | None = None
+    ignore_quiet_hours: bool = False
+    # Sending, but held by the quiet hours until then.
+    held_until: datetime | None = None
 
 
 # --- creating and approving ------------------------------------------------------------------
@@ -168,9 +210,13 @@ async def create_broadcast(
     now: datetime,
     button_text: str | None = None,
     button_url: str | None = None,
+    scheduled_at: datetime | None = None,
+    force: bool = False,
 ) -> BroadcastView:
     """A draft, and its preview queued to ``preview_chat_id`` (the creator's Telegram id; they
-    must have started the bot). ``created_by`` names the manager, e.g. ``akun:budi``."""
+    must have started the bot). ``created_by`` names the manager, e.g. ``akun:budi``.
+    ``scheduled_at``: not before then (in the future, outside the quiet hours unless ``force``);
+    ``force``: sent inside the quiet hours too."""
     text = _clean(text).strip()
     if not text:
         raise BroadcastError("the message is empty", "empty_text")
@@ -178,6 +224,7 @@ async def create_broadcast(
         raise BroadcastError(f"the message is longer than {MAX_TEXT} characters", "long_text")
     button = _button(button_text, button_url)
     segment.check()
+    check_schedule(settings.broadcast_quiet_hours, scheduled_at, force=force, now=now)
     async with db.transaction() as session:
         broadcasts = BroadcastRepository(session)
         broadcast = Broadcast(
@@ -191,6 +238,8 @@ async def create_broadcast(
             audience_size=await broadcasts.count_audience(_filters(segment)),
             recipient_count=0,
             created_at=now,
+            scheduled_at=scheduled_at,
+            ignore_quiet_hours=force,
         )
         broadcasts.add(broadcast)
         await session.flush()
@@ -200,8 +249,26 @@ async def create_broadcast(
         return await _view(broadcasts, broadcast, settings, now)
 
 
+def check_schedule(
+    quiet: QuietHours, scheduled_at: datetime | None, *, force: bool, now: datetime
+) -> None:
+    """Raises :class:`BroadcastError` for a time already past (``schedule_past``) or inside the
+    quiet hours without ``force`` (``schedule_quiet``)."""
+    if scheduled_at is None:
+        return
+    if scheduled_at <= now:
+        raise BroadcastError("the scheduled time has already passed", "schedule_past")
+    if not force and quiet.contains(scheduled_at):
+        raise BroadcastError(
+            f"the scheduled time is inside the quiet hours ({quiet.text} WIB), when no "
+            "broadcast goes out; pick another time, or force it",
+            "schedule_quiet",
+        )
+
+
 class Decision(StrEnum):
     SENDING = "sending"
+    SCHEDULED = "scheduled"  # approved; it starts at its scheduled time
     AWAITING_APPROVAL = "awaiting_approval"
     PREVIEW_PENDING = "preview_pending"  # the creator has not had the preview yet
     SAME_PERSON = "same_person"  # the second approval must come from someone else
@@ -232,8 +299,7 @@ async def request_send(
         if size > settings.broadcast_approval_threshold:
             broadcast.status = BroadcastStatus.AWAITING_APPROVAL
             return Decision.AWAITING_APPROVAL
-        await _start(broadcasts, broadcast, by, now)
-        return Decision.SENDING
+        return await _start(broadcasts, broadcast, by, now)
 
 
 async def approve(
@@ -248,18 +314,40 @@ async def approve(
             return Decision.WRONG_STATUS
         if by in (broadcast.created_by, broadcast.requested_by):
             return Decision.SAME_PERSON
-        await _start(broadcasts, broadcast, by, now)
-        if broadcast.recipient_count == 0:
-            broadcast.status, broadcast.finished_at = BroadcastStatus.DONE, now
-        return Decision.SENDING
+        return await _start(broadcasts, broadcast, by, now)
 
 
 async def _start(
     broadcasts: BroadcastRepository, broadcast: Broadcast, by: str, now: datetime
+) -> Decision:
+    """Sending now, or ``scheduled`` when its time is still to come."""
+    broadcast.approved_by, broadcast.approved_at = by[:80], now
+    if broadcast.scheduled_at is not None and broadcast.scheduled_at > now:
+        broadcast.status = BroadcastStatus.SCHEDULED
+        return Decision.SCHEDULED
+    await _begin_sending(broadcasts, broadcast, now)
+    return Decision.SENDING
+
+
+async def _begin_sending(
+    broadcasts: BroadcastRepository, broadcast: Broadcast, now: datetime
 ) -> None:
+    """Recipients fixed now; nobody in the segment any more: done at once."""
     broadcast.recipient_count = await broadcasts.materialise(broadcast.id, broadcast.segment)
     broadcast.status = BroadcastStatus.SENDING
-    broadcast.approved_by, broadcast.approved_at = by[:80], now
+    if broadcast.recipient_count == 0:
+        broadcast.status, broadcast.finished_at = BroadcastStatus.DONE, now
+
+
+async def start_due(db: Database, now: datetime) -> int:
+    """Scheduled broadcasts whose time has come start sending; how many did."""
+    started = 0
+    async with db.transaction() as session:
+        broadcasts = BroadcastRepository(session)
+        for broadcast in await broadcasts.due_scheduled(now):
+            await _begin_sending(broadcasts, broadcast, now)
+            started += 1
+    return started
 
 
 async def set_paused(db: Database, *, broadcast_id: int, paused: bool) -> bool:
@@ -316,6 +404,11 @@ async def _view(
     counts = await broadcasts.status_counts(broadcast.id)
     remaining = counts.get("pending", 0) + counts.get("sending", 0)
     eta: int | None = None
+    held_until: datetime | None = None
+    start = now
+    if broadcast.status == BroadcastStatus.SENDING and not broadcast.ignore_quiet_hours:
+        start = settings.broadcast_quiet_hours.ends_after(now)
+        held_until = start if start > now else None
     if broadcast.status == BroadcastStatus.SENDING and remaining:
         eta = math.ceil(remaining / settings.broadcast_rate)
     progress = Progress(
@@ -327,7 +420,7 @@ async def _view(
         unknown=counts.get("unknown", 0),
         remaining=remaining,
         eta_seconds=eta,
-        eta_at=now + timedelta(seconds=eta) if eta is not None else None,
+        eta_at=start + timedelta(seconds=eta) if eta is not None else None,
     )
     return BroadcastView(
         id=broadcast.id,
@@ -348,6 +441,9 @@ async def _view(
         needs_second_approval=broadcast.audience_size > settings.broadcast_approval_threshold,
         last_error=broadcast.last_error,
         progress=progress,
+        scheduled_at=broadcast.scheduled_at,
+        ignore_quiet_hours=broadcast.ignore_quiet_hours,
+        held_until=held_until,
     )
 
 
@@ -410,9 +506,14 @@ async def settle_orphans(db: Database) -> int:
         return await BroadcastRepository(session).orphans_to_unknown(INTERRUPTED)
 
 
-async def next_message(db: Database) -> Message | None:
+async def next_message(
+    db: Database, now: datetime | None = None, quiet: QuietHours | None = None
+) -> Message | None:
+    """The oldest broadcast sending; inside ``quiet`` hours at ``now`` only a forced one (the
+    others' messages are held until the hours end)."""
+    only_forced = quiet is not None and now is not None and quiet.contains(now)
     async with db.transaction() as session:
-        broadcast = await BroadcastRepository(session).oldest_sending()
+        broadcast = await BroadcastRepository(session).oldest_sending(only_forced=only_forced)
         if broadcast is None:
             return None
         return Message(broadcast.id, broadcast.text, broadcast.button_text, broadcast.button_url)
@@ -506,19 +607,30 @@ class Preview:
     audience_size: int
     segment: dict[str, list[str]]
     needs_second_approval: bool
+    # Province and branch codes of the segment -> their names (see describe_segment).
+    names: dict[str, dict[str, str]] = field(default_factory=dict)
+    scheduled_at: datetime | None = None
+    ignore_quiet_hours: bool = False
 
 
 async def preview(session: AsyncSession, settings: Settings, broadcast_id: int) -> Preview | None:
-    broadcast = await BroadcastRepository(session).get(broadcast_id)
+    repository = BroadcastRepository(session)
+    broadcast = await repository.get(broadcast_id)
     if broadcast is None:
         return None
+    segment = dict(broadcast.segment)
     return Preview(
         broadcast_id=broadcast.id,
         chat_id=broadcast.preview_chat_id,
         message=Message(broadcast.id, broadcast.text, broadcast.button_text, broadcast.button_url),
         audience_size=broadcast.audience_size,
-        segment=dict(broadcast.segment),
+        segment=segment,
         needs_second_approval=broadcast.audience_size > settings.broadcast_approval_threshold,
+        names=await repository.place_names(
+            segment.get("provinces") or (), segment.get("branches") or ()
+        ),
+        scheduled_at=broadcast.scheduled_at,
+        ignore_quiet_hours=broadcast.ignore_quiet_hours,
     )
 
 

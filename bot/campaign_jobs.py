@@ -9,7 +9,9 @@
   due follow-up questions and closes idle tickets (both safe to run in every process).
 * :class:`BroadcastSender` sends broadcasts. A job lease in the database makes one process the
   sender at a time, so the pace (``BROADCAST_RATE``, evenly spaced, never in bursts) holds for
-  the whole deployment; a sender that dies is replaced when its lease expires.
+  the whole deployment; a sender that dies is replaced when its lease expires. It starts
+  scheduled broadcasts when their time comes and holds every broadcast's messages inside the
+  quiet hours (``BROADCAST_QUIET_HOURS``) but forced ones.
 
 ``bot.app.on_startup`` calls :func:`start_campaign_jobs`, ``on_stop`` :func:`stop_campaign_jobs`.
 """
@@ -416,6 +418,7 @@ class BroadcastSender:
         self.db = db
         self.bot = bot
         self.rate = settings.broadcast_rate
+        self.quiet_hours = settings.broadcast_quiet_hours
         self.wave_size = max(1, math.ceil(self.rate / 5))
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         self._stopping = asyncio.Event()
@@ -453,9 +456,10 @@ class BroadcastSender:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
-    async def run_once(self) -> bool:
-        """One wave; False when there was nothing to send (or another process sends)."""
-        now = utcnow()
+    async def run_once(self, now: datetime | None = None) -> bool:
+        """One wave; False when there was nothing to send (or another process sends, or the
+        quiet hours hold every broadcast). ``now``: the round's clock (tests)."""
+        now = now or utcnow()
         if not await broadcasts.hold_sender_lease(self.db, self.holder, now, SENDER_LEASE_TTL):
             self._holding = False
             return False
@@ -464,7 +468,10 @@ class BroadcastSender:
             self._holding = True
             if orphans:
                 log.warning("broadcast: %d recipients were in flight in a dead sender", orphans)
-        message = await broadcasts.next_message(self.db)
+        started = await broadcasts.start_due(self.db, now)
+        if started:
+            log.info("broadcast: %d scheduled broadcasts started", started)
+        message = await broadcasts.next_message(self.db, now, self.quiet_hours)
         if message is None:
             return False
         wave = await broadcasts.claim_wave(

@@ -25,6 +25,7 @@ from bot.office_hours import (
     parse_branch_office_hours,
     parse_office_hours,
 )
+from bot.quiet_hours import DEFAULT_QUIET_HOURS, QuietHours, parse_quiet_hours
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_PATH = PROJECT_ROOT / "data" / "bebas_cemas.db"
@@ -72,6 +73,10 @@ class Settings:
     ticket_autoclose_after: timedelta = timedelta(days=3)
     broadcast_rate: int = 25
     broadcast_approval_threshold: int = 1000
+    # No broadcast goes out inside these hours (WIB) unless forced (bot.quiet_hours).
+    broadcast_quiet_hours: QuietHours = field(
+        default_factory=lambda: parse_quiet_hours(DEFAULT_QUIET_HOURS)
+    )
     followup_contact_after: timedelta = timedelta(days=3)
     followup_satisfaction_after: timedelta = timedelta(days=7)
 
@@ -170,6 +175,7 @@ def load_settings(
         broadcast_approval_threshold=_parse_int(
             "BROADCAST_APPROVAL_THRESHOLD", get("BROADCAST_APPROVAL_THRESHOLD"), 1000, 0, 10**9
         ),
+        broadcast_quiet_hours=_parse_quiet_hours(get("BROADCAST_QUIET_HOURS")),
         followup_contact_after=_parse_duration(
             "FOLLOWUP_CONTACT_AFTER", get("FOLLOWUP_CONTACT_AFTER"), timedelta(days=3)
         ),
@@ -288,6 +294,15 @@ def _parse_hours(name: str, raw: str | None) -> OfficeHours:
     except ValueError as error:
         raise SettingsError(
             name, f"hours like 'mon-fri 08:00-16:00, sat 08:00-12:00': {error}"
+        ) from None
+
+
+def _parse_quiet_hours(raw: str | None) -> QuietHours:
+    try:
+        return parse_quiet_hours(raw)
+    except ValueError as error:
+        raise SettingsError(
+            "BROADCAST_QUIET_HOURS", f"hours (WIB) like '21:00-07:00', or 'off': {error}"
         ) from None
 
 

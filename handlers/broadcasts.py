@@ -8,10 +8,15 @@ import html
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import broadcasts
-from bot.i18n import _
+from bot.i18n import N_, _
+from bot.quiet_hours import format_local
 from db.base import utcnow
 from handlers.context import BotContext
-from handlers.lead_cards import STAFF_LANGUAGE
+from handlers.lead_cards import OCCUPATION_NAMES, STAFF_LANGUAGE, STATUS_LABELS
+
+# The same msgids as the dashboard's (bot/dashboard/labels.py): one translation each.
+LANGUAGE_NAMES = {"id": N_("Indonesian"), "en": N_("English")}
+NO_LEAD_NAME = N_("Never registered")
 
 
 async def stop_command(update: Update, context: BotContext) -> None:
@@ -60,14 +65,15 @@ def broadcast_keyboard(message: broadcasts.Message) -> InlineKeyboardMarkup | No
 def preview_note(preview: broadcasts.Preview) -> str:
     """Sent to the manager under the preview: what happens next."""
     lang, e = STAFF_LANGUAGE, html.escape
-    filters = [
-        f"{e(name)}: {e(', '.join(values))}" for name, values in preview.segment.items() if values
-    ]
     lines = [
         _("👆 <b>Preview of broadcast #{id}</b>", lang, id=preview.broadcast_id),
-        _("Segment: {segment}", lang, segment="; ".join(filters) or _("every worker", lang)),
+        _("Segment: {segment}", lang, segment=e(segment_text(preview, lang))),
         _("Recipients now: {count}", lang, count=preview.audience_size),
     ]
+    if preview.scheduled_at is not None:
+        lines.append(_("Scheduled for {when}.", lang, when=format_local(preview.scheduled_at)))
+    if preview.ignore_quiet_hours:
+        lines.append(_("Forced: it is sent inside the quiet hours too.", lang))
     if preview.needs_second_approval:
         lines.append(_("A second manager must approve it before it is sent.", lang))
     lines.append(
@@ -78,3 +84,17 @@ def preview_note(preview: broadcasts.Preview) -> str:
         )
     )
     return "\n".join(lines)
+
+
+def segment_text(preview: broadcasts.Preview, lang: str) -> str:
+    """``Provinsi: Jawa Timur; Pekerjaan: Ojek / ojol / kurir``."""
+    names = {
+        **preview.names,
+        "occupations": {code: _(name, lang) for code, name in OCCUPATION_NAMES.items()},
+        "languages": {code: _(name, lang) for code, name in LANGUAGE_NAMES.items()},
+        "lead_statuses": {
+            broadcasts.NO_LEAD: _(NO_LEAD_NAME, lang),
+            **{code: _(name, lang) for code, name in STATUS_LABELS.items()},
+        },
+    }
+    return broadcasts.describe_segment(preview.segment, names, lang)

@@ -3,6 +3,7 @@
     python -m bot siaran ukuran [segment]                       # how many workers it reaches
     python -m bot siaran buat --teks TEXT --oleh NAMA --pratinjau TELEGRAM_ID [segment]
                               [--tombol LABEL --tautan URL]     # a draft; preview to Telegram
+                              [--jadwal "YYYY-MM-DD HH:MM"] [--paksa]
     python -m bot siaran kirim ID --oleh NAMA                   # send (or ask for approval)
     python -m bot siaran setujui ID --oleh NAMA                 # the second manager
     python -m bot siaran jeda ID | lanjut ID | batal ID
@@ -11,6 +12,11 @@
 Segment options (repeatable): --provinsi ID-JI, --cabang KC-..., --pekerjaan petani,
 --bahasa id, --sumber KODE, --status-lead baru|diambil|dihubungi|terdaftar|tidak_berminat|none
 (--belum-terdaftar is baru+diambil+dihubungi). ``--teks -`` reads the text from stdin.
+
+``--jadwal`` (WIB, Asia/Jakarta) sends it not before then: once sent (or approved) it waits as
+``scheduled``. No broadcast goes out in the quiet hours (``BROADCAST_QUIET_HOURS``, default
+21:00-07:00 WIB): a time inside them is refused, and a broadcast sending then waits until they
+end, unless ``--paksa`` (force) was given.
 """
 
 from __future__ import annotations
@@ -24,12 +30,14 @@ from typing import Any
 
 from bot import broadcasts
 from bot.cli.common import DatabaseAction, run_with_database
+from bot.quiet_hours import SCHEDULE_FORMAT, format_local, parse_local
 from bot.settings import Settings
 from db.base import utcnow
 from db.engine import Database
 
 DECISIONS = {
     broadcasts.Decision.SENDING: "sending: the bot sends it now",
+    broadcasts.Decision.SCHEDULED: "scheduled: the bot starts sending it at its time",
     broadcasts.Decision.AWAITING_APPROVAL: "waiting for a second manager: siaran setujui ID",
     broadcasts.Decision.PREVIEW_PENDING: "the preview has not reached Telegram yet; try again",
     broadcasts.Decision.SAME_PERSON: "the second approval must come from another manager",
@@ -58,6 +66,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         type=int,
         metavar="TELEGRAM_ID",
         help="your Telegram user id (you must have started the bot)",
+    )
+    create.add_argument(
+        "--jadwal",
+        type=_schedule,
+        metavar='"YYYY-MM-DD HH:MM"',
+        help="send not before this time (WIB, Asia/Jakarta)",
+    )
+    create.add_argument(
+        "--paksa", action="store_true", help="force: send inside the quiet hours too"
     )
     _segment_options(create)
     create.set_defaults(func=handle_create)
@@ -97,6 +114,15 @@ def _segment_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _schedule(raw: str) -> datetime:
+    try:
+        return parse_local(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a WIB date and time like {datetime(2026, 12, 24, 9):{SCHEDULE_FORMAT}}"
+        ) from None
+
+
 def segment_from(args: argparse.Namespace) -> broadcasts.Segment:
     fields: dict[str, Any] = {
         name: list(getattr(args, name)) for name in broadcasts.Segment.__dataclass_fields__
@@ -128,10 +154,19 @@ def handle_create(args: argparse.Namespace) -> int:
             now=utcnow(),
             button_text=args.tombol,
             button_url=args.tautan,
+            scheduled_at=args.jadwal,
+            force=args.paksa,
         )
+        when = (
+            f", scheduled for {format_local(view.scheduled_at)}"
+            if view.scheduled_at is not None
+            else ""
+        )
+        forced = ", forced through the quiet hours" if view.ignore_quiet_hours else ""
         print(
-            f"broadcast {view.id}: draft for {view.audience_size} workers; the preview goes to "
-            f"{view.preview_chat_id} on Telegram. Then: python -m bot siaran kirim {view.id}"
+            f"broadcast {view.id}: draft for {view.audience_size} workers{when}{forced}; the "
+            f"preview goes to {view.preview_chat_id} on Telegram. "
+            f"Then: python -m bot siaran kirim {view.id}"
         )
         return 0
 
@@ -145,7 +180,11 @@ def handle_decision(args: argparse.Namespace) -> int:
             db, settings, broadcast_id=args.id, by=f"cli:{args.oleh}", now=utcnow()
         )
         print(f"broadcast {args.id}: {DECISIONS[decision]}")
-        ok = decision in (broadcasts.Decision.SENDING, broadcasts.Decision.AWAITING_APPROVAL)
+        ok = decision in (
+            broadcasts.Decision.SENDING,
+            broadcasts.Decision.SCHEDULED,
+            broadcasts.Decision.AWAITING_APPROVAL,
+        )
         return 0 if ok else 1
 
     return _run(decide)
@@ -182,6 +221,10 @@ def handle_status(args: argparse.Namespace) -> int:
         for v in views:
             p = v.progress
             eta = f", ETA {p.eta_seconds}s" if p.eta_seconds is not None else ""
+            if v.scheduled_at is not None:
+                eta += f", scheduled for {format_local(v.scheduled_at)}"
+            if v.held_until is not None:
+                eta += f", held by the quiet hours until {format_local(v.held_until)}"
             print(
                 f"#{v.id} {v.status}: {p.sent}/{p.recipients} sent, {p.failed} failed, "
                 f"{p.blocked} blocked, {p.skipped} opted out, {p.unknown} unknown, "

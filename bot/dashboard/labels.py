@@ -42,6 +42,7 @@ TICKET_STATUS_LABELS = {
 BROADCAST_STATUS_LABELS = {
     "draft": N_("Draft"),
     "awaiting_approval": N_("Awaiting a second manager"),
+    "scheduled": N_("Scheduled"),
     "sending": N_("Sending"),
     "paused": N_("Paused"),
     "done": N_("Done"),

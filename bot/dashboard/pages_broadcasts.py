@@ -17,11 +17,14 @@ from bot.dashboard.html import Html, el
 from bot.dashboard.layout import csrf_field, empty, kpi, page, table
 from bot.dashboard.params import NOT_YET_ENROLLED_FIELD, SEGMENT_FIELDS
 from bot.i18n import N_, _
+from bot.quiet_hours import ZONE, ZONE_LABEL
 
 # How often a page whose figures move reloads itself, in seconds.
 REFRESH_SECONDS = 10
 # The form's fields: the message, its optional button, and which submit button was pressed.
 TEXT_FIELD, BUTTON_TEXT_FIELD, BUTTON_URL_FIELD, ACTION_FIELD = "teks", "tombol", "tautan", "aksi"
+# When to send (WIB, as <input type=datetime-local> writes it) and "send in quiet hours too".
+SCHEDULE_FIELD, FORCE_FIELD = "jadwal", "paksa"
 COUNT, CREATE = "hitung", "buat"
 NO_TELEGRAM = "no_telegram"
 # Why the form refused to create the draft: BroadcastError.code, or NO_TELEGRAM.
@@ -32,6 +35,11 @@ FORM_ERRORS = {
     "long_button_text": N_("The button label is too long: at most {n} characters."),
     "button_url": N_("The button link must be an https:// address without spaces."),
     "segment": N_("This segment cannot be used."),
+    "schedule_format": N_("The schedule must be a date and time, e.g. 2026-12-24 09:00."),
+    "schedule_past": N_("The scheduled time has already passed: pick a later one."),
+    "schedule_quiet": N_("The scheduled time is inside the quiet hours ({hours} WIB), when no "
+                         "broadcast goes out. Pick another time, or tick \"Send inside the "
+                         "quiet hours too\"."),
     NO_TELEGRAM: N_("Your account has no Telegram id, so the preview cannot reach you. An "
                     "administrator sets it with: python -m bot akun telegram {user} ID"),
 }
@@ -40,6 +48,7 @@ RESULTS = {
     "created": N_("Draft saved. Its preview is on its way to your Telegram: check it there, "
                   "then send it from this page."),
     "sending": N_("Sending: the bot sends it now, at the pace Telegram allows."),
+    "scheduled": N_("Scheduled: the bot starts sending it at the scheduled time."),
     "awaiting_approval": N_("Waiting for a second manager: above {threshold} recipients, "
                             "another manager must approve it."),
     "preview_pending": N_("The preview has not reached your Telegram yet. Try again in a "
@@ -52,14 +61,7 @@ RESULTS = {
     "cancelled": N_("Cancelled: nobody else will receive it."),
 }
 REFUSED_RESULTS = frozenset({"preview_pending", "same_person", "empty", "wrong_status"})
-SEGMENT_LABELS = {
-    "provinces": N_("Province"),
-    "branches": N_("Branch"),
-    "occupations": N_("Occupation"),
-    "languages": N_("Language"),
-    "sources": N_("Source"),
-    "lead_statuses": N_("Registration"),
-}
+SEGMENT_LABELS = broadcasts.SEGMENT_FIELD_LABELS
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,8 @@ class Draft:
     text: str = ""
     button_text: str = ""
     button_url: str = ""
+    schedule: str = ""  # as typed, e.g. 2026-12-24T09:00 (WIB)
+    force: bool = False
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,14 @@ class SegmentChoices:
     def label(self, field: str, code: str) -> str:
         return dict(self.options.get(field, ())).get(code, code)
 
+    @property
+    def names(self) -> broadcasts.SegmentNames:
+        return {field: dict(pairs) for field, pairs in self.options.items()}
+
+    def describe(self, segment: Mapping[str, Sequence[str]], lang: str) -> str:
+        """``Provinsi: Jawa Timur; Pekerjaan: Ojek / ojol / kurir``."""
+        return broadcasts.describe_segment(segment, self.names, lang)
+
 
 def lead_status_label(code: str, lang: str) -> str:
     if code == broadcasts.NO_LEAD:
@@ -94,8 +106,8 @@ def lead_status_label(code: str, lang: str) -> str:
 # --- the list -------------------------------------------------------------------------------
 
 
-def broadcast_list(request: web.Request, views: Sequence[broadcasts.BroadcastView]
-                   ) -> web.Response:
+def broadcast_list(request: web.Request, views: Sequence[broadcasts.BroadcastView],
+                   choices: SegmentChoices) -> web.Response:
     lang = keys.lang_of(request)
     n = lambda value: fmt.number(value, lang)  # noqa: E731
     new = el("p", el("a", _("New broadcast", lang), href="/siaran/baru", class_="button"))
@@ -103,7 +115,9 @@ def broadcast_list(request: web.Request, views: Sequence[broadcasts.BroadcastVie
         return page(request, _("Broadcasts", lang), new, empty(_("No broadcasts yet.", lang)))
     rows = [
         [el("a", f"#{v.id}", href=f"/siaran/{v.id}"), fmt.moment(v.created_at, lang),
-         fmt.broadcast_status_label(v.status, lang), _shorten(v.text), n(v.audience_size),
+         _status_cell(v, lang), _shorten(v.text),
+         el("span", choices.describe(v.segment, lang), class_="segment-text"),
+         n(v.audience_size),
          n(v.progress.sent), n(v.progress.failed + v.progress.blocked), n(v.progress.remaining),
          fmt.seconds(v.progress.eta_seconds, lang)]
         for v in views
@@ -112,11 +126,24 @@ def broadcast_list(request: web.Request, views: Sequence[broadcasts.BroadcastVie
     return page(
         request, _("Broadcasts", lang), new,
         table(["#", _("Created", lang), _("Status", lang), _("Message", lang),
-               _("Audience", lang), _("Sent", lang), _("Not delivered", lang),
-               _("Remaining", lang), _("Time left", lang)],
-              rows, numeric=(4, 5, 6, 7, 8), css="broadcasts"),
+               _("Who receives it", lang), _("Audience", lang), _("Sent", lang),
+               _("Not delivered", lang), _("Remaining", lang), _("Time left", lang)],
+              rows, numeric=(5, 6, 7, 8, 9), css="broadcasts"),
         refresh=f"{REFRESH_SECONDS * 3}; url=/siaran" if sending else None,
     )
+
+
+def _status_cell(view: broadcasts.BroadcastView, lang: str) -> Html:
+    """The status, with the scheduled time or the quiet hours' hold under it."""
+    when = None
+    if view.status == broadcasts.BroadcastStatus.SCHEDULED and view.scheduled_at is not None:
+        when = _("at {when}", lang, when=fmt.moment(view.scheduled_at, lang))
+    elif view.held_until is not None:
+        when = _("held until {when} (quiet hours)", lang, when=fmt.moment(view.held_until, lang))
+    elif view.scheduled_at is not None and view.status == broadcasts.BroadcastStatus.DRAFT:
+        when = _("for {when}", lang, when=fmt.moment(view.scheduled_at, lang))
+    return el("span", fmt.broadcast_status_label(view.status, lang),
+              el("br") if when else None, el("small", when) if when else None)
 
 
 def _shorten(text: str, limit: int = 70) -> str:
@@ -130,6 +157,7 @@ def _shorten(text: str, limit: int = 70) -> str:
 def broadcast_form(
     request: web.Request, account: AccountView, choices: SegmentChoices, draft: Draft,
     segment: broadcasts.Segment, audience: int, *, error: str | None = None, status: int = 200,
+    quiet_hours: str = "",
 ) -> web.Response:
     lang = keys.lang_of(request)
     session = keys.session_of(request)
@@ -157,12 +185,11 @@ def broadcast_form(
                   "registration are those of the worker's latest registration. Workers who "
                   "opted out, blocked the bot or deleted their data never receive broadcasts.",
                   lang), class_="muted"),
-        el("div",
-           *[_multi_select(field_name, _(SEGMENT_LABELS[field], lang), choices.options[field],
-                           chosen[field])
-             for field_name, field in SEGMENT_FIELDS
-             if field in ("provinces", "branches", "sources")],
-           class_="segment"),
+        el("p", _("Tick as many as you need in each list.", lang), class_="muted"),
+        *[_checkbox_list(field_name, _(SEGMENT_LABELS[field], lang), choices.options[field],
+                         chosen[field], lang)
+          for field_name, field in SEGMENT_FIELDS
+          if field in ("provinces", "branches", "sources")],
         *[_checkboxes(field_name, _(SEGMENT_LABELS[field], lang), choices.options[field],
                       chosen[field])
           for field_name, field in SEGMENT_FIELDS
@@ -171,6 +198,7 @@ def broadcast_form(
            _("Registered interest but not enrolled yet (New, Claimed, Contacted)", lang),
            class_="inline"),
     )
+    when = _schedule_fieldset(draft, quiet_hours, lang)
     if account.telegram_id is not None:
         preview = el("p", _("The preview goes to your Telegram (user id {id}) first; you send "
                             "the broadcast from its page afterwards.", lang,
@@ -184,10 +212,11 @@ def broadcast_form(
         el("p", _(FORM_ERRORS.get(error, FORM_ERRORS["segment"]), lang,
                   n=fmt.number(broadcasts.MAX_TEXT if error == "long_text"
                                else broadcasts.MAX_BUTTON_TEXT, lang),
-                  user=account.username),
+                  user=account.username, hours=quiet_hours),
            class_="alert", role="alert") if error else None,
         message,
         who,
+        when,
         el("section",
            kpi("audience", _("Workers it reaches now", lang), audience,
                fmt.number(audience, lang)),
@@ -204,11 +233,37 @@ def broadcast_form(
     return page(request, _("New broadcast", lang), form, status=status)
 
 
-def _multi_select(name: str, label: str, options: Sequence[tuple[str, str]],
-                  chosen: Sequence[str]) -> Html:
-    return el("label", label, el("select", [
-        el("option", text, value=code, selected=code in chosen) for code, text in options
-    ], name=name, multiple=True, size=min(max(len(options), 2), 6)))
+def _checkbox_list(name: str, legend: str, options: Sequence[tuple[str, str]],
+                   chosen: Sequence[str], lang: str) -> Html:
+    """A long list of checkboxes (provinces, branches...) folded under its name and how many
+    are ticked, open when some are: usable on a phone, unlike a multiple select."""
+    ticked = sum(code in chosen for code, _text in options)
+    summary = _("{field}: {n} chosen", lang, field=legend, n=ticked) if ticked else legend
+    return el("details", el("summary", summary), [
+        el("label", el("input", type="checkbox", name=name, value=code, checked=code in chosen),
+           text, class_="inline")
+        for code, text in options
+    ], class_="choices", data_field=name, open=bool(ticked))
+
+
+def _schedule_fieldset(draft: Draft, quiet_hours: str, lang: str) -> Html:
+    return el(
+        "fieldset",
+        el("legend", _("When", lang)),
+        el("label", _("Send at (optional; {zone}, {tz} time)", lang, zone=ZONE_LABEL,
+                      tz=ZONE.key),
+           el("input", type="datetime-local", name=SCHEDULE_FIELD, value=draft.schedule,
+              step=60)),
+        el("p", _("Empty: it is sent as soon as you press Send (and a second manager approves "
+                  "it, when needed).", lang), class_="muted"),
+        el("p", _("Quiet hours: {hours} {zone}. Nothing is sent then; a broadcast started "
+                  "inside them waits until they end.", lang, hours=quiet_hours, zone=ZONE_LABEL),
+           class_="muted") if quiet_hours else None,
+        el("label", el("input", type="checkbox", name=FORCE_FIELD, value="1",
+                       checked=draft.force),
+           _("Send inside the quiet hours too (urgent messages only)", lang),
+           class_="inline") if quiet_hours else None,
+    )
 
 
 def _checkboxes(name: str, legend: str, options: Sequence[tuple[str, str]],
@@ -225,7 +280,7 @@ def _checkboxes(name: str, legend: str, options: Sequence[tuple[str, str]],
 
 def broadcast_detail(
     request: web.Request, view: broadcasts.BroadcastView, account: AccountView,
-    choices: SegmentChoices, result: str | None, threshold: int,
+    choices: SegmentChoices, result: str | None, threshold: int, quiet_hours: str = "",
 ) -> web.Response:
     lang = keys.lang_of(request)
     status = broadcasts.BroadcastStatus
@@ -243,18 +298,39 @@ def broadcast_detail(
         el("p", el("strong", fmt.broadcast_status_label(view.status, lang), class_="status",
                    data_status=view.status),
            " · ", el("a", _("All broadcasts", lang), href="/siaran")),
+        _timing(view, quiet_hours, lang),
         _progress(view, lang),
         _actions(request, view, account, threshold, lang),
         el("section", el("h2", _("Message", lang)),
            el("div", view.text, class_="message"),
            el("p", _("Button: {label} → {url}", lang, label=view.button_text,
                      url=view.button_url), class_="muted") if view.button_text else None),
-        el("section", el("h2", _("Who receives it", lang)), _segment(view.segment, choices, lang)),
+        el("section", el("h2", _("Who receives it", lang)),
+           el("p", choices.describe(view.segment, lang), class_="segment-text"),
+           _segment(view.segment, choices, lang)),
         el("section", el("h2", _("History", lang)), _history(view, lang)),
         el("p", _("This page reloads itself every {n} seconds while it is sending.", lang,
                   n=REFRESH_SECONDS), class_="muted") if moving else None,
         refresh=f"{REFRESH_SECONDS}; url=/siaran/{view.id}" if moving else None,
     )
+
+
+def _timing(view: broadcasts.BroadcastView, quiet_hours: str, lang: str) -> Html | None:
+    """When it goes out: its schedule, the quiet hours' hold, forcing."""
+    lines = []
+    if view.scheduled_at is not None:
+        lines.append(el("p", _("Scheduled for {when} ({tz}).", lang,
+                               when=fmt.moment(view.scheduled_at, lang), tz=ZONE.key),
+                        class_="schedule", data_scheduled_at=view.scheduled_at.isoformat()))
+    if view.held_until is not None:
+        lines.append(el("p", _("Held by the quiet hours ({hours} {zone}): sending resumes at "
+                               "{when}.", lang, hours=quiet_hours, zone=ZONE_LABEL,
+                               when=fmt.moment(view.held_until, lang)),
+                        class_="notice held", role="status"))
+    if view.ignore_quiet_hours:
+        lines.append(el("p", _("Forced: it is sent inside the quiet hours too.", lang),
+                        class_="muted forced"))
+    return el("section", lines, class_="timing") if lines else None
 
 
 def _progress(view: broadcasts.BroadcastView, lang: str) -> Html:

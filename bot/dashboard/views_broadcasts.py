@@ -5,7 +5,8 @@ workers it reaches, "Create" saves a draft whose preview goes to the manager's o
 (the account's ``telegram_id``, set with ``python -m bot akun telegram``). The detail page
 ``/siaran/<id>`` shows its progress and the next steps as POST forms (CSRF token): send, the
 second manager's approval above ``BROADCAST_APPROVAL_THRESHOLD``, pause, resume, cancel. Each
-action redirects back with ``?hasil=<what happened>``. Records name the account as
+action redirects back with ``?hasil=<what happened>``. The form may schedule the broadcast
+(``jadwal``, WIB) and force it through the quiet hours (``paksa``). Records name the account as
 ``akun:<username>``, so the second approval cannot come from the creator or the requester.
 """
 
@@ -25,6 +26,8 @@ from bot.dashboard.pages_broadcasts import (
     BUTTON_TEXT_FIELD,
     BUTTON_URL_FIELD,
     CREATE,
+    FORCE_FIELD,
+    SCHEDULE_FIELD,
     TEXT_FIELD,
     Draft,
     SegmentChoices,
@@ -33,6 +36,7 @@ from bot.dashboard.params import parse_result, parse_segment
 from bot.dashboard.views import json_response, manager_of, now_of, plain
 from bot.dashboard.views_auth import redirect
 from bot.i18n import SUPPORTED_LANGUAGES
+from bot.quiet_hours import parse_local
 from bot.settings import Settings
 from db.engine import Database
 
@@ -41,7 +45,7 @@ async def broadcasts_page(request: web.Request) -> web.StreamResponse:
     manager_of(request)
     settings = request.app[keys.SETTINGS]
     views = await broadcasts.list_broadcasts(request.app[keys.DB], settings, now_of(request))
-    return pages_broadcasts.broadcast_list(request, views)
+    return pages_broadcasts.broadcast_list(request, views, await _choices(request))
 
 
 async def api_broadcasts(request: web.Request) -> web.StreamResponse:
@@ -60,7 +64,8 @@ async def new_broadcast(request: web.Request) -> web.StreamResponse:
     choices = await _choices(request)
     segment = parse_segment(request.query, choices.codes)
     size = await broadcasts.audience_size(request.app[keys.DB], segment)
-    return pages_broadcasts.broadcast_form(request, account, choices, Draft(), segment, size)
+    return pages_broadcasts.broadcast_form(request, account, choices, Draft(), segment, size,
+                                           quiet_hours=_quiet(request))
 
 
 async def submit_broadcast(request: web.Request) -> web.StreamResponse:
@@ -69,8 +74,9 @@ async def submit_broadcast(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     choices = await _choices(request)
     segment = parse_segment(form, choices.codes)
-    draft = Draft(*(_text(form.get(name)) for name in
-                    (TEXT_FIELD, BUTTON_TEXT_FIELD, BUTTON_URL_FIELD)))
+    draft = Draft(_text(form.get(TEXT_FIELD)), _text(form.get(BUTTON_TEXT_FIELD)),
+                  _text(form.get(BUTTON_URL_FIELD)), _text(form.get(SCHEDULE_FIELD)),
+                  force=_text(form.get(FORCE_FIELD)) in ("1", "on"))
     db = request.app[keys.DB]
     error = None
     if form.get(ACTION_FIELD) == CREATE:
@@ -83,6 +89,7 @@ async def submit_broadcast(request: web.Request) -> web.StreamResponse:
                     created_by=account.actor, preview_chat_id=account.telegram_id,
                     now=now_of(request), button_text=draft.button_text or None,
                     button_url=draft.button_url or None,
+                    scheduled_at=_schedule(draft.schedule), force=draft.force,
                 )
             except broadcasts.BroadcastError as refused:
                 error = refused.code
@@ -90,7 +97,8 @@ async def submit_broadcast(request: web.Request) -> web.StreamResponse:
                 return redirect(f"/siaran/{view.id}?hasil=created")
     size = await broadcasts.audience_size(db, segment)
     return pages_broadcasts.broadcast_form(request, account, choices, draft, segment, size,
-                                           error=error, status=400 if error else 200)
+                                           error=error, status=400 if error else 200,
+                                           quiet_hours=_quiet(request))
 
 
 async def api_audience(request: web.Request) -> web.StreamResponse:
@@ -107,7 +115,7 @@ async def broadcast_page(request: web.Request) -> web.StreamResponse:
     result = parse_result(request.query, pages_broadcasts.RESULTS)
     threshold = request.app[keys.SETTINGS].broadcast_approval_threshold
     return pages_broadcasts.broadcast_detail(request, view, account, await _choices(request),
-                                             result, threshold)
+                                             result, threshold, _quiet(request))
 
 
 async def api_broadcast(request: web.Request) -> web.StreamResponse:
@@ -199,6 +207,20 @@ async def _choices(request: web.Request) -> SegmentChoices:
         "lead_statuses": [(code, pages_broadcasts.lead_status_label(code, lang))
                           for code in broadcasts.LEAD_STATUS_CHOICES],
     })
+
+
+def _schedule(raw: str) -> datetime | None:
+    """The form's ``jadwal`` (WIB); empty: none."""
+    if not raw.strip():
+        return None
+    try:
+        return parse_local(raw)
+    except ValueError:
+        raise broadcasts.BroadcastError("not a date and time", "schedule_format") from None
+
+
+def _quiet(request: web.Request) -> str:
+    return request.app[keys.SETTINGS].broadcast_quiet_hours.text
 
 
 def _text(value: object) -> str:

@@ -177,8 +177,9 @@ class OptOut(Base):
 
 class Broadcast(Base):
     """A campaign message to a segment of workers. ``status``: ``draft`` (preview sent to its
-    creator), ``awaiting_approval`` (a second manager must approve), ``sending``, ``paused``,
-    ``done``, ``cancelled``. The segment is a JSON object (see ``bot.broadcasts.Segment``)."""
+    creator), ``awaiting_approval`` (a second manager must approve), ``scheduled`` (approved,
+    waiting for ``scheduled_at``), ``sending``, ``paused``, ``done``, ``cancelled``. The
+    segment is a JSON object (see ``bot.broadcasts.Segment``)."""
 
     __tablename__ = "broadcasts"
     __table_args__ = (Index("ix_broadcasts_status", "status"),)
@@ -202,6 +203,9 @@ class Broadcast(Base):
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    # Not before this moment (``scheduled`` until then); forced: sent in quiet hours too.
+    scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    ignore_quiet_hours: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class BroadcastRecipient(Base):

@@ -8,7 +8,17 @@ from sqlalchemy import Select, delete, exists, func, insert, literal, or_, selec
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Broadcast, BroadcastRecipient, Event, Lead, OptOut, User, UserSource
+from db.models import (
+    Branch,
+    Broadcast,
+    BroadcastRecipient,
+    Event,
+    Lead,
+    OptOut,
+    Regency,
+    User,
+    UserSource,
+)
 
 NO_LEAD = "none"
 DATA_DELETED = "data_deleted"  # bot.events.EventKind.DATA_DELETED
@@ -33,14 +43,42 @@ class BroadcastRepository:
         query = select(Broadcast).order_by(Broadcast.id.desc()).limit(limit)
         return (await self.session.execute(query)).scalars().all()
 
-    async def oldest_sending(self) -> Broadcast | None:
+    async def oldest_sending(self, *, only_forced: bool = False) -> Broadcast | None:
+        """``only_forced``: among those that may go out inside the quiet hours."""
+        query = select(Broadcast).where(Broadcast.status == "sending")
+        if only_forced:
+            query = query.where(Broadcast.ignore_quiet_hours.is_(True))
+        query = query.order_by(Broadcast.approved_at, Broadcast.id).limit(1)
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def due_scheduled(self, now: datetime) -> Sequence[Broadcast]:
+        """Scheduled broadcasts whose time has come, locked for the caller's transaction."""
         query = (
             select(Broadcast)
-            .where(Broadcast.status == "sending")
-            .order_by(Broadcast.approved_at, Broadcast.id)
-            .limit(1)
+            .where(Broadcast.status == "scheduled", Broadcast.scheduled_at <= now)
+            .order_by(Broadcast.scheduled_at, Broadcast.id)
+            .with_for_update(skip_locked=True)
         )
-        return (await self.session.execute(query)).scalar_one_or_none()
+        return (await self.session.execute(query)).scalars().all()
+
+    async def place_names(
+        self, provinces: Sequence[str], branches: Sequence[str]
+    ) -> dict[str, dict[str, str]]:
+        """Names of province and branch codes, as ``describe_segment`` takes them."""
+        names: dict[str, dict[str, str]] = {"provinces": {}, "branches": {}}
+        if provinces:
+            rows = await self.session.execute(
+                select(Regency.province_code, func.min(Regency.province_name))
+                .where(Regency.province_code.in_(provinces))
+                .group_by(Regency.province_code)
+            )
+            names["provinces"] = {code: name for code, name in rows}
+        if branches:
+            rows = await self.session.execute(
+                select(Branch.code, Branch.name).where(Branch.code.in_(branches))
+            )
+            names["branches"] = {code: name for code, name in rows}
+        return names
 
     # --- the audience ---------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.quiet_hours import NO_QUIET_HOURS
 from bot.settings import Settings
 from bot.users import touch_user
 from db.engine import Database
@@ -18,7 +19,10 @@ from tests.db.test_leads import register
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # Monday 10:00 WIB
 ADMIN = 999
 ADMIN_GROUP = -100999
-SETTINGS = Settings(admin_ids=frozenset({ADMIN}), admin_group_id=ADMIN_GROUP)
+# Quiet hours off: the senders run on the wall clock (test_quiet_hours.py pins the hours).
+SETTINGS = Settings(
+    admin_ids=frozenset({ADMIN}), admin_group_id=ADMIN_GROUP, broadcast_quiet_hours=NO_QUIET_HOURS
+)
 
 __all__ = ["ADMIN", "ADMIN_GROUP", "NOW", "SETTINGS", "FakeBot", "lead_of", "register", "worker"]
 

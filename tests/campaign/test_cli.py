@@ -88,3 +88,54 @@ def test_siaran_from_draft_to_status(capsys: pytest.CaptureFixture[str]) -> None
         == 1
     )
     assert "button" in capsys.readouterr().err
+
+
+async def _worker_and_preview(database_url: str, broadcast_id: int) -> None:
+    from bot import broadcasts
+    from bot.users import touch_user
+    from db.base import utcnow
+    from db.engine import Database
+
+    db = Database(database_url)
+    try:
+        await touch_user(db, 5150, "id", now=utcnow())
+        async with db.transaction() as session:
+            await broadcasts.record_preview(session, broadcast_id, utcnow())
+    finally:
+        await db.dispose()
+
+
+@pytest.mark.usefixtures("env")
+def test_siaran_buat_with_a_schedule_and_force(
+    database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import asyncio
+
+    base = ["siaran", "buat", "--teks", "Halo!", "--oleh", "ani", "--pratinjau", "42"]
+    # 10:00 WIB is outside the default quiet hours (21:00-07:00 WIB).
+    assert run(siaran, [*base, "--jadwal", "2030-01-07 10:00"]) == 0
+    out = capsys.readouterr().out
+    assert "broadcast 1: draft" in out and "scheduled for 2030-01-07 10:00 WIB" in out
+    assert run(siaran, ["siaran", "status", "1", "--json"]) == 0
+    [view] = json.loads(capsys.readouterr().out)
+    assert view["scheduled_at"] == "2030-01-07T03:00:00+00:00"  # stored in UTC
+    assert view["ignore_quiet_hours"] is False
+
+    # Inside the quiet hours: refused, saying why; forced: accepted.
+    assert run(siaran, [*base, "--jadwal", "2030-01-07 22:00"]) == 1
+    assert "quiet hours (21:00–07:00 WIB)" in capsys.readouterr().err
+    assert run(siaran, [*base, "--jadwal", "2030-01-07 22:00", "--paksa"]) == 0
+    out = capsys.readouterr().out
+    assert "broadcast 2:" in out and "forced through the quiet hours" in out
+    assert run(siaran, [*base, "--jadwal", "2020-01-07 10:00"]) == 1
+    assert "already passed" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        run(siaran, [*base, "--jadwal", "besok pagi"])
+    assert "expected a WIB date and time like 2026-12-24 09:00" in capsys.readouterr().err
+
+    # A worker in the segment; sending the previewed, scheduled draft schedules it.
+    asyncio.run(_worker_and_preview(database_url, 1))
+    assert run(siaran, ["siaran", "kirim", "1", "--oleh", "ani"]) == 0
+    assert "scheduled: the bot starts sending it at its time" in capsys.readouterr().out
+    assert run(siaran, ["siaran", "status", "1"]) == 0
+    assert "#1 scheduled: 0/0 sent" in capsys.readouterr().out

@@ -6,6 +6,7 @@ side is driven through ``bot.broadcasts`` as the bot process drives it."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from aiohttp.test_utils import TestClient
@@ -17,7 +18,7 @@ from bot.dashboard.params import SEGMENT_FIELDS
 from bot.settings import Settings
 from db.engine import Database
 from db.models import Broadcast, CampaignMessage
-from tests.dashboard.conftest import MANAGER_TELEGRAM, PASSWORD, csrf_token, login
+from tests.dashboard.conftest import MANAGER_TELEGRAM, PASSWORD, Clock, csrf_token, login
 from tests.dashboard.data import ACEH, NOW, Ids
 
 THRESHOLD = 3  # the seeded campaign has 6 workers: everyone needs a second manager
@@ -81,7 +82,10 @@ async def test_form_counts_the_audience_and_creates_a_draft(client: TestClient, 
     html = await (await client.get("/siaran/baru")).text()
     assert kpis(html)["audience"] == "6"
     assert "777001" in html  # where the preview goes
-    assert '<option value="KC-ACEH">Kantor Cabang Banda Aceh</option>' in html
+    # Checkboxes, not a multiple select (phones): the branch's name beside its box.
+    assert ('<input type="checkbox" name="cabang" value="KC-ACEH">Kantor Cabang Banda Aceh'
+            in html)
+    assert "<select" not in html.split('class="broadcast"')[1]
     token = csrf_token(html)
     counted = await client.post("/siaran/baru", data={
         "csrf_token": token, "aksi": "hitung", "teks": "Draf <b>tebal</b>", "cabang": ACEH,
@@ -90,7 +94,8 @@ async def test_form_counts_the_audience_and_creates_a_draft(client: TestClient, 
     page = await counted.text()
     assert kpis(page)["audience"] == "1"
     assert "Draf &lt;b&gt;tebal&lt;/b&gt;</textarea>" in page  # kept, escaped
-    assert f'<option value="{ACEH}" selected>' in page
+    assert f'<input type="checkbox" name="cabang" value="{ACEH}" checked>' in page
+    assert '<details class="choices" data-field="cabang" open>' in page  # unfolded: ticked
     not_yet = await client.post("/siaran/baru", data={
         "csrf_token": token, "aksi": "hitung", "belum_terdaftar": "1"})
     assert kpis(await not_yet.text())["audience"] == "2"  # L2 baru and L3 diambil
@@ -277,3 +282,93 @@ async def test_broadcast_ids_outside_the_route(client: TestClient, campaign: Ids
                                  allow_redirects=False)
     assert response.status == 404
     assert (await client.get("/siaran/1?hasil=<script>")).status in (400, 404)
+
+
+# --- schedules, quiet hours and the segment in words (issue #15) ----------------------------
+
+
+async def test_a_broadcast_scheduled_from_the_form(client: TestClient, campaign: Ids,
+                                                   db: Database) -> None:
+    await login(client, "manajer")
+    html = await (await client.get("/siaran/baru")).text()
+    assert '<input type="datetime-local" name="jadwal" value="" step="60">' in html
+    assert "WIB, Asia/Jakarta" in html and "Jam tenang: 21:00–07:00 WIB" in html
+    token = csrf_token(html)
+
+    async def post(**fields: str) -> tuple[int, str, str]:
+        response = await client.post("/siaran/baru", allow_redirects=False, data={
+            "csrf_token": token, "aksi": "buat", "teks": "Halo", "cabang": ACEH, **fields})
+        return response.status, response.headers.get("Location", ""), await response.text()
+
+    # NOW is 12:00 WIB on 20 November. 22:00 the same day is inside the quiet hours.
+    status, _location, page = await post(jadwal="2026-11-20T22:00")
+    assert status == 400
+    assert "di jam tenang (21:00–07:00 WIB)" in page and 'role="alert"' in page
+    assert 'name="jadwal" value="2026-11-20T22:00"' in page  # kept for the next try
+    status, _location, page = await post(jadwal="2026-11-20T11:00")
+    assert status == 400 and "sudah lewat" in page
+    status, _location, page = await post(jadwal="besok pagi")
+    assert status == 400 and "2026-12-24 09:00" in page
+    async with db.transaction() as session:
+        assert await session.scalar(select(func.count()).select_from(Broadcast)) == 0
+
+    # Forced, the night-time schedule is taken; a morning one needs no force.
+    status, location, _page = await post(jadwal="2026-11-20T22:00", paksa="1")
+    assert status == 303
+    forced_id = int(location.split("/siaran/")[1].split("?")[0])
+    status, location, _page = await post(jadwal="2026-11-21T09:00")
+    assert status == 303
+    broadcast_id = int(location.split("/siaran/")[1].split("?")[0])
+    async with db.transaction() as session:
+        forced, scheduled = (await session.get(Broadcast, forced_id),
+                             await session.get(Broadcast, broadcast_id))
+        assert forced is not None and scheduled is not None
+        assert forced.ignore_quiet_hours and not scheduled.ignore_quiet_hours
+        assert scheduled.scheduled_at is not None
+        assert scheduled.scheduled_at.isoformat() == "2026-11-21T02:00:00+00:00"  # 09:00 WIB
+
+    page = await (await client.get(f"/siaran/{broadcast_id}")).text()
+    assert 'data-scheduled-at="2026-11-21T02:00:00+00:00"' in page
+    assert "Dijadwalkan pada 21 Nov 2026 09:00 WIB (Asia/Jakarta)." in page
+    forced_page = await (await client.get(f"/siaran/{forced_id}")).text()
+    assert "Dipaksa: tetap dikirim di jam tenang." in forced_page
+
+    await preview_delivered(db, broadcast_id)
+    assert await act(client, broadcast_id, "kirim") == "scheduled"
+    page = await (await client.get(f"/siaran/{broadcast_id}")).text()
+    assert 'data-status="scheduled"' in page and "Terjadwal" in page
+    data = await (await client.get(f"/api/siaran/{broadcast_id}")).json()
+    assert data["status"] == "scheduled" and data["progress"]["recipients"] == 0
+    listing = await (await client.get("/siaran")).text()
+    assert "Terjadwal<br><small>pada 21 Nov 2026 09:00 WIB</small>" in listing
+
+
+async def test_a_sending_broadcast_is_held_in_quiet_hours(client: TestClient, campaign: Ids,
+                                                          db: Database, clock: Clock) -> None:
+    await login(client, "manajer")
+    broadcast_id = await create(client, cabang=ACEH)
+    await preview_delivered(db, broadcast_id)
+    clock.now = NOW + timedelta(hours=10)  # 22:00 WIB
+    assert await act(client, broadcast_id, "kirim") == "sending"
+    page = await (await client.get(f"/siaran/{broadcast_id}")).text()
+    assert ("Ditahan jam tenang (21:00–07:00 WIB): pengiriman dilanjutkan pada "
+            "21 Nov 2026 07:00 WIB.") in page
+    data = await (await client.get(f"/api/siaran/{broadcast_id}")).json()
+    assert data["held_until"] == "2026-11-21T00:00:00+00:00"
+    clock.now = NOW + timedelta(days=1)  # 12:00 WIB the next day
+    page = await (await client.get(f"/siaran/{broadcast_id}")).text()
+    assert "Ditahan jam tenang" not in page
+
+
+async def test_the_segment_in_words(client: TestClient, campaign: Ids) -> None:
+    await login(client, "manajer")
+    broadcast_id = await create(client, provinsi="ID-JI", pekerjaan="ojek_driver")
+    words = "Provinsi: Jawa Timur; Pekerjaan: Ojek / ojol / kurir"
+    page = await (await client.get(f"/siaran/{broadcast_id}")).text()
+    assert f'<p class="segment-text">{words}</p>' in page
+    listing = await (await client.get("/siaran")).text()
+    assert f'<span class="segment-text">{words}</span>' in listing
+    assert "ID-JI" not in listing.split("<table")[1] and "ojek_driver" not in listing
+    everyone = await create(client)
+    page = await (await client.get(f"/siaran/{everyone}")).text()
+    assert '<p class="segment-text">semua pekerja</p>' in page

@@ -309,7 +309,9 @@ def test_a_broadcast_from_the_form_to_its_progress(database_url: str, dashboard:
     assert kpi(page, "audience")[0] == "6"  # every worker of the seeded campaign
     text = "Ayo daftar BPU!\nIuran JKK + JKM mulai Rp16.800 sebulan."
     page.fill("textarea[name=teks]", text)
-    page.select_option("select[name=cabang]", TIMUR)
+    # The branch list is folded checkboxes (usable on a phone), not a multiple select.
+    page.click("details[data-field=cabang] summary")
+    page.check(f"input[name=cabang][value='{TIMUR}']")
     page.click("button[value=hitung]")
     page.wait_for_load_state()
     assert kpi(page, "audience")[0] == "2"  # the branch's two workers
@@ -323,6 +325,7 @@ def test_a_broadcast_from_the_form_to_its_progress(database_url: str, dashboard:
     assert kpi(page, "audience")[0] == "2"
     assert page.locator(".message").inner_text() == text
     assert page.locator("#progress").is_visible()
+    assert page.locator("p.segment-text").inner_text() == "Cabang: Kantor Cabang Surabaya Timur"
 
     # The bot delivered the preview: the manager sends it, and the page follows the sender.
     preview_delivered(database_url, broadcast_id)
@@ -336,6 +339,50 @@ def test_a_broadcast_from_the_form_to_its_progress(database_url: str, dashboard:
     page.wait_for_url(f"{dashboard}/siaran/{broadcast_id}", timeout=20_000)
     assert kpi(page, "sent")[0] == "1" and kpi(page, "remaining")[0] == "1"
     page.screenshot(path=str(output / "siaran-kemajuan.png"), full_page=True)
+    context.close()
+
+
+def test_a_scheduled_broadcast_on_a_phone(database_url: str, dashboard: str,
+                                          browser: Browser, output: Path) -> None:
+    """Segment ticked on a phone-sized screen, a night-time schedule refused and then
+    forced, the schedule and the segment in words on the broadcast's page and the list."""
+    run_async(lambda: seed_campaign(database_url, datetime.now(UTC)))
+    add_account(database_url, "manajer", "--peran", "manajer", "--telegram", "4242")
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    log_in(page, dashboard, "manajer")
+    page.goto(f"{dashboard}/siaran/baru")
+    assert page.locator("select[multiple]").count() == 0
+    page.fill("textarea[name=teks]", "Ayo daftar BPU sebelum akhir tahun!")
+    page.click("details[data-field=provinsi] summary")
+    page.tap("input[name=provinsi][value='ID-JI']")
+    page.tap("input[name=pekerjaan][value='ojek_driver']")
+    assert "WIB" in page.locator("input[name=jadwal]").locator("xpath=..").inner_text()
+    page.fill("input[name=jadwal]", "2030-01-07T22:00")  # inside 21:00-07:00 WIB
+    page.click("button[value=buat]")
+    page.wait_for_load_state()
+    alert = page.locator("[role=alert]").inner_text()
+    assert "jam tenang (21:00–07:00 WIB)" in alert
+    # What was ticked and typed comes back; the province list is unfolded, showing its count.
+    assert page.input_value("input[name=jadwal]") == "2030-01-07T22:00"
+    assert page.is_checked("input[name=provinsi][value='ID-JI']")
+    assert page.locator("details[data-field=provinsi] summary").inner_text() == (
+        "Provinsi: 1 dipilih")
+    page.fill("input[name=jadwal]", "2030-01-07T10:00")
+    page.click("button[value=buat]")
+    page.wait_for_url("**/siaran/*?hasil=created")
+    broadcast_id = int(page.url.split("/siaran/")[1].split("?")[0])
+    words = "Provinsi: Jawa Timur; Pekerjaan: Ojek / ojol / kurir"
+    assert page.locator("p.segment-text").inner_text() == words
+    schedule = page.locator("p.schedule")
+    assert schedule.inner_text() == "Dijadwalkan pada 7 Jan 2030 10:00 WIB (Asia/Jakarta)."
+    assert schedule.get_attribute("data-scheduled-at") == "2030-01-07T03:00:00+00:00"
+    page.screenshot(path=str(output / "siaran-terjadwal-ponsel.png"), full_page=True)
+    page.goto(f"{dashboard}/siaran")
+    row = page.locator("table.broadcasts tbody tr").first
+    assert row.locator(".segment-text").inner_text() == words
+    assert f"#{broadcast_id}" in row.inner_text()
     context.close()
 
 

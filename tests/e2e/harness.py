@@ -46,6 +46,8 @@ class BotProcess:
             BOT_MODE=self.extra_env.get("BOT_MODE", "polling"),
             LOG_LEVEL="INFO",
             PYTHONUNBUFFERED="1",
+            # Broadcasts go out whatever the hour the suite runs at (tests/campaign covers them).
+            BROADCAST_QUIET_HOURS="off",
         )
         env.update(self.extra_env)
         log = self.log_path.open("ab")
