@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, UTCDateTime, utcnow
-from db.models.outbox import SendTracking
+from db.models.outbox import QueuedMessage
 
 # --- source tracking -------------------------------------------------------------------------
 
@@ -112,13 +112,13 @@ class TicketMessage(Base):
 # --- the campaign's message queue and job leases ---------------------------------------------
 
 
-class CampaignMessage(SendTracking, Base):
+class CampaignMessage(QueuedMessage, Base):
     """A message of the campaign tools waiting to be sent: a ticket to a staff group, a staff
     answer to a worker, a follow-up question, an alert, a broadcast preview.
 
     Rows with the same ``ordering_key`` go out in id order (a ticket's answers arrive as
     written); rows without one are independent. Sends are tracked as the lead outbox's are
-    (:class:`db.models.outbox.SendTracking`)."""
+    (:class:`db.models.outbox.QueuedMessage`)."""
 
     __tablename__ = "campaign_outbox"
     __table_args__ = (
@@ -126,8 +126,6 @@ class CampaignMessage(SendTracking, Base):
         Index("ix_campaign_outbox_ordering_key_status", "ordering_key", "status"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(30))
     ticket_message_id: Mapped[int | None] = mapped_column(
         ForeignKey("ticket_messages.id", ondelete="CASCADE"), default=None
     )
@@ -138,16 +136,6 @@ class CampaignMessage(SendTracking, Base):
         ForeignKey("broadcasts.id", ondelete="CASCADE"), default=None
     )
     ordering_key: Mapped[str | None] = mapped_column(String(40), default=None)
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(12), default="pending")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
-    last_error: Mapped[str | None] = mapped_column(Text, default=None)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
-    chat_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
-    message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
 
 
 class JobLease(Base):

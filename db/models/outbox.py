@@ -25,17 +25,14 @@ class SendTracking:
     uncertain_sends: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
-class OutboxMessage(SendTracking, Base):
-    """A message to a branch or admin group, written in the same transaction as the change it
-    announces and sent later with retries: a crash or a Bot API error never loses a lead, and
-    a card is never repeated without saying so (:class:`SendTracking`)."""
-
-    __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),)
+class QueuedMessage(SendTracking):
+    """The columns every outbox row has: what to send (``kind`` and ``payload``, rendered when
+    sent), where it went, and the retry state a sender works with. The two outboxes add what
+    their rows point at (:class:`OutboxMessage`, :class:`db.models.campaign.CampaignMessage`);
+    ``db.repositories.outbox.MessageQueue`` claims and counts either."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(30))
-    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
     chat_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(12), default="pending")
@@ -47,3 +44,14 @@ class OutboxMessage(SendTracking, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+
+
+class OutboxMessage(QueuedMessage, Base):
+    """A message to a branch or admin group, written in the same transaction as the change it
+    announces and sent later with retries: a crash or a Bot API error never loses a lead, and
+    a card is never repeated without saying so (:class:`SendTracking`)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),)
+
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
