@@ -21,7 +21,7 @@ from sqlalchemy import insert, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.sandbox.client import SandboxClient
+from sandbox.client import SandboxClient
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "123456:BENCHMARK-TOKEN"
@@ -174,7 +174,7 @@ class Service:
 
 
 def sandbox(port: int, log_dir: Path, *, rate_limits: bool) -> Service:
-    argv = [sys.executable, "-m", "bot.sandbox.server", "--port", str(port), "--token", TOKEN]
+    argv = [sys.executable, "-m", "sandbox.server", "--port", str(port), "--token", TOKEN]
     if not rate_limits:
         argv.append("--no-rate-limits")
     service = Service("sandbox", argv, log_dir / f"sandbox-{port}.log")

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.sandbox.client import SandboxClient, SandboxError, SandboxTimeout
+from sandbox.client import SandboxClient, SandboxError, SandboxTimeout
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTION_FILES = (ROOT / "tests/data/questions_eval.tsv", ROOT / "tests/data/questions_train.tsv")

@@ -63,7 +63,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _harness as harness  # after the path set-up above
 from _load import LoadShape, Recorder, run_workers, user_ids
 
-from bot.sandbox.client import SandboxClient
+from sandbox.client import SandboxClient
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 LEAD_BURST_THINK_S = (1.0, 2.0)  # tapping quickly through a form

@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _harness as harness  # after the path set-up above
 from _load import NAMES, Step, load_questions, send_step, visit
 
-from bot.sandbox.client import SandboxClient
+from sandbox.client import SandboxClient
 
 
 def run_time_ns(pid: int) -> int:

@@ -60,8 +60,8 @@ def handle(args: argparse.Namespace) -> int:
 
 
 async def _serve(args: argparse.Namespace, settings: Settings, link: sandbox_demo.DemoLink) -> int:
-    from bot.sandbox.config import DemoChats, SandboxConfig
-    from bot.sandbox.server import start_sandbox
+    from sandbox.config import DemoChats, SandboxConfig
+    from sandbox.server import start_sandbox
 
     token = SANDBOX_TOKEN_PREFIX + secrets.token_hex(8)
     demo = DemoChats(

@@ -388,7 +388,7 @@ def test_a_scheduled_broadcast_on_a_phone(database_url: str, dashboard: str,
 
 def test_sandbox_chat_in_the_same_browser(database_url: str, browser: Browser, output: Path,
                                           tmp_path: Path) -> None:
-    from bot.sandbox.client import run_in_thread
+    from sandbox.client import run_in_thread
     from tests.e2e.harness import TOKEN, BotProcess
 
     sandbox_url, stop_sandbox = run_in_thread(token=TOKEN, rate_limits=True)

@@ -12,8 +12,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.sandbox.client import SandboxClient, run_in_thread
 from db.base import Base
+from sandbox.client import SandboxClient, run_in_thread
 from tests.e2e.harness import TOKEN, BotProcess
 
 ADMIN_ID = 4242

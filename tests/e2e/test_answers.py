@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.sandbox.client import SandboxClient
+from sandbox.client import SandboxClient
 from tests.e2e.harness import new_user_id
 
 

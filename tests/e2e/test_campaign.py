@@ -18,11 +18,11 @@ from sqlalchemy import func, insert, select
 
 from bot import broadcasts
 from bot.geo import load_default_directory
-from bot.sandbox.client import SandboxClient, SandboxError
 from bot.settings import Settings
 from db.base import utcnow
 from db.engine import Database
 from db.models import BroadcastRecipient, Lead, OptOut, Source, User, UserSource
+from sandbox.client import SandboxClient, SandboxError
 from tests.e2e.conftest import ADMIN_GROUP_ID, ADMIN_ID
 from tests.e2e.harness import ROOT, TOKEN, BotProcess, new_user_id
 from tests.e2e.test_leads import link_group, register

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.geo import load_default_directory
-from bot.sandbox.client import SandboxClient, SandboxError
 from db.engine import Database
 from db.models import Lead, OutboxMessage
+from sandbox.client import SandboxClient, SandboxError
 from tests.e2e.conftest import ADMIN_GROUP_ID
 from tests.e2e.harness import ROOT, BotProcess, new_user_id
 

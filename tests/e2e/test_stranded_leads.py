@@ -17,11 +17,11 @@ from bot import delivery_health
 from bot.accounts import Role, create_account
 from bot.dashboard import create_app
 from bot.geo import load_default_directory
-from bot.sandbox.client import SandboxClient
 from bot.settings import Settings
 from db.base import utcnow
 from db.engine import Database
 from db.models import Lead, OutboxMessage
+from sandbox.client import SandboxClient
 from tests.dashboard.conftest import PASSWORD, login
 from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.harness import BotProcess, new_user_id

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from bot.sandbox.client import SandboxClient, SandboxTimeout
+from sandbox.client import SandboxClient, SandboxTimeout
 from tests.e2e.harness import BotProcess, new_user_id
 
 SECRET = "e2e-webhook-secret"

@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.sandbox.client import SandboxClient
 from db.engine import Database
+from sandbox.client import SandboxClient
 from tests.e2e.conftest import (  # noqa: F401 - fixtures and the report hook, shared with e2e
     bot,
     e2e_database_url,

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import pytest
 
 from bot.geo import load_default_directory
-from bot.sandbox.client import SandboxClient, SandboxError
 from db.engine import Database
 from db.models import Lead
+from sandbox.client import SandboxClient, SandboxError
 from tests.e2e.conftest import ADMIN_GROUP_ID, ADMIN_ID
 from tests.e2e.harness import BotProcess, new_user_id
 from tests.hardening.helpers import (

@@ -13,10 +13,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.sandbox.client import SandboxClient, SandboxError
 from db.engine import Database
 from db.models import Lead, User
 from handlers.start import help_text
+from sandbox.client import SandboxClient, SandboxError
 from tests.e2e.conftest import ADMIN_GROUP_ID
 from tests.e2e.harness import BotProcess, new_user_id
 from tests.hardening.helpers import (

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.sandbox.client import SandboxClient
 from db.engine import Database
+from sandbox.client import SandboxClient
 from tests.e2e.harness import BotProcess, new_user_id
 from tests.hardening.helpers import (
     APOLOGY,

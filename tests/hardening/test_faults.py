@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.geo import load_default_directory
-from bot.sandbox.client import SandboxClient, SandboxError, SandboxTimeout
 from db.engine import Database
 from db.models import Lead, OutboxMessage
 from handlers.start import greeting, help_text
+from sandbox.client import SandboxClient, SandboxError, SandboxTimeout
 from tests.e2e.conftest import ADMIN_GROUP_ID
 from tests.e2e.harness import BotProcess, new_user_id
 from tests.hardening.helpers import (

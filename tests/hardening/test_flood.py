@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.events import EventKind
-from bot.sandbox.client import SandboxClient, SandboxTimeout
 from db.engine import Database
 from db.models import Event, User
+from sandbox.client import SandboxClient, SandboxTimeout
 from tests.e2e.harness import BotProcess
 from tests.hardening.helpers import LANGUAGES, Worker, says
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.sandbox.client import SandboxClient
-from bot.sandbox.errors import QUERY_TOO_OLD
+from sandbox.client import SandboxClient
+from sandbox.errors import QUERY_TOO_OLD
 from tests.hardening.helpers import APOLOGY, Worker, plain, says
 
 pytestmark = pytest.mark.usefixtures("roomy_private_chats")

@@ -13,10 +13,10 @@ from collections.abc import Awaitable, Callable
 import pytest
 from sqlalchemy import select, update
 
-from bot.sandbox.client import SandboxClient, SandboxError, SandboxTimeout
 from db.base import utcnow
 from db.engine import Database
 from db.models import Lead, OutboxMessage
+from sandbox.client import SandboxClient, SandboxError, SandboxTimeout
 from tests.e2e.conftest import ADMIN_GROUP_ID
 from tests.e2e.harness import BotProcess, new_user_id
 from tests.hardening.helpers import (

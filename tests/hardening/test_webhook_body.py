@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from bot.sandbox.client import SandboxClient
 from handlers.start import greeting
+from sandbox.client import SandboxClient
 from tests.e2e.harness import BotProcess
 from tests.hardening.helpers import Worker, plain
 

@@ -9,9 +9,9 @@ import pytest
 from telegram import Bot
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot.sandbox.client import SandboxClient
-from bot.sandbox.server import SandboxHandle, start_sandbox
 from bot.telegram_request import AiohttpRequest
+from sandbox.client import SandboxClient
+from sandbox.server import SandboxHandle, start_sandbox
 
 TOKEN = "123456:SANDBOX-TEST-TOKEN"
 

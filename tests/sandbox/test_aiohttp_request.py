@@ -14,9 +14,9 @@ from telegram import Bot
 from telegram.error import NetworkError, TimedOut
 
 from bot.outbox_sending import maybe_delivered
-from bot.sandbox.client import SandboxClient
-from bot.sandbox.server import SandboxHandle
 from bot.telegram_request import AiohttpRequest
+from sandbox.client import SandboxClient
+from sandbox.server import SandboxHandle
 
 from .conftest import TOKEN
 

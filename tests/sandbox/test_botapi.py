@@ -34,8 +34,8 @@ from telegram.error import (
 )
 from telegram.request import HTTPXRequest
 
-from bot.sandbox.client import SandboxClient
-from bot.sandbox.server import SandboxHandle
+from sandbox.client import SandboxClient
+from sandbox.server import SandboxHandle
 
 from .conftest import TOKEN, make_bot
 

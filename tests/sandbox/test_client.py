@@ -16,7 +16,7 @@ from telegram import (
     Update,
 )
 
-from bot.sandbox.client import SandboxClient, SandboxError, SandboxTimeout, run_in_thread
+from sandbox.client import SandboxClient, SandboxError, SandboxTimeout, run_in_thread
 
 from .conftest import TOKEN, make_bot
 

@@ -13,9 +13,6 @@ from sqlalchemy import select
 from bot.cli.sandbox import database_location
 from bot.registration.validation import parse_phone
 from bot.routing import load_directory
-from bot.sandbox.client import SandboxClient
-from bot.sandbox.config import DemoChats, SandboxConfig
-from bot.sandbox.server import start_sandbox
 from bot.sandbox_demo import (
     DEMO_GROUP_ID,
     DEMO_POINT,
@@ -27,6 +24,9 @@ from bot.settings import PROJECT_ROOT
 from db.engine import Database
 from db.models import BranchGroup
 from db.repositories.branches import BranchRepository
+from sandbox.client import SandboxClient
+from sandbox.config import DemoChats, SandboxConfig
+from sandbox.server import start_sandbox
 from tests.sandbox.conftest import TOKEN
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.sandbox.errors import ApiError
-from bot.sandbox.formatting import (
+from sandbox.errors import ApiError
+from sandbox.formatting import (
     ParseError,
     detect_entities,
     parse,
@@ -14,7 +14,7 @@ from bot.sandbox.formatting import (
     parse_markdown_v2,
     utf16_len,
 )
-from bot.sandbox.validation import formatted_text
+from sandbox.validation import formatted_text
 
 
 def test_utf16_counts_astral_characters_twice() -> None:

@@ -24,6 +24,7 @@ import pytest
 
 from bot.i18n import _
 from bot.sandbox_demo import DEMO_GROUP_ID, DEMO_STAFF_NAME, DEMO_WORKER_ID
+from bot.vocabulary import contact_time_button, occupation_button
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "test-output" / "browser"
@@ -274,13 +275,13 @@ def test_on_a_phone_a_registration_reaches_the_demo_group(
     composer_in_view("#worker-composer")  # the keyboard bar does not push it out of view
     shot(page, "phone-keyboard")
     share_number.click()
-    press(bot_says(_("What is your work?", "id")), _("🎣 Fisher", "id"))
+    press(bot_says(_("What is your work?", "id")), occupation_button("nelayan", "id"))
     reply_button(_("📍 Share my location", "id")).click()
     page.locator("#location-presets button", has_text="Lamongan").click()
     # The income step offers to skip; then the contact time; then the summary.
     press(bot_says(_("⏭️ Skip", "id")), _("⏭️ Skip", "id"))
     press(bot_says(_("When is the best time for the branch to call you?", "id")),
-          _("🌅 Morning (08–12)", "id"))
+          contact_time_button("pagi", "id"))
     summary = bot_says("Sari Wulandari")
     assert "+62812" in summary.inner_text()  # the shared number, accepted
     press(summary, _("✅ Confirm", "id"))
@@ -299,7 +300,7 @@ def test_on_a_phone_a_registration_reaches_the_demo_group(
     card.wait_for(timeout=30_000)
     text = card.inner_text()
     assert re.search(r"\+62812\d{8}", text), text
-    assert _("🎣 Fisher", "id").split(" ", 1)[1] in text
+    assert occupation_button("nelayan", "id").split(" ", 1)[1] in text
     composer_in_view("#staff-composer")
     # Budi, the demo group's staff member, claims it from the page.
     card.locator(".inline-keyboard button", has_text=_("🙋 Claim", "id")).click()

@@ -5,9 +5,9 @@ python-telegram-bot talks to it over HTTP), a control API under ``/sandbox/api``
 benchmarks, and a web page at ``/`` where a person chats as a worker and watches a staff group.
 It rejects what real Telegram rejects, so bugs surface here and not in production.
 
-Start it with :func:`bot.sandbox.server.start_sandbox` or ``python -m bot.sandbox.server``;
-drive it with :class:`bot.sandbox.client.SandboxClient`.
+Start it with :func:`sandbox.server.start_sandbox` or ``python -m sandbox.server``;
+drive it with :class:`sandbox.client.SandboxClient`.
 """
 
-# Nothing is imported here on purpose: ``python -m bot.sandbox.server`` must not find the
+# Nothing is imported here on purpose: ``python -m sandbox.server`` must not find the
 # module already imported by its package.

@@ -2,7 +2,7 @@
 
 - :func:`create_app` builds the application for a :class:`SandboxConfig` (no global state).
 - :func:`start_sandbox` starts it inside a running event loop and returns a handle.
-- ``python -m bot.sandbox.server --port 8081 --token T [--no-rate-limits]`` runs it alone
+- ``python -m sandbox.server --port 8081 --token T [--no-rate-limits]`` runs it alone
   (benchmarks start it as a separate process).
 """
 
@@ -18,10 +18,10 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.sandbox import actions, control
-from bot.sandbox.config import DEFAULT_BOT_USERNAME, SandboxConfig
-from bot.sandbox.core import SANDBOX_KEY, Sandbox
-from bot.sandbox.dispatch import bot_api, download_file
+from sandbox import actions, control
+from sandbox.config import DEFAULT_BOT_USERNAME, SandboxConfig
+from sandbox.core import SANDBOX_KEY, Sandbox
+from sandbox.dispatch import bot_api, download_file
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 API = "/sandbox/api"
@@ -162,7 +162,7 @@ async def serve(host: str, port: int, config: SandboxConfig) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m bot.sandbox.server",
+        prog="python -m sandbox.server",
         description="Local Telegram Bot API sandbox with a control API and a web page.",
     )
     parser.add_argument("--host", default="127.0.0.1")

@@ -14,7 +14,7 @@ import random
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from bot.sandbox.errors import ApiError, ControlError, too_many_requests
+from sandbox.errors import ApiError, ControlError, too_many_requests
 
 KINDS = ("500", "502", "429", "403", "400", "timeout")
 _DESCRIPTIONS = {

@@ -12,7 +12,7 @@ import itertools
 from collections import OrderedDict, deque
 from typing import Any
 
-from bot.sandbox.errors import bad_request, conflict
+from sandbox.errors import bad_request, conflict
 
 Update = dict[str, Any]
 

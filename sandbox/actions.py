@@ -11,11 +11,11 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from bot.sandbox.config import DemoChats
-from bot.sandbox.core import Sandbox
-from bot.sandbox.errors import ControlError
-from bot.sandbox.formatting import detect_entities, utf16_slice
-from bot.sandbox.state import JSON, Chat, StoredMessage, User, member_json
+from sandbox.config import DemoChats
+from sandbox.core import Sandbox
+from sandbox.errors import ControlError
+from sandbox.formatting import detect_entities, utf16_slice
+from sandbox.state import JSON, Chat, StoredMessage, User, member_json
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from bot.sandbox.errors import ControlError
-from bot.sandbox.watch import Watch
+from sandbox.errors import ControlError
+from sandbox.watch import Watch
 
 JSON = dict[str, Any]
 

@@ -12,9 +12,9 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.sandbox import validation
-from bot.sandbox.core import Sandbox
-from bot.sandbox.errors import (
+from sandbox import validation
+from sandbox.core import Sandbox
+from sandbox.errors import (
     CHAT_NOT_FOUND,
     MESSAGE_NOT_MODIFIED,
     QUERY_TOO_OLD,
@@ -23,8 +23,8 @@ from bot.sandbox.errors import (
     forbidden,
     too_many_requests,
 )
-from bot.sandbox.params import Params, UploadedFile
-from bot.sandbox.state import JSON, Chat, StoredFile, StoredMessage, member_json
+from sandbox.params import Params, UploadedFile
+from sandbox.state import JSON, Chat, StoredFile, StoredMessage, member_json
 
 Method = Callable[[Sandbox, Params], Awaitable[Any]]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from bot.sandbox.config import RateLimitConfig
+from sandbox.config import RateLimitConfig
 
 
 class TokenBucket:

@@ -14,11 +14,11 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox.botapi import METHODS
-from bot.sandbox.core import SANDBOX_KEY, Sandbox
-from bot.sandbox.errors import ApiError, method_not_found, unauthorized
-from bot.sandbox.faults import BAD_GATEWAY_PAGE
-from bot.sandbox.params import Params, read_params
+from sandbox.botapi import METHODS
+from sandbox.core import SANDBOX_KEY, Sandbox
+from sandbox.errors import ApiError, method_not_found, unauthorized
+from sandbox.faults import BAD_GATEWAY_PAGE
+from sandbox.params import Params, read_params
 
 log = logging.getLogger(__name__)
 

@@ -14,11 +14,11 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox import actions
-from bot.sandbox.botapi import bot_json
-from bot.sandbox.core import SANDBOX_KEY, Sandbox
-from bot.sandbox.errors import ControlError
-from bot.sandbox.state import JSON, Chat
+from sandbox import actions
+from sandbox.botapi import bot_json
+from sandbox.core import SANDBOX_KEY, Sandbox
+from sandbox.errors import ControlError
+from sandbox.state import JSON, Chat
 
 MAX_WAIT_S = 120.0
 

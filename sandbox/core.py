@@ -11,14 +11,14 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox.config import SandboxConfig
-from bot.sandbox.faults import Faults
-from bot.sandbox.ratelimit import RateLimiter
-from bot.sandbox.state import User, World
-from bot.sandbox.stats import Stats
-from bot.sandbox.updates import Update, UpdateQueue
-from bot.sandbox.watch import Watch
-from bot.sandbox.webhook import WebhookDeliverer
+from sandbox.config import SandboxConfig
+from sandbox.faults import Faults
+from sandbox.ratelimit import RateLimiter
+from sandbox.state import User, World
+from sandbox.stats import Stats
+from sandbox.updates import Update, UpdateQueue
+from sandbox.watch import Watch
+from sandbox.webhook import WebhookDeliverer
 
 
 class Sandbox:

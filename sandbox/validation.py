@@ -1,6 +1,6 @@
 """Telegram's limits on what a bot sends: text, captions, keyboards, commands.
 
-Each check raises :class:`~bot.sandbox.errors.ApiError` with the description real Telegram
+Each check raises :class:`~sandbox.errors.ApiError` with the description real Telegram
 returns, so a bug shows up in the sandbox with the message production would log.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.sandbox.errors import bad_request
-from bot.sandbox.formatting import (
+from sandbox.errors import bad_request
+from sandbox.formatting import (
     Entity,
     ParseError,
     UnsupportedParseMode,

@@ -23,8 +23,8 @@ from typing import Any
 
 import aiohttp
 
-from bot.sandbox.config import SandboxConfig
-from bot.sandbox.server import SandboxHandle, start_sandbox
+from sandbox.config import SandboxConfig
+from sandbox.server import SandboxHandle, start_sandbox
 
 JSON = dict[str, Any]
 
@@ -596,7 +596,7 @@ def run_in_thread(
     """Run a sandbox server on its own loop in a daemon thread (for synchronous fixtures).
 
     Returns ``(base_url, stop)``; ``port=0`` picks a free port. Extra keyword arguments go to
-    :class:`~bot.sandbox.config.SandboxConfig`.
+    :class:`~sandbox.config.SandboxConfig`.
     """
     loop = asyncio.new_event_loop()
     ready = threading.Event()

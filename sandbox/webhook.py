@@ -16,7 +16,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.sandbox.stats import Stats
+from sandbox.stats import Stats
 
 Update = dict[str, Any]
 log = logging.getLogger(__name__)
