@@ -7,6 +7,7 @@ from datetime import date, datetime
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 
+from bot import stats
 from bot.answers import catalog
 from bot.i18n import N_, _, babel_locale
 from bot.stats import CAMPAIGN_UTC_OFFSET, FUNNEL_LABELS, NO_TOPIC
@@ -95,19 +96,26 @@ def percent(value: float | None, lang: str) -> str:
 
 
 def hours(value: float | None, lang: str) -> str:
+    """A duration given in hours, as a manager reads it: minutes under an hour ("12 menit",
+    never "0,2 jam"), hours with one decimal up to two days, then days."""
     if value is None:
         return "–"
+    if value < 1:
+        return minutes(value * 60, lang)
     if value >= 48:
         return _("{n} days", lang, n=decimal(value / 24, lang))
     return _("{n} hours", lang, n=decimal(value, lang))
 
 
 def minutes(value: float | None, lang: str) -> str:
+    """A duration given in minutes: whole minutes under an hour, else :func:`hours`."""
     if value is None:
         return "–"
-    if value >= 90:
+    if round(value) >= 60:
         return hours(value / 60, lang)
-    return _("{n} min", lang, n=number(round(value), lang))
+    if value < 1:
+        return _("under a minute", lang)
+    return _("{n} minutes", lang, n=number(round(value), lang))
 
 
 def seconds(value: int | None, lang: str) -> str:
@@ -120,6 +128,25 @@ def seconds(value: int | None, lang: str) -> str:
 
 def day(value: date, lang: str, pattern: str = "d MMM") -> str:
     return format_date(value, pattern, locale=babel_locale(lang))
+
+
+def funnel_rate(step: stats.FunnelStep, lang: str) -> str:
+    """The step's rate with its base named: "45% of those who asked a question"."""
+    if step.base is None or step.rate is None:
+        return "–"
+    base = _(FUNNEL_BASE_LABELS.get(step.base, FUNNEL_LABELS.get(step.base, step.base)), lang)
+    return _("{rate} of {base}", lang, rate=percent(step.rate, lang), base=base)
+
+
+# Who a funnel step's rate is counted from (stats.FUNNEL_BASES), as "45% of <base>" reads.
+FUNNEL_BASE_LABELS = {
+    "first_contact": N_("everyone who wrote to the bot"),
+    "question": N_("those who asked a question"),
+    "registration_started": N_("those who started registration"),
+    "registration_completed": N_("the registered leads"),
+    "claimed": N_("the claimed leads"),
+    "contacted": N_("the contacted leads"),
+}
 
 
 def moment(value: datetime, lang: str) -> str:

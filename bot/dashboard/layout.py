@@ -29,6 +29,7 @@ NAVIGATION: tuple[tuple[str, str, str, bool], ...] = (
 SUBPAGES = {"broadcast": "broadcasts", "broadcast_new": "broadcasts",
             "broadcast_form": "broadcasts"}
 STYLESHEET = "/static/dashboard.css"
+FAVICON = "/static/favicon.svg"
 
 
 def page(
@@ -56,6 +57,7 @@ def page(
                 el("meta", http_equiv="refresh", content=refresh) if refresh else None,
                 el("title", f"{title} · Bebas Cemas"),
                 el("link", rel="stylesheet", href=STYLESHEET),
+                el("link", rel="icon", href=FAVICON, type="image/svg+xml"),
             ),
             el("body", body),
             lang=lang,
@@ -74,7 +76,8 @@ def _header(request: web.Request, session: SessionView, lang: str) -> Html:
         if account.is_manager or not managers_only
     ]
     if account.branch_code:
-        who = _("{user} · branch {code}", lang, user=account.username, code=account.branch_code)
+        who = _("{user} · {branch}", lang, user=account.username,
+                branch=account.branch_name or account.branch_code)
     else:
         who = _("{user} · manager", lang, user=account.username)
     logout = el(
@@ -86,9 +89,13 @@ def _header(request: web.Request, session: SessionView, lang: str) -> Html:
     return el(
         "header",
         el("div", el("a", "Bebas Cemas", href="/ringkasan", class_="brand"),
-           el("span", who, class_="who"), _language_switch(request, lang), logout,
-           class_="bar"),
-        el("nav", links, aria_label=_("Dashboard pages", lang)),
+           el("a", who, href="/akun", class_="who",
+              aria_current="page" if current == "account" else None,
+              title=_("Your account", lang)),
+           el("span", _("Times in WIB (Asia/Jakarta, UTC+7)", lang), class_="tz"),
+           _language_switch(request, lang), logout, class_="bar"),
+        # The wrapper draws a fade at the right edge while more links are off screen.
+        el("div", el("nav", links, aria_label=_("Dashboard pages", lang)), class_="navwrap"),
         class_="top",
     )
 
