@@ -100,8 +100,8 @@ def hours(value: float | None, lang: str) -> str:
     never "0,2 jam"), hours with one decimal up to two days, then days."""
     if value is None:
         return "–"
-    if value < 1:
-        return minutes(value * 60, lang)
+    if round(value * 60) < 60:
+        return _whole_minutes(value * 60, lang)
     if value >= 48:
         return _("{n} days", lang, n=decimal(value / 24, lang))
     return _("{n} hours", lang, n=decimal(value, lang))
@@ -113,6 +113,10 @@ def minutes(value: float | None, lang: str) -> str:
         return "–"
     if round(value) >= 60:
         return hours(value / 60, lang)
+    return _whole_minutes(value, lang)
+
+
+def _whole_minutes(value: float, lang: str) -> str:
     if value < 1:
         return _("under a minute", lang)
     return _("{n} minutes", lang, n=number(round(value), lang))

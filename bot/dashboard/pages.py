@@ -296,5 +296,6 @@ def scope_note(request: web.Request, scope: stats.Scope) -> Html | None:
     lang = keys.lang_of(request)
     session = keys.session_of(request)
     name = session.account.branch_name if session is not None else None
-    return el("p", _("Figures for branch {code}: its leads, and the workers whose registration "
-                     "was routed to it.", lang, code=name or scope.branch_code), class_="scope")
+    return el("p", _("Figures for {branch} ({code}): its leads, and the workers whose "
+                     "registration was routed to it.", lang, branch=name or scope.branch_code,
+                     code=scope.branch_code), class_="scope")
