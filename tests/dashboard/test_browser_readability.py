@@ -7,6 +7,7 @@ office hours in the sandbox chat. Servers are started the way operators start th
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,19 +18,16 @@ from sqlalchemy import select
 from bot.office_hours import WIB
 from db.engine import Database
 from db.models import Lead
-from tests.dashboard.test_browser import (  # noqa: F401  (fixtures)
-    _missing,
-    add_account,
-    browser,
-    dashboard,
-    database_url,
-    kpi,
-    log_in,
-    output,
-    run_async,
-    seed_campaign,
-)
+from tests.dashboard import test_browser as shared
 from tests.dashboard.data import TIMUR
+from tests.dashboard.test_browser import add_account, kpi, log_in, run_async, seed_campaign
+
+# test_browser.py's fixtures: Chromium, the screenshot folder, a clean database, the dashboard.
+browser = shared.browser
+output = shared.output
+database_url = shared.database_url
+dashboard = shared.dashboard
+_missing = shared._missing
 
 pytestmark = pytest.mark.skipif(_missing is not None, reason=_missing or "")
 
@@ -133,7 +131,7 @@ def test_a_manager_reads_the_figures(size: str, database_url: str, dashboard: st
         dates = sorted((t for t in ticks if t["chart"] == chart and t["top"] > 0),
                        key=lambda t: t["left"])
         row = [t for t in dates if abs(t["top"] - max(d["top"] for d in dates)) < 2]
-        assert all(a["right"] <= b["left"] for a, b in zip(row, row[1:], strict=False)), chart
+        assert all(a["right"] <= b["left"] for a, b in itertools.pairwise(row)), chart
     page.screenshot(path=str(output / f"issue15-tren-{size}.png"), full_page=True)
 
     # The navigation: on a phone it scrolls sideways, with a fade that says so.
