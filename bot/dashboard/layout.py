@@ -94,8 +94,8 @@ def _header(request: web.Request, session: SessionView, lang: str) -> Html:
               title=_("Your account", lang)),
            el("span", _("Times in WIB (Asia/Jakarta, UTC+7)", lang), class_="tz"),
            _language_switch(request, lang), logout, class_="bar"),
-        # The wrapper draws a fade at the right edge while more links are off screen.
-        el("div", el("nav", links, aria_label=_("Dashboard pages", lang)), class_="navwrap"),
+        # Scrolls sideways on a phone, with a fade on the side where links are hidden (CSS).
+        el("nav", links, aria_label=_("Dashboard pages", lang)),
         class_="top",
     )
 
