@@ -217,8 +217,8 @@ def leads(request: web.Request, data: stats.LeadStats, names: stats.Names, scope
         class_="grid2",
     )
     places = _places(data.by_place, names, lang)
-    latest = _latest_table(data.latest, names, lang) if data.latest else empty(
-        _("No leads match these filters.", lang))
+    latest = (_latest_table(data.latest, names, lang, branch_column=scope.is_everything)
+              if data.latest else empty(_("No leads match these filters.", lang)))
     return page(
         request, _("Leads", lang), scope_note(request, scope),
         lead_filter_form(request, choice, names, scope), figures, csv_link, breakdowns, places,
@@ -268,18 +268,27 @@ def _places(counts: Sequence[stats.PlaceCount], names: stats.Names, lang: str,
     )
 
 
-def _latest_table(rows: Sequence[stats.LeadRow], names: stats.Names, lang: str) -> Html:
+def _latest_table(rows: Sequence[stats.LeadRow], names: stats.Names, lang: str,
+                  *, branch_column: bool = True) -> Html:
+    """``branch_column`` False for a branch account: every row is its own branch."""
+    headers = ["#", _("Registered", lang), _("Status", lang), _("Branch", lang),
+               _("Province", lang), _("Regency / city", lang), _("Occupation", lang)]
+    cells = [
+        [str(r.id), fmt.moment(r.created_at, lang),
+         [fmt.status_label(r.status, lang),
+          el("strong", " · " + _("overdue", lang), class_="flag") if r.overdue else None],
+         names.branches.get(r.branch_code, r.branch_code),
+         names.provinces.get(r.province_code, r.province_code),
+         names.regencies.get(r.regency_code, r.regency_code),
+         fmt.occupation_label(r.occupation, lang)]
+        for r in rows
+    ]
+    if not branch_column:
+        headers.pop(3)
+        for row in cells:
+            row.pop(3)
     return table(
-        ["#", _("Registered", lang), _("Status", lang), _("Branch", lang), _("Province", lang),
-         _("Regency / city", lang), _("Occupation", lang)],
-        [[str(r.id), fmt.moment(r.created_at, lang),
-          [fmt.status_label(r.status, lang),
-           el("strong", " · " + _("overdue", lang), class_="flag") if r.overdue else None],
-          names.branches.get(r.branch_code, r.branch_code),
-          names.provinces.get(r.province_code, r.province_code),
-          names.regencies.get(r.regency_code, r.regency_code),
-          fmt.occupation_label(r.occupation, lang)]
-         for r in rows],
+        headers, cells,
         row_classes=["overdue" if r.overdue else None for r in rows],
         css="leads",
     )

@@ -164,10 +164,13 @@ async def test_branch_account_header_names_the_branch(client: TestClient, campai
     assert who is not None and who[1] == "timur · Kantor Cabang Surabaya Timur"
     assert TIMUR not in html.split("<main>")[0]  # the header: the name, not the code
     assert 'name="cabang"' not in html and 'data-breakdown="branch"' not in html
+    latest = html[html.index('class="leads"'):]
+    assert "<th scope=\"col\">Cabang</th>" not in latest  # every row is its own branch
     await (await client.post("/logout", data={"csrf_token": csrf_token(html)})).text()
     await login(client, "manajer")
     manager = await (await client.get("/leads")).text()
     assert 'name="cabang"' in manager and 'data-breakdown="branch"' in manager
+    assert "<th scope=\"col\">Cabang</th>" in manager[manager.index('class="leads"'):]
 
 
 # --- 8. the account's own Telegram id, on the dashboard ------------------------------------
