@@ -364,6 +364,8 @@ def _with_sources(text: str, topics: list[str], lang: str, *, discounted: bool =
     if not sources:
         return text
     unique = list(dict.fromkeys("; ".join(sources).split("; ")))
+    # "PP 44/2015 jo. PP 49/2023" adds nothing after "PP 44/2015 jo. PP 49/2023 (tarif JKK, JKM)".
+    unique = [s for s in unique if not any(o != s and o.startswith(s + " (") for o in unique)]
     if not discounted:
         unique = [s for s in unique if not s.startswith(DISCOUNT_REGULATION)]
     line = cat.snippets["sources"].format(sources="; ".join(unique))

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
+from bot.delivery_health import card_target
 from bot.leads import OUTBOX_LEAD_ESCALATION, OUTBOX_LEAD_REMINDER, load_card
 from bot.outbox_sending import LEASE, READ_TIMEOUT, Attempt, TrackedOutboxSender, retry_backoff
 from bot.reminders import queue_due_reminders
@@ -142,11 +143,15 @@ class OutboxSender(TrackedOutboxSender):
                 return None
             text = _escalation_text(card.id, card.branch_name, self.settings.lead_escalation_hours)
             return Rendered(target, text + "\n\n" + card_text(card), card_keyboard(card), None)
-        target = None
-        if not fallback:
-            groups = await BranchRepository(session).groups_of(lead.branch_code)
-            target = groups[0].chat_id if groups else None
-        target = target or self.settings.admin_group_id
+        # The branch's group, else the admin group, else none (the card waits for a group).
+        target = (
+            await card_target(
+                BranchRepository(session),
+                lead.branch_code,
+                self.settings.admin_group_id,
+                fallback=fallback,
+            )
+        ).chat_id
         if target is None:
             return None
         if message.kind == OUTBOX_LEAD_REMINDER:

@@ -20,12 +20,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.events import EventKind
 from bot.leads import LeadCard, LeadStatus, branch_info, load_card
 from bot.settings import Settings
-from db.engine import Database
+from db.engine import Database, UnitOfWork
 from db.models import FollowUp, Lead, User
 from db.repositories.branches import BranchRepository
 from db.repositories.campaign_outbox import CampaignOutboxRepository
@@ -129,7 +127,7 @@ class Question:
     answered: bool
 
 
-async def question(session: AsyncSession, followup_id: int) -> Question | None:
+async def question(session: UnitOfWork, followup_id: int) -> Question | None:
     followup = await FollowUpRepository(session).get(followup_id)
     if followup is None:
         return None
@@ -148,7 +146,7 @@ async def question(session: AsyncSession, followup_id: int) -> Question | None:
 
 
 async def record_asked(
-    session: AsyncSession, followup_id: int, now: datetime, *, delivered: bool
+    session: UnitOfWork, followup_id: int, now: datetime, *, delivered: bool
 ) -> None:
     followup = await FollowUpRepository(session).get(followup_id)
     if followup is not None and followup.status == "pending":
@@ -197,7 +195,7 @@ async def record_answer(
         return AnswerResult(AnswerOutcome.RECORDED, followup.kind, answer, branch.name, reopened)
 
 
-async def _reopen(session: AsyncSession, followup: FollowUp, now: datetime) -> int | None:
+async def _reopen(session: UnitOfWork, followup: FollowUp, now: datetime) -> int | None:
     leads = LeadRepository(session)
     lead = await leads.get(followup.lead_id, for_update=True)
     if lead is None or lead.anonymized_at is not None or lead.status == LeadStatus.ENROLLED:
@@ -233,7 +231,7 @@ class Alert:
     targets: list[int]
 
 
-async def alert(session: AsyncSession, settings: Settings, followup_id: int) -> Alert | None:
+async def alert(session: UnitOfWork, settings: Settings, followup_id: int) -> Alert | None:
     followup = await FollowUpRepository(session).get(followup_id)
     lead = await session.get(Lead, followup.lead_id) if followup else None
     if followup is None or lead is None:
@@ -246,7 +244,7 @@ async def alert(session: AsyncSession, settings: Settings, followup_id: int) -> 
 
 
 async def record_alert_posted(
-    session: AsyncSession, followup_id: int, chat_id: int, message_id: int
+    session: UnitOfWork, followup_id: int, chat_id: int, message_id: int
 ) -> None:
     """The re-posted card is the lead's card now: status changes edit it."""
     followup = await FollowUpRepository(session).get(followup_id)

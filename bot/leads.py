@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.delivery_health import NO_TARGET, CardTarget, card_target
 from bot.events import EventKind
 from db.models import Lead
 from db.repositories.branches import BranchRepository
@@ -86,6 +87,9 @@ class Confirmation:
     lead_id: int
     updated_existing: bool
     branch: BranchInfo
+    # Where the card will go (``bot.delivery_health.choose_target``): the worker is promised
+    # a call from the branch within days only when some group will receive it.
+    target: CardTarget = NO_TARGET
 
 
 async def branch_info(session: AsyncSession, code: str) -> BranchInfo:
@@ -96,9 +100,16 @@ async def branch_info(session: AsyncSession, code: str) -> BranchInfo:
 
 
 async def confirm_registration(
-    session: AsyncSession, *, user_id: int, data: dict[str, Any], language: str, now: datetime
+    session: AsyncSession,
+    *,
+    user_id: int,
+    data: dict[str, Any],
+    language: str,
+    now: datetime,
+    admin_group_id: int | None = None,
 ) -> Confirmation:
-    """Create the lead, or update the worker's open one, and queue its card for the branch."""
+    """Create the lead, or update the worker's open one, and queue its card for the branch
+    (its group, else the admin group ``admin_group_id``, else it waits for a group)."""
     leads = LeadRepository(session)
     lead = await leads.open_for_user(user_id)
     updated_existing = lead is not None
@@ -135,7 +146,12 @@ async def confirm_registration(
         province_code=lead.province_code,
         details={"occupation": lead.occupation, "updated": updated_existing},
     )
-    return Confirmation(lead.id, updated_existing, await branch_info(session, lead.branch_code))
+    return Confirmation(
+        lead.id,
+        updated_existing,
+        await branch_info(session, lead.branch_code),
+        await card_target(BranchRepository(session), lead.branch_code, admin_group_id),
+    )
 
 
 async def load_card(session: AsyncSession, lead: Lead) -> LeadCard:

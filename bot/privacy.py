@@ -10,17 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
-
 from bot import handoff
 from bot.events import EventKind
 from bot.leads import OUTBOX_LEAD_CARD
 from db.engine import Database
-from db.models import UnansweredQuestion, User
+from db.models import User
 from db.repositories.conversations import ConversationRepository
 from db.repositories.events import EventRepository
 from db.repositories.leads import LeadRepository
 from db.repositories.outbox import OutboxRepository
+from db.repositories.questions import UnansweredQuestionRepository
 
 
 @dataclass(frozen=True)
@@ -54,13 +53,7 @@ async def stored_data(db: Database, user_id: int) -> StoredData | None:
         if user is None:
             return None
         leads = await LeadRepository(session).for_user(user_id)
-        kept = (
-            await session.execute(
-                select(func.count())
-                .select_from(UnansweredQuestion)
-                .where(UnansweredQuestion.user_id == user_id)
-            )
-        ).scalar_one()
+        kept = await UnansweredQuestionRepository(session).count_for_user(user_id)
         in_progress = await ConversationRepository(session).get(user_id) is not None
         return StoredData(
             telegram_id=user.telegram_id,
@@ -82,7 +75,7 @@ async def stored_data(db: Database, user_id: int) -> StoredData | None:
                 )
                 for lead in leads
             ],
-            kept_questions=int(kept),
+            kept_questions=kept,
             registration_in_progress=in_progress,
         )
 
@@ -107,9 +100,7 @@ async def delete_personal_data(db: Database, user_id: int, now: datetime) -> int
             if lead.card_chat_id is not None:
                 # The branch's card must stop showing the name and number.
                 outbox.add(OUTBOX_LEAD_CARD, lead_id=lead.id, now=now)
-        await session.execute(
-            delete(UnansweredQuestion).where(UnansweredQuestion.user_id == user_id)
-        )
+        await UnansweredQuestionRepository(session).delete_for_user(user_id)
         await ConversationRepository(session).remove(user_id)
         # Handoff tickets carry the worker's own words: personal data too.
         await handoff.forget_user(session, user_id)

@@ -12,8 +12,8 @@ from bot.nlu.classifier import IntentModel
 from bot.registration.validation import clean_text
 from db.base import utcnow
 from db.engine import Database
-from db.models import UnansweredQuestion
 from db.repositories.events import EventRepository
+from db.repositories.questions import UnansweredQuestionRepository
 
 KEPT_QUESTION_LENGTH = 300
 
@@ -54,15 +54,11 @@ async def ask(
                 confidence=round(answer.confidence, 3),
                 language=lang,
             )
-            kept = mask_phone_numbers(clean_text(text))[:KEPT_QUESTION_LENGTH]
-            session.add(
-                UnansweredQuestion(
-                    user_id=user_id,
-                    text=kept,
-                    normalized=kept.lower(),
-                    best_topic=answer.topic,
-                    confidence=answer.confidence,
-                    created_at=now,
-                )
+            UnansweredQuestionRepository(session).add(
+                user_id=user_id,
+                text=mask_phone_numbers(clean_text(text))[:KEPT_QUESTION_LENGTH],
+                best_topic=answer.topic,
+                confidence=answer.confidence,
+                now=now,
             )
     return answer

@@ -24,6 +24,7 @@ from db.engine import Database
 from db.models import LinkCode
 from db.repositories.branches import BranchRepository
 from db.repositories.events import EventRepository
+from db.repositories.health import HealthRepository
 from db.repositories.leads import LeadRepository
 
 LINK_CODE_TTL = timedelta(hours=24)
@@ -160,6 +161,8 @@ class LinkResult:
     outcome: LinkOutcome
     branch_code: str | None = None
     branch_name: str | None = None
+    # Lead cards of the branch that were waiting in the outbox, now due.
+    released_cards: int = 0
 
 
 async def link_group(
@@ -176,9 +179,15 @@ async def link_group(
             return LinkResult(LinkOutcome.EXPIRED)
         link.used_at = now
         await branches.link_group(chat_id, link.branch_code, by_telegram_id)
+        # Cards that waited for a group (bot.delivery_health) go out now, not at their next
+        # retry; the handler wakes the outbox sender.
+        released = await HealthRepository(session).release_cards_of(link.branch_code, now)
         branch = await branches.get(link.branch_code)
         return LinkResult(
-            LinkOutcome.LINKED, link.branch_code, branch.name if branch else link.branch_code
+            LinkOutcome.LINKED,
+            link.branch_code,
+            branch.name if branch else link.branch_code,
+            released,
         )
 
 

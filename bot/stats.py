@@ -36,6 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
+from bot.delivery_health import BranchHealth, delivery_health
 from bot.events import EventKind
 from bot.i18n import N_
 from bot.leads import LeadStatus
@@ -285,18 +286,28 @@ def _ratio(part: int, whole: int) -> float | None:
 
 @dataclass(frozen=True)
 class Digest:
-    """What ``/statistik`` tells the admins: the summary and the leads waiting too long."""
+    """What ``/statistik`` tells the admins: the summary, the leads waiting too long, and the
+    branches that have leads but no linked group (``bot.delivery_health``)."""
 
     summary: Summary
     overdue_leads: int
+    unlinked: list[BranchHealth] = field(default_factory=list)
+    admin_group: bool = True
 
 
-async def digest(db: Database, now: datetime, reminder_hours: int) -> Digest:
+async def digest(
+    db: Database, now: datetime, reminder_hours: int, admin_group_id: int | None = None
+) -> Digest:
     async with db.transaction() as session:
         overdue = await session.scalar(
             select(func.count()).select_from(Lead).where(_overdue(now, reminder_hours))
         )
-    return Digest(await summary(db, EVERYTHING, now), int(overdue or 0))
+    health = await delivery_health(
+        db, now, reminder_hours=reminder_hours, admin_group_id=admin_group_id
+    )
+    return Digest(
+        await summary(db, EVERYTHING, now), int(overdue or 0), health.unlinked, health.admin_group
+    )
 
 
 # --- tren (per day) -------------------------------------------------------------------------

@@ -19,6 +19,11 @@ from sqlalchemy.ext.asyncio import (
 
 from db import sqlite_driver
 
+# What domain functions receive to work inside one transaction (``async with
+# db.transaction() as unit``): they reach tables through repositories built on it, so the domain
+# names this type rather than SQLAlchemy's.
+UnitOfWork = AsyncSession
+
 # How long a unit of work waits for SQLite's one connection before it fails.
 SQLITE_POOL_TIMEOUT_S = 30.0
 

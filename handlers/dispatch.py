@@ -14,8 +14,6 @@ from handlers import calculator, handoff, office, questions, registration
 from handlers.context import BotContext
 from handlers.keyboards import main_menu
 
-MAX_TEXT_LENGTH = 1000
-
 
 async def private_text(update: Update, context: BotContext) -> None:
     flow = context.user_view.flow if context.user_view else None

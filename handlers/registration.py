@@ -18,6 +18,7 @@ from telegram import (
 )
 
 from bot.i18n import N_, SUPPORTED_LANGUAGES, _, format_rupiah
+from bot.leads import Confirmation
 from bot.registration import service
 from bot.registration.flow import (
     EDITABLE,
@@ -380,6 +381,7 @@ async def _advance(
         language=lang,
         today=today,
         button_step=button_step,
+        admin_group_id=context.services.settings.admin_group_id,
     )
     if reply is None:
         ended = _("This registration has ended. Type /daftar to start again.", lang)
@@ -425,7 +427,7 @@ async def _advance(
     await render(message, outcome.state, lang, today, outcome.error)
 
 
-def _confirmation_text(confirmation: Any, context: BotContext) -> str:
+def _confirmation_text(confirmation: Confirmation, context: BotContext) -> str:
     lang = context.lang
     branch = confirmation.branch
     days = max(1, -(-context.services.settings.lead_escalation_hours // 24))
@@ -433,18 +435,31 @@ def _confirmation_text(confirmation: Any, context: BotContext) -> str:
         _("✅ <b>Thank you! Your registration has been updated.</b>", lang)
         if confirmation.updated_existing
         else _("✅ <b>Thank you! Your interest has been registered.</b>", lang),
-        _(
-            "<b>{branch}</b> will contact you at your preferred time, usually within {days} "
-            "working days.",
-            lang,
-            branch=html.escape(branch.name),
-            days=days,
-        ),
     ]
-    if branch.address:
-        lines.append(_("Address: {address}", lang, address=html.escape(branch.address)))
-    if branch.phone:
-        lines.append(_("Phone: {phone}", lang, phone=html.escape(branch.phone)))
+    if confirmation.target.delivers:
+        lines.append(
+            _(
+                "<b>{branch}</b> will contact you at your preferred time, usually within {days} "
+                "working days.",
+                lang,
+                branch=html.escape(branch.name),
+                days=days,
+            )
+        )
+        if branch.address:
+            lines.append(_("Address: {address}", lang, address=html.escape(branch.address)))
+        if branch.phone:
+            lines.append(_("Phone: {phone}", lang, phone=html.escape(branch.phone)))
+    else:
+        # No group will receive the card yet (bot.delivery_health): promise no branch and no
+        # time, only what is true.
+        lines.append(
+            _(
+                "Your details are recorded. The campaign team will call you at your preferred "
+                "time to help you register.",
+                lang,
+            )
+        )
     lines.append(
         _(
             "Questions meanwhile? Call center {call_center}. See or delete your data: "

@@ -45,6 +45,8 @@ async def link_command(update: Update, context: BotContext) -> None:
         staff.LinkOutcome.EXPIRED: _("That code has expired. Ask your admin for a new one.", LANG),
     }
     if result.outcome == staff.LinkOutcome.LINKED:
+        if result.released_cards:
+            context.services.wake_outbox()
         await message.reply_html(
             _(
                 "✅ This group now receives the leads of <b>{branch}</b>.",

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import html
+
 from babel.numbers import format_percent
 from telegram import Update
 
@@ -22,7 +24,9 @@ async def statistik_command(update: Update, context: BotContext) -> None:
         await message.reply_html(_("This command is only for the campaign's admins.", lang))
         return
     now = utcnow()
-    data = await stats.digest(context.services.db, now, settings.lead_reminder_hours)
+    data = await stats.digest(
+        context.services.db, now, settings.lead_reminder_hours, settings.admin_group_id
+    )
     await message.reply_html(render_digest(data, lang, now.date().isoformat()))
 
 
@@ -51,4 +55,17 @@ def render_digest(data: stats.Digest, lang: str, day: str) -> str:
         conversion = "" if step.conversion is None else f" ({pct(step.conversion)})"
         label = _(stats.FUNNEL_LABELS[step.step], lang)
         lines.append(f"• {label}: {n(step.count)}{conversion}")
+    if data.unlinked:
+        lines += ["", _("⚠️ <b>Branches with leads but no linked group</b>", lang)]
+        for branch in data.unlinked:
+            lines.append(_("• {branch}: {leads} leads, {cards} cards undelivered", lang,
+                           branch=html.escape(branch.branch_name), leads=n(branch.leads),
+                           cards=n(branch.undelivered)))
+        lines.append(
+            _("Their cards go to the admin group. Link the branch's group with a link code.",
+              lang)
+            if data.admin_group
+            else _("No admin group is set either: their cards wait until the branch's group "
+                   "is linked with a link code.", lang)
+        )
     return "\n".join(lines)

@@ -111,10 +111,6 @@ def test_bad_language_is_refused_by_argparse() -> None:
 
 
 def test_real_command_line() -> None:
-    from bot import cli
-
-    if ask not in getattr(cli, "SUBCOMMAND_MODULES", ()):
-        pytest.skip("bot/cli does not register the ask subcommand yet")
     result = subprocess.run(
         [sys.executable, "-m", "bot", "ask", "--tanggal", "2026-11-22"],
         input="brp iuran\nhalo\n",

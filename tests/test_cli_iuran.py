@@ -167,17 +167,10 @@ def test_unknown_sector_is_an_argparse_error(capsys: pytest.CaptureFixture[str])
 # --- the real command line ---------------------------------------------------------------------
 
 
-def _iuran_is_wired() -> bool:
-    if not (ROOT / "bot" / "__main__.py").exists():
-        return False
+def test_iuran_is_a_registered_subcommand() -> None:
     import bot.cli
 
-    return iuran in getattr(bot.cli, "SUBCOMMAND_MODULES", ())
-
-
-needs_main = pytest.mark.skipif(
-    not _iuran_is_wired(), reason="bot/__main__.py missing or bot/cli does not register iuran yet"
-)
+    assert iuran in bot.cli.SUBCOMMAND_MODULES
 
 
 def _python_m_bot(*argv: str) -> subprocess.CompletedProcess[str]:
@@ -191,7 +184,6 @@ def _python_m_bot(*argv: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@needs_main
 def test_subprocess_json() -> None:
     result = _python_m_bot("1000000", "--bulan", "3", "--tanggal", "2026-12-01", "--json")
     assert result.returncode == 0, result.stderr
@@ -199,7 +191,6 @@ def test_subprocess_json() -> None:
     assert (data["per_bulan"], data["bulan"], data["total"]) == (8_400, 3, 42_000)
 
 
-@needs_main
 def test_subprocess_bad_input() -> None:
     result = _python_m_bot("0")
     assert result.returncode == 2

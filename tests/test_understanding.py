@@ -60,6 +60,23 @@ def test_a_suspicious_offer_gets_the_real_minimum_and_the_official_channels() ->
     assert "Perkiraan" not in answer.text  # 50rb is not taken for an income
 
 
+def test_a_two_part_answer_names_each_regulation_once() -> None:
+    answer = ask("ojol gaji 3jt iurannya brp trs kalo meninggal dpt apa")
+    basis = answer.text.rsplit("\n", 1)[-1]
+    assert basis.count("PP 44/2015") == 1, basis
+
+
+def test_a_suspicious_offer_is_told_the_discounted_minimum_while_the_discount_runs() -> None:
+    """A worker offered Rp8.400 in December 2026 must not be told the minimum is Rp16.800."""
+    discounted = calculate(fact_int("income_floor"), start=TODAY).per_month
+    during = ask("ada yg nawarin iuran 8rb sebulan itu bener ga", day=TODAY)
+    assert during.topic == "penipuan"
+    assert rp(discounted) in during.text and "PP 50/2025" in during.text
+    after = ask("ada yg nawarin iuran 8rb sebulan itu bener ga", day=dt.date(2027, 4, 1))
+    assert rp(discounted) not in after.text
+    assert rp(fact_int("minimum_package_monthly")) in after.text
+
+
 def test_when_jht_can_be_taken_and_where_the_balance_is_seen() -> None:
     answer = ask("jht sy bisa dicairin kapan trus saldonya liat dmn")
     assert "jht_cair" in (answer.topic, *answer.also)

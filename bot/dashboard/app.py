@@ -23,6 +23,7 @@ from bot.dashboard import (
     views_auth,
     views_broadcasts,
     views_campaign,
+    views_health,
 )
 from bot.settings import Settings
 from db.base import utcnow
@@ -45,6 +46,7 @@ async def favicon(_request: web.Request) -> web.StreamResponse:
 # (method, path, handler, route name). Route names decide what needs a login (middlewares).
 # A broadcast's id: 1-9 ASCII digits (no "١٢", nothing beyond the database's integer).
 BROADCAST = "/siaran/{id:[0-9]{1,9}}"
+LEAD = "/leads/{id:[0-9]{1,9}}"
 ROUTES: tuple[tuple[str, str, Callable[[web.Request], object], str], ...] = (
     ("GET", "/login", views_auth.login_page, "login"),
     ("POST", "/login", views_auth.login_submit, "login_submit"),
@@ -61,11 +63,13 @@ ROUTES: tuple[tuple[str, str, Callable[[web.Request], object], str], ...] = (
     ("POST", "/tak-terjawab/label", views.label_unanswered, "unanswered_label"),
     ("GET", "/leads", views.leads, "leads"),
     ("GET", "/leads.csv", views.leads_export, "leads_csv"),
+    ("GET", LEAD, views_health.lead_page, "lead"),
     ("GET", "/api/ringkasan", views.api_overview, "api_overview"),
     ("GET", "/api/tren", views.api_trend, "api_trend"),
     ("GET", "/api/topik", views.api_topics, "api_topics"),
     ("GET", "/api/tak-terjawab", views.api_unanswered, "api_unanswered"),
     ("GET", "/api/leads", views.api_leads, "api_leads"),
+    ("GET", "/api" + LEAD, views_health.api_lead, "api_lead"),
     # Campaign tools: Sumber and Siaran for managers only, Tiket and Tindak lanjut scoped.
     ("GET", "/sumber", views_campaign.sources_page, "sources"),
     ("GET", "/tiket", views_campaign.tickets_page, "tickets"),

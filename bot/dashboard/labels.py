@@ -19,6 +19,9 @@ STATUS_LABELS = {
     "terdaftar": N_("Enrolled"),
     "tidak_berminat": N_("Not interested / unreachable"),
 }
+# Derived, not stored (so not a filter choice): a new lead whose card has no group to go to
+# (bot.delivery_health.WAITING_FOR_GROUP).
+DERIVED_STATUS_LABELS = {"menunggu_grup": N_("Waiting for a group")}
 # The same msgids as the lead cards in Telegram (handlers/lead_cards.py): one translation each.
 OCCUPATION_LABELS = {
     "ojek_driver": N_("Ojek / online driver / courier"),
@@ -55,7 +58,8 @@ def funnel_label(step: str, lang: str) -> str:
 
 
 def status_label(status: str, lang: str) -> str:
-    return _(STATUS_LABELS[status], lang) if status in STATUS_LABELS else status
+    label = STATUS_LABELS.get(status) or DERIVED_STATUS_LABELS.get(status)
+    return _(label, lang) if label else status
 
 
 def occupation_label(code: str, lang: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 from aiohttp import web
 
@@ -12,11 +12,14 @@ from bot.dashboard import labels as fmt
 from bot.dashboard.forms import lead_filter_form, period_form
 from bot.dashboard.html import Html, el
 from bot.dashboard.layout import csrf_field, empty, kpi, page, query_url, table
+from bot.dashboard.pages_health import health_section
 from bot.dashboard.params import PeriodChoice
+from bot.delivery_health import WAITING_FOR_GROUP, DeliveryHealth
 from bot.i18n import _
 
 
-def overview(request: web.Request, data: stats.Summary, scope: stats.Scope) -> web.Response:
+def overview(request: web.Request, data: stats.Summary, scope: stats.Scope,
+             health: DeliveryHealth | None = None) -> web.Response:
     lang = keys.lang_of(request)
     n = lambda value: fmt.number(value, lang)  # noqa: E731
     figures = el(
@@ -46,7 +49,8 @@ def overview(request: web.Request, data: stats.Summary, scope: stats.Scope) -> w
            class_="muted"),
         id="funnel",
     )
-    return page(request, _("Overview", lang), scope_note(request, scope), figures, funnel)
+    return page(request, _("Overview", lang), scope_note(request, scope), figures,
+                health_section(request, health) if health is not None else None, funnel)
 
 
 def trend(request: web.Request, data: stats.Trend, scope: stats.Scope,
@@ -186,7 +190,9 @@ def _label_form(request: web.Request, group: stats.UnansweredGroup,
 
 
 def leads(request: web.Request, data: stats.LeadStats, names: stats.Names, scope: stats.Scope,
-          choice: PeriodChoice, reminder_hours: int) -> web.Response:
+          choice: PeriodChoice, reminder_hours: int,
+          waiting: Collection[int] = frozenset()) -> web.Response:
+    """``waiting``: ids of leads whose card waits for a group (shown "menunggu grup")."""
     lang = keys.lang_of(request)
     n = lambda value: fmt.number(value, lang)  # noqa: E731
     figures = el(
@@ -217,7 +223,8 @@ def leads(request: web.Request, data: stats.LeadStats, names: stats.Names, scope
         class_="grid2",
     )
     places = _places(data.by_place, names, lang)
-    latest = (_latest_table(data.latest, names, lang, branch_column=scope.is_everything)
+    latest = (_latest_table(data.latest, names, lang, waiting,
+                            branch_column=scope.is_everything)
               if data.latest else empty(_("No leads match these filters.", lang)))
     return page(
         request, _("Leads", lang), scope_note(request, scope),
@@ -269,13 +276,13 @@ def _places(counts: Sequence[stats.PlaceCount], names: stats.Names, lang: str,
 
 
 def _latest_table(rows: Sequence[stats.LeadRow], names: stats.Names, lang: str,
-                  *, branch_column: bool = True) -> Html:
+                  waiting: Collection[int] = frozenset(), *, branch_column: bool = True) -> Html:
     """``branch_column`` False for a branch account: every row is its own branch."""
     headers = ["#", _("Registered", lang), _("Status", lang), _("Branch", lang),
                _("Province", lang), _("Regency / city", lang), _("Occupation", lang)]
     cells = [
-        [str(r.id), fmt.moment(r.created_at, lang),
-         [fmt.status_label(r.status, lang),
+        [el("a", str(r.id), href=f"/leads/{r.id}"), fmt.moment(r.created_at, lang),
+         [fmt.status_label(WAITING_FOR_GROUP if r.id in waiting else r.status, lang),
           el("strong", " · " + _("overdue", lang), class_="flag") if r.overdue else None],
          names.branches.get(r.branch_code, r.branch_code),
          names.provinces.get(r.province_code, r.province_code),
@@ -289,7 +296,7 @@ def _latest_table(rows: Sequence[stats.LeadRow], names: stats.Names, lang: str,
             row.pop(3)
     return table(
         headers, cells,
-        row_classes=["overdue" if r.overdue else None for r in rows],
+        row_classes=["overdue" if r.overdue or r.id in waiting else None for r in rows],
         css="leads",
     )
 

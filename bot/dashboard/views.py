@@ -12,7 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot import learning, stats
+from bot import delivery_health, learning, stats
 from bot.accounts import AccountView
 from bot.dashboard import keys, pages
 from bot.dashboard.export import leads_csv
@@ -66,7 +66,16 @@ async def home(request: web.Request) -> web.StreamResponse:
 async def overview(request: web.Request) -> web.StreamResponse:
     scope = scope_of(request)
     data = await stats.summary(request.app[keys.DB], scope, now_of(request))
-    return pages.overview(request, data, scope)
+    return pages.overview(request, data, scope, await health_of(request, scope))
+
+
+async def health_of(request: web.Request, scope: stats.Scope) -> delivery_health.DeliveryHealth:
+    """Delivery per branch in scope (a branch account sees its own branch only)."""
+    settings = request.app[keys.SETTINGS]
+    return await delivery_health.delivery_health(
+        request.app[keys.DB], now_of(request), reminder_hours=settings.lead_reminder_hours,
+        admin_group_id=settings.admin_group_id, branch_code=scope.branch_code,
+    )
 
 
 async def trend(request: web.Request) -> web.StreamResponse:
@@ -116,7 +125,10 @@ async def leads(request: web.Request) -> web.StreamResponse:
     db, hours = request.app[keys.DB], request.app[keys.SETTINGS].lead_reminder_hours
     data = await stats.lead_stats(db, scope, lead_filter, now_of(request), hours)
     names = await stats.names(db)
-    return pages.leads(request, data, names, scope, choice, hours)
+    waiting = await delivery_health.waiting_for_group(
+        db, [row.id for row in data.latest], request.app[keys.SETTINGS].admin_group_id
+    )
+    return pages.leads(request, data, names, scope, choice, hours, waiting)
 
 
 async def leads_export(request: web.Request) -> web.StreamResponse:
@@ -141,7 +153,14 @@ async def leads_export(request: web.Request) -> web.StreamResponse:
 async def api_overview(request: web.Request) -> web.StreamResponse:
     scope = scope_of(request)
     data = await stats.summary(request.app[keys.DB], scope, now_of(request))
-    return json_response({"scope": scope_json(scope), **plain(data)})
+    health = await health_of(request, scope)
+    return json_response({"scope": scope_json(scope), **plain(data),
+                          "delivery_health": health_json(health)})
+
+
+def health_json(health: delivery_health.DeliveryHealth) -> dict[str, Any]:
+    return {**plain(health), "unlinked": [b.branch_code for b in health.unlinked],
+            "undelivered": health.undelivered, "overdue": health.overdue}
 
 
 async def api_trend(request: web.Request) -> web.StreamResponse:
@@ -197,8 +216,14 @@ async def api_leads(request: web.Request) -> web.StreamResponse:
     lead_filter = parse_lead_filter(request.query, scope, choice)
     db, hours = request.app[keys.DB], request.app[keys.SETTINGS].lead_reminder_hours
     data = await stats.lead_stats(db, scope, lead_filter, now_of(request), hours)
+    waiting = await delivery_health.waiting_for_group(
+        db, [row.id for row in data.latest], request.app[keys.SETTINGS].admin_group_id
+    )
+    body = plain(data)
+    for row in body["latest"]:
+        row["waiting_for_group"] = row["id"] in waiting
     return json_response({"scope": scope_json(scope), "filter": plain(lead_filter),
-                          "reminder_hours": hours, **plain(data)})
+                          "reminder_hours": hours, **body})
 
 
 def scope_json(scope: stats.Scope) -> dict[str, Any]:

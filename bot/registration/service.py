@@ -53,9 +53,11 @@ async def advance(
     today: date,
     now: datetime | None = None,
     button_step: str | None = None,
+    admin_group_id: int | None = None,
 ) -> Reply | None:
     """Apply one input; None when the user is not registering. ``button_step`` is the step a
-    pressed button was shown for: from any other step, the press is reported stale."""
+    pressed button was shown for: from any other step, the press is reported stale.
+    ``admin_group_id``: where cards of a branch without a group go (``ADMIN_GROUP_ID``)."""
     now = now or utcnow()
     async with db.transaction() as session:
         conversations = ConversationRepository(session)
@@ -78,7 +80,12 @@ async def advance(
             return Reply(outcome, previous_step=state.step)
         if outcome.confirmed:
             confirmation = await confirm_registration(
-                session, user_id=user_id, data=outcome.state.data, language=language, now=now
+                session,
+                user_id=user_id,
+                data=outcome.state.data,
+                language=language,
+                now=now,
+                admin_group_id=admin_group_id,
             )
             await conversations.remove(user_id)
             return Reply(outcome, confirmation, state.step)

@@ -1,18 +1,19 @@
 """What both run modes do before they take updates: reach the database (retrying with backoff,
 since in a deployment the database may come up after the bot), bring its schema up to date,
-and load the branch directory."""
+load the branch directory, and warn about branches whose leads have no group to go to."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 
-from bot import answers, learning
+from bot import answers, delivery_health, learning
 from bot.app import BotApplication, build_application
 from bot.cli.common import database_error_line
 from bot.routing import load_directory
 from bot.services import Services
 from bot.settings import Settings
+from db.base import utcnow
 from db.engine import Database
 from db.migrate import upgrade_async
 
@@ -43,6 +44,11 @@ async def prepare(settings: Settings) -> BotApplication:
     await migrate_with_retry(settings)
     db = Database(settings.database_url)
     directory = await load_directory(db)
+    # Leads whose branch has no staff group: say so before taking updates (issue #13).
+    await delivery_health.warn_unlinked_branches(
+        db, utcnow(), reminder_hours=settings.lead_reminder_hours,
+        admin_group_id=settings.admin_group_id,
+    )
     # Loaded from the cache in milliseconds; trained (a few seconds, before any update is
     # taken) only when the phrasings or the accepted labels changed since the last start.
     model = await learning.load_model(db)

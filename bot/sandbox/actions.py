@@ -11,6 +11,7 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from bot.sandbox.config import DemoChats
 from bot.sandbox.core import Sandbox
 from bot.sandbox.errors import ControlError
 from bot.sandbox.formatting import detect_entities, utf16_slice
@@ -283,8 +284,10 @@ def press_reply_button(
 
 
 def _phone_of(user: User) -> str:
-    """A stable, plausible Indonesian mobile number for a sandbox user."""
-    return f"+628{user.id % 10**10:010d}"
+    """A stable, valid Indonesian mobile number for a sandbox user: Telkomsel's 0812 prefix
+    and eight digits of the user id (+62 812 xxxx xxxx, 12 digits nationally), which any
+    validator of Indonesian mobile numbers accepts."""
+    return f"+62812{user.id % 10**8:08d}"
 
 
 def contact_content(
@@ -369,6 +372,16 @@ def create_group(
         )
         sb.deliver({"message": dict(message.data)}, chat.id)
     return chat
+
+
+def seed_demo(sb: Sandbox, demo: DemoChats) -> Chat:
+    """The demo worker, and the demo staff group with its staff member and the bot in it."""
+    sb.world.add_user(demo.worker_name, user_id=demo.worker_id, language_code=demo.language_code)
+    sb.world.add_user(demo.staff_name, user_id=demo.staff_id, language_code=demo.language_code)
+    existing = sb.world.chats.get(demo.group_id)
+    if existing is not None:
+        return existing
+    return create_group(sb, demo.group_title, chat_id=demo.group_id, members=[demo.staff_id])
 
 
 def add_member(sb: Sandbox, chat_id: int, user_id: int, status: str = "member") -> Sent:

@@ -27,6 +27,29 @@ class RateLimitConfig:
 
 
 @dataclass(frozen=True)
+class DemoChats:
+    """A worker and a staff group created when the sandbox starts, so the page opens ready.
+
+    The sandbox only creates them; whoever starts it (``python -m bot sandbox``) chooses fixed
+    ids, so the group stays linked in the bot's database across restarts, and says in
+    ``note`` what the page should tell a newcomer about them (e.g. which branch the group
+    receives leads for).
+    """
+
+    worker_id: int
+    worker_name: str
+    staff_id: int
+    staff_name: str
+    group_id: int
+    group_title: str
+    language_code: str = "id"
+    note: str = ""
+
+    def to_json(self) -> dict[str, object]:
+        return dict(vars(self))
+
+
+@dataclass(frozen=True)
 class SandboxConfig:
     """Everything one sandbox server instance is configured with."""
 
@@ -51,6 +74,10 @@ class SandboxConfig:
     webhook_max_connections: int = 40
     recent_updates_kept: int = 10_000  # for re-delivery through the control API
     max_upload_bytes: int = 50 * 1024 * 1024  # Telegram's limit for bots' uploads
+    # Shown on the page (its help box) and in ``GET /sandbox/api/bot``: where the bot keeps its
+    # data, as the starter describes it (a SQLite file's path, a URL without its password).
+    database: str | None = None
+    demo: DemoChats | None = None
 
     @property
     def resolved_bot_id(self) -> int:

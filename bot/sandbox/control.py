@@ -97,6 +97,8 @@ async def bot_info(request: web.Request) -> web.Response:
             "pending_updates": len(sb.updates.pending),
             "rate_limits": {"enabled": sb.limiter.enabled, **vars(sb.limiter.config)},
             "group_privacy": sb.config.group_privacy,
+            "database": sb.config.database,
+            "demo": sb.config.demo.to_json() if sb.config.demo is not None else None,
         }
     )
 

@@ -18,17 +18,23 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.sandbox import control
+from bot.sandbox import actions, control
 from bot.sandbox.config import DEFAULT_BOT_USERNAME, SandboxConfig
 from bot.sandbox.core import SANDBOX_KEY, Sandbox
 from bot.sandbox.dispatch import bot_api, download_file
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 API = "/sandbox/api"
+FAVICON_TYPE = "image/svg+xml"
 
 
 async def _index(request: web.Request) -> web.FileResponse:
     return web.FileResponse(STATIC_DIR / "index.html")
+
+
+async def _favicon(request: web.Request) -> web.FileResponse:
+    # Browsers ask for /favicon.ico whatever the page links; an SVG served as such is shown.
+    return web.FileResponse(STATIC_DIR / "favicon.svg", headers={"Content-Type": FAVICON_TYPE})
 
 
 def routes() -> list[web.AbstractRouteDef]:
@@ -77,6 +83,7 @@ def routes() -> list[web.AbstractRouteDef]:
         web.get(f"{API}/commands", control.commands),
         # The web page.
         web.get("/", _index),
+        web.get("/favicon.ico", _favicon),
         web.static("/static", STATIC_DIR),
     ]
 
@@ -90,7 +97,9 @@ def create_app(config: SandboxConfig) -> web.Application:
         middlewares=[control.control_errors],
         client_max_size=config.max_upload_bytes + 1024 * 1024,
     )
-    app[SANDBOX_KEY] = Sandbox(config)
+    sandbox = app[SANDBOX_KEY] = Sandbox(config)
+    if config.demo is not None:
+        actions.seed_demo(sandbox, config.demo)
     app.add_routes(routes())
     # Long polls and hanging faults end at once on shutdown instead of holding it up.
     app.on_shutdown.append(_close_sandbox)

@@ -3,12 +3,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Lead, LeadStatusChange
 
 OPEN_STATUSES = ("baru", "diambil", "dihubungi")
+
+
+# The stored value of bot.leads.LeadStatus.NEW (db/ does not import the domain).
+_NEW = "baru"
 
 
 class LeadRepository:
@@ -49,15 +53,56 @@ class LeadRepository:
         query = select(Lead).where(Lead.branch_code.in_(branch_codes)).order_by(Lead.id)
         return (await self.session.execute(query)).scalars().all()
 
-    async def unclaimed_since(self, before: datetime, limit: int = 50) -> Sequence[Lead]:
-        """New leads whose last announcement is older than ``before`` (reminder candidates)."""
-        query = (
-            select(Lead)
-            .where(Lead.status == "baru", Lead.last_announced_at < before)
-            .order_by(Lead.last_announced_at)
+    async def due_reminders(self, announced_before: datetime, limit: int) -> list[tuple[int, int]]:
+        """(lead id, reminders sent) of unclaimed leads never reminded, last announced before
+        ``announced_before``."""
+        rows = await self.session.execute(
+            select(Lead.id, Lead.reminders_sent)
+            .where(
+                Lead.status == _NEW,
+                Lead.anonymized_at.is_(None),
+                Lead.reminders_sent == 0,
+                Lead.last_announced_at < announced_before,
+            )
             .limit(limit)
         )
-        return (await self.session.execute(query)).scalars().all()
+        return [(lead_id, sent) for lead_id, sent in rows.all()]
+
+    async def take_reminder(self, lead_id: int, sent: int, now: datetime) -> bool:
+        """Count one reminder, unless another process already did (a guarded UPDATE): True
+        when this caller should queue it."""
+        won = await self.session.execute(
+            update(Lead)
+            .where(Lead.id == lead_id, Lead.reminders_sent == sent)
+            .values(reminders_sent=sent + 1, last_announced_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return getattr(won, "rowcount", 0) == 1
+
+    async def due_escalations(self, created_before: datetime, limit: int) -> list[int]:
+        """Ids of unclaimed leads created before ``created_before`` and not yet escalated."""
+        rows = await self.session.execute(
+            select(Lead.id)
+            .where(
+                Lead.status == _NEW,
+                Lead.anonymized_at.is_(None),
+                Lead.escalated_at.is_(None),
+                Lead.created_at < created_before,
+            )
+            .limit(limit)
+        )
+        return list(rows.scalars().all())
+
+    async def take_escalation(self, lead_id: int, now: datetime) -> bool:
+        """Mark a lead escalated, unless another process already did: True when this caller
+        should queue the escalation."""
+        won = await self.session.execute(
+            update(Lead)
+            .where(Lead.id == lead_id, Lead.escalated_at.is_(None))
+            .values(escalated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return getattr(won, "rowcount", 0) == 1
 
     def add(self, lead: Lead) -> None:
         self.session.add(lead)

@@ -235,6 +235,7 @@ class ChatView {
     if (this.controller) this.controller.abort();
     this.chatId = chatId;
     this.version = 0;
+    this.loaded = false;
     this.messages.clear();
     this.elements.clear();
     this.undelivered.clear();
@@ -260,11 +261,17 @@ class ChatView {
   }
 
   apply(change) {
+    const firstLoad = !this.loaded;
+    this.loaded = true;
     this.version = change.version;
+    let fresh = 0;
     for (const message of change.messages) {
+      if (!this.messages.has(message.message_id)) fresh += 1;
       this.messages.set(message.message_id, message);
       this.draw(message);
     }
+    // What was there when the chat was opened is not news.
+    if (fresh && !firstLoad && this.options.onNew) this.options.onNew(fresh);
     for (const answer of change.callback_answers) {
       if (answer.answer && answer.answer.text) toast(answer.answer.text, answer.answer.show_alert);
     }
@@ -301,12 +308,16 @@ class ChatView {
 
 // --- worker pane ---------------------------------------------------------------------------
 
-const state = { users: new Map(), workerId: null, groupId: null, staffId: null, replyTo: null, pendingLocation: null };
+const state = {
+  users: new Map(), workerId: null, groupId: null, staffId: null, replyTo: null, pendingLocation: null,
+  demo: null, tab: "worker",
+};
 
 const workerView = new ChatView(document.getElementById("worker-messages"), {
   me: () => state.workerId,
   showAuthors: false,
   onPress: (message, button) => pressInline(message, button, state.workerId, state.workerId, workerView),
+  onNew: (count) => markUnread("worker", count),
   onChange: (change) => {
     renderReplyKeyboard(change.chat.reply_keyboard);
     document.getElementById("worker-block").textContent = isBlocked() ? "Buka blokir" : "Blokir";
@@ -348,12 +359,21 @@ function renderReplyKeyboard(keyboard) {
     for (const button of row) {
       const element = document.createElement("button");
       element.type = "button";
-      element.textContent = (button.request_contact ? "👤 " : button.request_location ? "📍 " : "") + button.text;
+      element.textContent = buttonLabel(button);
       element.addEventListener("click", () => pressReply(button));
       line.append(element);
     }
     box.append(line);
   }
+}
+
+// A contact or location button gets an icon, unless its text already starts with one (the bot's
+// own "📍 Kirim lokasi saya", "📱 Kirim nomor saya").
+const LEADING_ICON = /^\p{Extended_Pictographic}/u;
+
+function buttonLabel(button) {
+  const icon = button.request_contact ? "👤" : button.request_location ? "📍" : "";
+  return icon && !LEADING_ICON.test(button.text) ? `${icon} ${button.text}` : button.text;
 }
 
 async function pressReply(button) {
@@ -422,10 +442,7 @@ function selectWorker(userId) {
 function setupWorker() {
   document.getElementById("worker-select").addEventListener("change", (event) =>
     selectWorker(event.target.value ? Number(event.target.value) : null));
-  document.getElementById("worker-new-toggle").addEventListener("click", () => {
-    const form = document.getElementById("worker-form");
-    form.hidden = !form.hidden;
-  });
+  setupToggle("worker-new-toggle", "worker-form");
   document.getElementById("worker-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const form = new FormData(event.target);
@@ -433,7 +450,7 @@ function setupWorker() {
     if (form.get("user_id")) body.id = Number(form.get("user_id"));
     try {
       const user = await api("POST", "/users", body);
-      event.target.hidden = true;
+      closeForm("worker-form");
       await refreshUsers();
       selectWorker(user.id);
     } catch (error) { failed(error); }
@@ -480,6 +497,7 @@ const staffView = new ChatView(document.getElementById("staff-messages"), {
   onPress: (message, button) => pressInline(message, button, state.staffId, state.groupId, staffView),
   onReply: (message) => setReplyTo(message),
   onChange: (change) => refreshStaff(change.chat),
+  onNew: (count) => markUnread("staff", count),
 });
 
 function setReplyTo(message) {
@@ -489,15 +507,20 @@ function setReplyTo(message) {
   if (message) box.querySelector("span").textContent = `Membalas #${message.message_id}: ${(message.text || message.caption || "").slice(0, 60)}`;
 }
 
-function refreshStaff(chat) {
+const MEMBER_RANK = { creator: 0, administrator: 1, member: 2, restricted: 3 };
+
+async function refreshStaff(chat) {
+  const unknown = Object.keys(chat.members).some((id) => !state.users.has(Number(id)));
+  if (unknown) await refreshUsers().catch(failed);
   const select = document.getElementById("staff-select");
   const current = state.staffId;
   select.replaceChildren();
-  for (const [id, status] of Object.entries(chat.members)) {
-    if (status === "left" || status === "kicked") continue;
-    const user = state.users.get(Number(id));
-    select.append(new Option(`${user ? user.first_name : id} (${status})`, id));
-  }
+  // Creator, administrators, members; by name within each (JS orders numeric keys by value).
+  const members = Object.entries(chat.members)
+    .filter(([, status]) => status in MEMBER_RANK)
+    .map(([id, status]) => [id, status, state.users.get(Number(id))?.first_name ?? id])
+    .sort((a, b) => MEMBER_RANK[a[1]] - MEMBER_RANK[b[1]] || a[2].localeCompare(b[2]));
+  for (const [id, status, name] of members) select.append(new Option(`${name} (${status})`, id));
   if (current && chat.members[current]) select.value = current;
   state.staffId = select.value ? Number(select.value) : null;
 }
@@ -516,6 +539,10 @@ function selectGroup(chatId) {
   state.groupId = chatId;
   setReplyTo(null);
   document.getElementById("group-select").value = chatId ?? "";
+  const note = document.getElementById("group-note");
+  const demo = state.demo;
+  note.hidden = !(demo && demo.note && chatId === demo.group_id);
+  if (!note.hidden) note.textContent = demo.note;
   staffView.open(chatId);
 }
 
@@ -526,14 +553,10 @@ function setupStaff() {
     state.staffId = Number(event.target.value);
     staffView.redrawAll();
   });
-  document.getElementById("group-new-toggle").addEventListener("click", () => {
-    const form = document.getElementById("group-form");
-    form.hidden = !form.hidden;
-  });
-  document.getElementById("staff-add-toggle").addEventListener("click", () => {
-    const form = document.getElementById("staff-form");
-    form.hidden = !form.hidden;
-  });
+  document.getElementById("group-note").addEventListener("click", (event) =>
+    event.currentTarget.classList.toggle("open"));
+  setupToggle("group-new-toggle", "group-form");
+  setupToggle("staff-add-toggle", "staff-form");
   document.getElementById("group-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const form = new FormData(event.target);
@@ -545,7 +568,7 @@ function setupStaff() {
         title: form.get("title"), members: [staff.id], bot_is_admin: form.get("bot_is_admin") === "on",
       });
       state.staffId = staff.id;
-      event.target.hidden = true;
+      closeForm("group-form");
       await Promise.all([refreshUsers(), refreshGroups()]);
       selectGroup(group.id);
     } catch (error) { failed(error); }
@@ -556,10 +579,12 @@ function setupStaff() {
     const form = new FormData(event.target);
     try {
       const staff = await api("POST", "/users", { first_name: form.get("first_name"), language_code: "id" });
-      await api("POST", `/groups/${state.groupId}/members`, { user_id: staff.id });
-      state.staffId = staff.id;
-      event.target.hidden = true;
+      // Known before the group's change arrives, so the list shows the name, not the id.
       await refreshUsers();
+      state.staffId = staff.id;
+      await api("POST", `/groups/${state.groupId}/members`, { user_id: staff.id });
+      closeForm("staff-form");
+      event.target.reset();
     } catch (error) { failed(error); }
   });
   document.getElementById("staff-reply-cancel").addEventListener("click", () => setReplyTo(null));
@@ -577,6 +602,91 @@ function setupStaff() {
   });
 }
 
+// --- forms, help and tabs -----------------------------------------------------------------
+
+function setupToggle(buttonId, formId) {
+  const button = document.getElementById(buttonId);
+  button.addEventListener("click", () => {
+    const form = document.getElementById(formId);
+    form.hidden = !form.hidden;
+    button.setAttribute("aria-expanded", String(!form.hidden));
+    if (!form.hidden) form.querySelector("input")?.focus();
+  });
+}
+
+function closeForm(formId) {
+  document.getElementById(formId).hidden = true;
+  document.querySelector(`[aria-controls="${formId}"]`)?.setAttribute("aria-expanded", "false");
+}
+
+const HELP_SEEN = "bebas-cemas-sandbox-help-seen";
+
+function showHelp(open) {
+  document.getElementById("help").hidden = !open;
+  document.getElementById("help-toggle").setAttribute("aria-expanded", String(open));
+  if (!open) {
+    try { localStorage.setItem(HELP_SEEN, "1"); } catch (error) { /* private mode */ }
+  }
+}
+
+function setupHelp() {
+  document.getElementById("help-toggle").addEventListener("click", () =>
+    showHelp(document.getElementById("help").hidden));
+  document.getElementById("help-close").addEventListener("click", () => showHelp(false));
+  document.addEventListener("keydown", (event) => { if (event.key === "Escape") showHelp(false); });
+  let seen = false;
+  try { seen = localStorage.getItem(HELP_SEEN) === "1"; } catch (error) { /* private mode */ }
+  if (!seen) showHelp(true);
+}
+
+function fillHelp(info) {
+  document.getElementById("help-database").textContent = info.database || "(tidak diketahui: sandbox dijalankan tanpa bot)";
+  const item = document.getElementById("help-demo");
+  item.hidden = !(info.demo && info.demo.note);
+  if (!item.hidden) {
+    const demo = info.demo;
+    item.replaceChildren();
+    const title = document.createElement("b");
+    title.textContent = `Demo: ${demo.worker_name} dan grup «${demo.group_title}»`;
+    item.append(title, document.createElement("br"), demo.note);
+    item.className = "help-demo";
+  }
+}
+
+// Phone: one pane at a time. The hidden pane's tab counts what arrived there.
+function showTab(tab) {
+  state.tab = tab;
+  document.body.dataset.tab = tab;
+  for (const button of document.querySelectorAll(".tabs [data-tab]")) {
+    const selected = button.dataset.tab === tab;
+    button.setAttribute("aria-selected", String(selected));
+    if (selected) {
+      const badge = button.querySelector(".badge");
+      badge.hidden = true;
+      badge.textContent = "";
+    }
+  }
+  const view = tab === "worker" ? workerView : staffView;
+  view.container.scrollTop = view.container.scrollHeight;
+}
+
+function tabsShown() {
+  return getComputedStyle(document.querySelector(".tabs")).display !== "none";
+}
+
+function markUnread(tab, count) {
+  if (state.tab === tab || !tabsShown()) return;
+  const badge = document.querySelector(`.tabs [data-tab="${tab}"] .badge`);
+  badge.textContent = String(Number(badge.textContent || 0) + count);
+  badge.hidden = false;
+}
+
+function setupTabs() {
+  for (const button of document.querySelectorAll(".tabs [data-tab]")) {
+    button.addEventListener("click", () => showTab(button.dataset.tab));
+  }
+}
+
 // --- start ---------------------------------------------------------------------------------
 
 async function refreshStatus() {
@@ -585,19 +695,35 @@ async function refreshStatus() {
     const limits = info.rate_limits.enabled ? "rate limits on" : "rate limits off";
     document.getElementById("bot-status").textContent =
       `@${info.bot.username} · ${info.mode} · ${info.pending_updates} pending · ${limits}`;
+    return info;
   } catch (error) {
     document.getElementById("bot-status").textContent = "sandbox unreachable";
+    return null;
   }
 }
 
 async function start() {
+  setupHelp();
+  setupTabs();
   setupLocationPicker();
   setupWorker();
   setupStaff();
-  await Promise.all([refreshUsers(), refreshGroups(), refreshStatus()]);
+  const [, , info] = await Promise.all([refreshUsers(), refreshGroups(), refreshStatus()]);
   setInterval(refreshStatus, 5000);
+  if (info) {
+    state.demo = info.demo;
+    fillHelp(info);
+  }
+  const demo = state.demo;
   const workers = [...state.users.values()];
-  if (workers.length) selectWorker(workers[0].id);
+  const worker = demo && state.users.has(demo.worker_id) ? demo.worker_id : workers[0]?.id;
+  if (worker) selectWorker(worker);
+  const groups = [...document.getElementById("group-select").options].map((o) => Number(o.value)).filter(Boolean);
+  const group = demo && groups.includes(demo.group_id) ? demo.group_id : groups[0];
+  if (group) {
+    if (demo && group === demo.group_id) state.staffId = demo.staff_id;
+    selectGroup(group);
+  }
 }
 
 start().catch(failed);

@@ -1,0 +1,104 @@
+"""The package boundaries of STYLE.md, checked on the source: domain modules under ``bot/`` take
+and return plain data, so they import neither Telegram, the web server, the handlers nor the
+database toolkit. Only the wiring listed here may.
+
+``NOT_YET_MOVED`` names the domain modules that still import a forbidden package, each with
+what it still imports (issue #14 moves their SQL into ``db/repositories/`` and their rendering
+into a presentation module). The list may only shrink: an entry that no longer imports what it
+lists fails too, so whoever finishes a move also deletes the line.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BOT = ROOT / "bot"
+FORBIDDEN = ("telegram", "aiohttp", "handlers", "sqlalchemy")
+
+# Modules (or packages, ending in "/") that connect the domain to the outside world.
+WIRING: dict[str, frozenset[str]] = {
+    # Builds the python-telegram-bot Application and registers the handlers.
+    "bot/app.py": frozenset({"telegram", "handlers", "sqlalchemy"}),
+    "bot/telegram_bot.py": frozenset({"telegram"}),
+    # python-telegram-bot's HTTP layer over aiohttp.
+    "bot/telegram_request.py": frozenset({"telegram", "aiohttp"}),
+    "bot/runners/": frozenset({"telegram", "aiohttp", "handlers", "sqlalchemy"}),
+    "bot/cli/": frozenset({"telegram", "aiohttp", "sqlalchemy"}),
+    "bot/dashboard/": frozenset({"aiohttp", "sqlalchemy"}),
+    # The local Bot API server: a web server of its own.
+    "bot/sandbox/": frozenset({"aiohttp"}),
+    # Sending through the Bot API: errors and rate limits are python-telegram-bot's.
+    # Tells "never sent" from "maybe delivered" by the HTTP client's exception types.
+    "bot/outbox_sending.py": frozenset({"telegram", "aiohttp", "sqlalchemy"}),
+    "bot/ordering.py": frozenset({"telegram"}),
+    "bot/delivery.py": frozenset({"telegram", "sqlalchemy"}),
+    "bot/campaign_jobs.py": frozenset({"telegram", "sqlalchemy"}),
+    # Parses DATABASE_URL with SQLAlchemy's own URL type.
+    "bot/settings.py": frozenset({"sqlalchemy"}),
+}
+
+# Domain modules that still import a forbidden package (issue #14); may only shrink.
+NOT_YET_MOVED: dict[str, frozenset[str]] = {
+    "bot/delivery.py": frozenset({"handlers"}),
+    "bot/campaign_jobs.py": frozenset({"handlers"}),
+    "bot/accounts.py": frozenset({"sqlalchemy"}),
+    "bot/branch_admin.py": frozenset({"sqlalchemy"}),
+    "bot/broadcasts.py": frozenset({"sqlalchemy"}),
+    "bot/handoff.py": frozenset({"sqlalchemy"}),
+    "bot/leads.py": frozenset({"sqlalchemy"}),
+    "bot/staff.py": frozenset({"sqlalchemy"}),
+    "bot/stats.py": frozenset({"sqlalchemy"}),
+}
+
+
+def _imported_packages(path: Path) -> set[str]:
+    """Top-level packages a module imports, at any depth (deferred imports count too)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def _allowed(relative: str) -> frozenset[str]:
+    allowed: frozenset[str] = frozenset()
+    for prefix, packages in (*WIRING.items(), *NOT_YET_MOVED.items()):
+        if relative == prefix or (prefix.endswith("/") and relative.startswith(prefix)):
+            allowed |= packages
+    return allowed
+
+
+def _modules() -> list[tuple[str, set[str]]]:
+    return [
+        (path.relative_to(ROOT).as_posix(), _imported_packages(path))
+        for path in sorted(BOT.rglob("*.py"))
+    ]
+
+
+def test_domain_modules_import_no_telegram_web_handlers_or_sql() -> None:
+    offending = {
+        module: sorted(set(FORBIDDEN) & imported - _allowed(module))
+        for module, imported in _modules()
+    }
+    offending = {module: packages for module, packages in offending.items() if packages}
+    assert not offending, offending
+
+
+def test_the_not_yet_moved_list_only_shrinks() -> None:
+    imports = dict(_modules())
+    stale = {
+        module: sorted(packages - imports.get(module, set()))
+        for module, packages in NOT_YET_MOVED.items()
+    }
+    stale = {module: packages for module, packages in stale.items() if packages}
+    assert not stale, f"no longer imported, delete from NOT_YET_MOVED: {stale}"
+
+
+def test_the_check_sees_a_deferred_import(tmp_path: Path) -> None:
+    module = tmp_path / "example.py"
+    module.write_text("def f():\n    from telegram.error import NetworkError\n", encoding="utf-8")
+    assert _imported_packages(module) == {"telegram"}
