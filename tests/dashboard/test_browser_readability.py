@@ -199,7 +199,7 @@ def test_a_worker_reads_office_hours_in_words(database_url: str, browser: Any, o
                      extra_env={"OFFICE_HOURS": hours})
     try:
         bot.start()
-        page = browser.new_page(**PHONE)
+        page = browser.new_page(viewport={"width": 1200, "height": 800})
         page.goto(f"{sandbox_url}/")
         page.click("#worker-new-toggle")
         page.fill("#worker-form input[name=first_name]", "Sari")
@@ -218,7 +218,7 @@ def test_a_worker_reads_office_hours_in_words(database_url: str, browser: Any, o
         text = receipt.inner_text()
         assert f"buka {day} 08.00–09.00 WIB" in text, text
         assert hours not in text and "08:00-09:00" not in text
-        page.screenshot(path=str(output / "issue15-jam-kantor-phone.png"), full_page=True)
+        page.screenshot(path=str(output / "issue15-jam-kantor.png"), full_page=True)
         page.close()
     finally:
         bot.stop()
