@@ -83,6 +83,14 @@ FUNNEL_BASES: dict[str, str] = {
     "contacted": "claimed",
     "enrolled": "contacted",
 }
+# How "45% of <base>" names each base (gettext msgids), for the dashboard and /statistik.
+FUNNEL_BASE_LABELS: dict[str, str] = {
+    "first_contact": N_("everyone who wrote to the bot"),
+    "registration_started": N_("those who started registration"),
+    "registration_completed": N_("the registered leads"),
+    "claimed": N_("the claimed leads"),
+    "contacted": N_("the contacted leads"),
+}
 _FUNNEL_EVENT_KINDS = (
     EventKind.FIRST_CONTACT,
     EventKind.QUESTION,

@@ -142,19 +142,10 @@ def funnel_rate(step: stats.FunnelStep, lang: str) -> str:
     """The step's rate with its base named: "45% of those who asked a question"."""
     if step.base is None or step.rate is None:
         return "–"
-    base = _(FUNNEL_BASE_LABELS.get(step.base, FUNNEL_LABELS.get(step.base, step.base)), lang)
-    return _("{rate} of {base}", lang, rate=percent(step.rate, lang), base=base)
+    return _("{rate} of {base}", lang, rate=percent(step.rate, lang),
+             base=_(stats.FUNNEL_BASE_LABELS[step.base], lang))
 
 
-# Who a funnel step's rate is counted from (stats.FUNNEL_BASES), as "45% of <base>" reads.
-FUNNEL_BASE_LABELS = {
-    "first_contact": N_("everyone who wrote to the bot"),
-    "question": N_("those who asked a question"),
-    "registration_started": N_("those who started registration"),
-    "registration_completed": N_("the registered leads"),
-    "claimed": N_("the claimed leads"),
-    "contacted": N_("the contacted leads"),
-}
 
 
 def moment(value: datetime, lang: str) -> str:

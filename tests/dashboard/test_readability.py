@@ -79,6 +79,13 @@ async def test_off_topic_questions_do_not_count_as_answered(db: Database,
     assert {t.topic: t.answered_share for t in topics}["di_luar_topik"] == 0.0
 
 
+def test_every_funnel_base_is_a_step_with_a_name() -> None:
+    assert set(stats.FUNNEL_BASES) == set(stats.FUNNEL_STEPS[1:])
+    for step, base in stats.FUNNEL_BASES.items():
+        assert stats.FUNNEL_STEPS.index(base) < stats.FUNNEL_STEPS.index(step)
+        assert base in stats.FUNNEL_BASE_LABELS
+
+
 def test_answered_count() -> None:
     assert stats.answered_count(10, 3, 2, 1) == 6  # 8 on topic, 2 of them unanswered
     assert stats.answered_count(4, 0, 4, 0) == 0
