@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from rapidfuzz import fuzz, process, utils
@@ -41,12 +41,14 @@ from bot.events import EventKind
 from bot.i18n import N_
 from bot.leads import LeadStatus
 from bot.nlu.classifier import OFF_TOPIC
+from bot.office_hours import WIB
 from db.base import UTCDateTime
 from db.engine import Database
 from db.models import Branch, Event, Lead, Regency, UnansweredQuestion, User
 
 CAMPAIGN_UTC_OFFSET = timedelta(hours=7)  # WIB; Asia/Jakarta has had no DST since 1964
-CAMPAIGN_TIMEZONE = timezone(CAMPAIGN_UTC_OFFSET, "WIB")  # times shown, exported and served
+# Times shown, exported and served: Asia/Jakarta (bot.services.CAMPAIGN_TIMEZONE too).
+CAMPAIGN_TIMEZONE = WIB
 MAX_PERIOD_DAYS = 366
 
 # The funnel, in the order a worker goes through it. The first four count distinct workers

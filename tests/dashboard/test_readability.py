@@ -7,6 +7,7 @@ command line for the closed pipe.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import os
 import re
@@ -23,6 +24,8 @@ from bot.accounts import list_accounts
 from bot.dashboard import labels as fmt
 from bot.handoff import TicketReceipt
 from bot.office_hours import in_words, parse_office_hours
+from bot.settings import Settings
+from bot.staff import export_csv
 from db.engine import Database
 from db.models import Event, Lead
 from handlers.handoff import receipt_text
@@ -277,3 +280,15 @@ async def test_favicon(client: TestClient, campaign: Ids) -> None:
     login_page = await (await client.get("/login")).text()
     assert '<link rel="icon" href="/static/favicon.svg"' in login_page
     assert (await client.get("/static/favicon.svg")).status == 200
+
+
+async def test_staff_ekspor_csv_times_are_wib(db: Database, campaign: Ids,
+                                              settings: Settings) -> None:
+    """The branch staff's /ekspor in Telegram: the same campaign clock as the dashboard."""
+    admins = dataclasses.replace(settings, admin_group_id=-100_500)
+    body = await export_csv(db, chat_id=-100_500, user_telegram_id=1, settings=admins)
+    assert body is not None
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    times = {int(row["id"]): row["created_at"] for row in rows}
+    assert times[campaign.leads["L1"]] == "2026-11-15T12:00:00+07:00"
+    assert all(PLUS_SEVEN.match(value) for value in times.values())
