@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import dataclasses
 import hashlib
 import hmac
 import secrets
@@ -62,6 +63,8 @@ class AccountView:
     branch_code: str | None
     # Where the previews of the broadcasts this account creates go (None: nowhere yet).
     telegram_id: int | None = None
+    # The branch's name (branches.name) for a branch account, as its pages' header shows it.
+    branch_name: str | None = None
 
     @property
     def is_manager(self) -> bool:
@@ -333,17 +336,19 @@ async def session_for(db: Database, token: str, now: datetime) -> SessionView | 
     async with db.transaction() as session:
         row = (
             await session.execute(
-                select(DashboardSession, DashboardAccount)
+                select(DashboardSession, DashboardAccount, Branch.name)
                 .join(DashboardAccount, DashboardAccount.id == DashboardSession.account_id)
+                .outerjoin(Branch, Branch.code == DashboardAccount.branch_code)
                 .where(DashboardSession.token_hash == _token_hash(token))
             )
         ).first()
     if row is None:
         return None
-    stored, account = row
+    stored, account, branch_name = row
     if stored.expires_at <= now:
         return None
-    return SessionView(_view(account), stored.csrf_token, stored.expires_at)
+    view = dataclasses.replace(_view(account), branch_name=branch_name)
+    return SessionView(view, stored.csrf_token, stored.expires_at)
 
 
 async def end_session(db: Database, token: str) -> None:

@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.office_hours import zone_for_province, zone_label
+from bot.office_hours import OfficeHours, zone_for_province, zone_label
 from bot.registration.flow import FLOW as REGISTRATION_FLOW
 from bot.settings import Settings
 from bot.staff import scope_for
@@ -126,7 +126,8 @@ class TicketReceipt:
     out_of_hours: bool
     expected_by: datetime | None
     zone: str
-    office_hours: str
+    office_hours: str  # as configured ("mon-fri 08:00-16:00"); show ``hours`` in words instead
+    hours: OfficeHours | None = None
 
 
 class NotSent(StrEnum):
@@ -208,6 +209,7 @@ async def submit_question(
             expected_by=expected,
             zone=zone_label(zone),
             office_hours=hours.text,
+            hours=hours,
         )
 
 

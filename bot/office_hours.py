@@ -3,6 +3,8 @@
     hours = parse_office_hours("mon-fri 08:00-16:00, sat 08:00-12:00")
     hours.next_opening(datetime(2026, 11, 21, 13, 0, tzinfo=WITA))  # Monday 08:00 WITA
 
+:func:`in_words` writes them as a worker reads them ("Senin–Jumat 08.00–16.00 WIB").
+
 Pure module (no database, no Telegram): ``bot.settings`` parses ``OFFICE_HOURS`` with it and
 ``bot.handoff`` asks it whether a ticket arrived out of hours. Indonesia has three time zones;
 a branch's follows its province (ISO 3166-2 code as in ``bot/data/branches.csv``).
@@ -14,6 +16,10 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+from babel.dates import get_day_names
+
+from bot.i18n import babel_locale
 
 DEFAULT_OFFICE_HOURS = "mon-fri 08:00-16:00"
 
@@ -107,6 +113,41 @@ def zone_for_province(province_code: str | None) -> ZoneInfo:
 
 def zone_label(zone: ZoneInfo) -> str:
     return _ZONE_LABELS.get(zone.key, zone.key)
+
+
+def in_words(hours: OfficeHours, lang: str, zone: str | None = None) -> str:
+    """Office hours as a worker reads them: ``Senin–Jumat 08.00–16.00, Sabtu 08.00–12.00 WIB``
+    in Indonesian, ``Monday–Friday 08:00–16:00, Saturday 08:00–12:00 WIB`` in English (never
+    the configured ``mon-fri 08:00-16:00``). ``zone`` (``WIB``...) ends the text when given."""
+    names = get_day_names("wide", locale=babel_locale(lang))
+    separator = "." if lang == "id" else ":"
+
+    def clock(moment: time) -> str:
+        if moment == time(23, 59, 59):  # "24:00" as configured
+            return f"24{separator}00"
+        return f"{moment.hour:02d}{separator}{moment.minute:02d}"
+
+    parts = []
+    for open_range in hours.ranges:
+        days = ", ".join(
+            names[first].capitalize() if first == last
+            else f"{names[first].capitalize()}–{names[last].capitalize()}"
+            for first, last in _runs(open_range.weekdays)
+        )
+        parts.append(f"{days} {clock(open_range.start)}–{clock(open_range.end)}")
+    text = ", ".join(parts)
+    return f"{text} {zone}" if zone else text
+
+
+def _runs(weekdays: frozenset[int]) -> list[tuple[int, int]]:
+    """Consecutive weekdays as (first, last), Monday first: {0,1,2,3,4,5} → [(0, 5)]."""
+    runs: list[tuple[int, int]] = []
+    for day in sorted(weekdays):
+        if runs and runs[-1][1] == day - 1:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
 
 
 def _time(raw: str) -> time:

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.events import EventKind
 from bot.leads import ACTION_TARGET, LeadCard, LeadStatus, StaffAction, is_open, load_card
 from bot.settings import Settings
+from bot.stats import campaign_time
 from db.engine import Database
 from db.models import LinkCode
 from db.repositories.branches import BranchRepository
@@ -281,7 +282,7 @@ async def export_csv(
                 card.income or "",
                 card.contact_time,
                 card.language,
-                card.created_at.isoformat(),
+                campaign_time(card.created_at).isoformat(),  # WIB, "+07:00"
                 _csv_safe(card.claimed_by_name),
             ]
         )

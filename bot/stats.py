@@ -40,11 +40,15 @@ from bot.delivery_health import BranchHealth, delivery_health
 from bot.events import EventKind
 from bot.i18n import N_
 from bot.leads import LeadStatus
+from bot.nlu.classifier import OFF_TOPIC
+from bot.office_hours import WIB
 from db.base import UTCDateTime
 from db.engine import Database
 from db.models import Branch, Event, Lead, Regency, UnansweredQuestion, User
 
 CAMPAIGN_UTC_OFFSET = timedelta(hours=7)  # WIB; Asia/Jakarta has had no DST since 1964
+# Times shown, exported and served: Asia/Jakarta (bot.services.CAMPAIGN_TIMEZONE too).
+CAMPAIGN_TIMEZONE = WIB
 MAX_PERIOD_DAYS = 366
 
 # The funnel, in the order a worker goes through it. The first four count distinct workers
@@ -69,6 +73,25 @@ FUNNEL_LABELS: dict[str, str] = {
     "claimed": N_("Claimed by a branch"),
     "contacted": N_("Contacted"),
     "enrolled": N_("Enrolled"),
+}
+# Each step's rate is counted from: the calculator and registration are optional, so the
+# worker steps count from first contact; the lead steps follow one another.
+FUNNEL_BASES: dict[str, str] = {
+    "question": "first_contact",
+    "calculator": "first_contact",
+    "registration_started": "first_contact",
+    "registration_completed": "registration_started",
+    "claimed": "registration_completed",
+    "contacted": "claimed",
+    "enrolled": "contacted",
+}
+# How "45% of <base>" names each base (gettext msgids), for the dashboard and /statistik.
+FUNNEL_BASE_LABELS: dict[str, str] = {
+    "first_contact": N_("everyone who wrote to the bot"),
+    "registration_started": N_("those who started registration"),
+    "registration_completed": N_("the registered leads"),
+    "claimed": N_("the claimed leads"),
+    "contacted": N_("the contacted leads"),
 }
 _FUNNEL_EVENT_KINDS = (
     EventKind.FIRST_CONTACT,
@@ -125,6 +148,14 @@ def campaign_today(now: datetime) -> date:
     return (now.astimezone(UTC) + CAMPAIGN_UTC_OFFSET).date()
 
 
+def campaign_time(moment: datetime) -> datetime:
+    """``moment`` on the campaign's clock (WIB, ``+07:00``): how every page, CSV and JSON
+    answer gives times, so a spreadsheet and the page it came from agree."""
+    if moment.tzinfo is None:  # the database's times are UTC
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(CAMPAIGN_TIMEZONE)
+
+
 def _day_start(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC) - CAMPAIGN_UTC_OFFSET
 
@@ -138,6 +169,11 @@ class FunnelStep:
     count: int
     conversion: float | None  # share of the previous step (None for the first, or from 0)
     share: float | None  # share of the first step
+    # The rate a manager reads: the share of ``base``, the step this one is counted from
+    # (FUNNEL_BASES; None for the first step). Skippable steps are counted from first contact,
+    # so no rate exceeds 100% by design, as ``conversion`` can ("Started registration 200%").
+    base: str | None = None
+    rate: float | None = None
 
 
 @dataclass(frozen=True)
@@ -150,6 +186,9 @@ class Summary:
     answered_share: float | None
     leads: int
     funnel: list[FunnelStep]
+    # Questions given a topic's answer: off-topic questions (the menu or the off-topic reply)
+    # never count, whatever older events recorded.
+    answered: int = 0
 
 
 async def summary(db: Database, scope: Scope, now: datetime) -> Summary:
@@ -163,9 +202,14 @@ async def summary(db: Database, scope: Scope, now: datetime) -> Summary:
             session, and_(User.last_seen >= now - timedelta(days=30), _users_in(scope))
         )
         per_kind = await _events_per_kind(session, scope)
+        off_topic = await _off_topic_per_kind(session, scope)
         leads = await _lead_funnel(session, scope)
     questions = per_kind.get(EventKind.QUESTION, (0, 0))[0]
     unanswered = per_kind.get(EventKind.UNANSWERED, (0, 0))[0]
+    answered = answered_count(
+        questions, unanswered, off_topic.get(EventKind.QUESTION, 0),
+        off_topic.get(EventKind.UNANSWERED, 0),
+    )
     counts = [per_kind.get(kind, (0, 0))[1] for kind in _FUNNEL_EVENT_KINDS] + list(leads)
     return Summary(
         users=total,
@@ -173,10 +217,30 @@ async def summary(db: Database, scope: Scope, now: datetime) -> Summary:
         active_30d=active_30d,
         questions=questions,
         unanswered=unanswered,
-        answered_share=_ratio(questions - unanswered, questions),
+        answered_share=_ratio(answered, questions),
         leads=leads[0],
         funnel=_funnel(counts),
+        answered=answered,
     )
+
+
+def answered_count(questions: int, unanswered: int, off_topic: int, off_topic_unanswered: int
+                   ) -> int:
+    """Questions that got a topic's answer. Each unanswered event repeats its question's topic,
+    so the on-topic questions minus the on-topic unanswered ones are the answered ones; an
+    off-topic question is never answered, even when it was recorded as such."""
+    return max(0, (questions - off_topic) - (unanswered - off_topic_unanswered))
+
+
+async def _off_topic_per_kind(session: AsyncSession, scope: Scope) -> dict[str, int]:
+    """kind → off-topic events, for questions and unanswered ones."""
+    query = (
+        select(Event.kind, func.count())
+        .where(Event.kind.in_([str(EventKind.QUESTION), str(EventKind.UNANSWERED)]),
+               Event.topic == OFF_TOPIC, _event_users_in(scope))
+        .group_by(Event.kind)
+    )
+    return {kind: int(n) for kind, n in await session.execute(query)}
 
 
 async def _count_users(session: AsyncSession, condition: ColumnElement[bool]) -> int:
@@ -208,6 +272,7 @@ async def _lead_funnel(session: AsyncSession, scope: Scope) -> tuple[int, int, i
 
 def _funnel(counts: Sequence[int]) -> list[FunnelStep]:
     first = counts[0] if counts else 0
+    by_step = dict(zip(FUNNEL_STEPS, counts, strict=True))
     steps = []
     for index, (step, count) in enumerate(zip(FUNNEL_STEPS, counts, strict=True)):
         previous = counts[index - 1] if index else None
@@ -217,6 +282,9 @@ def _funnel(counts: Sequence[int]) -> list[FunnelStep]:
                 count=count,
                 conversion=None if previous is None else _ratio(count, previous),
                 share=_ratio(count, first),
+                base=FUNNEL_BASES.get(step),
+                rate=_ratio(count, by_step[FUNNEL_BASES[step]]) if step in FUNNEL_BASES
+                else None,
             )
         )
     return steps
@@ -364,7 +432,9 @@ class TopicCount:
 
     @property
     def answered_share(self) -> float | None:
-        return _ratio(self.questions - self.unanswered, self.questions)
+        if self.topic == OFF_TOPIC:  # the off-topic reply is not an answer
+            return _ratio(0, self.questions)
+        return _ratio(max(0, self.questions - self.unanswered), self.questions)
 
 
 NO_TOPIC = ""
@@ -521,6 +591,16 @@ class LeadStats:
     median_hours_to_claim: float | None
     median_hours_to_contact: float | None
     latest: list[LeadRow]
+    by_place: list[PlaceCount] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PlaceCount:
+    """Leads from one kabupaten/kota (``regency_code``), with its province."""
+
+    province_code: str
+    regency_code: str
+    count: int
 
 
 LATEST_LEADS = 50
@@ -554,6 +634,7 @@ async def lead_stats(
         to_claim = await _median_hours(session, sqlite, Lead.claimed_at, condition)
         to_contact = await _median_hours(session, sqlite, Lead.contacted_at, condition)
         rows = await _lead_rows(session, condition, overdue, latest)
+        places = await _by_place(session, condition)
     return LeadStats(
         total=int(total),
         overdue=int(overdue_count),
@@ -564,7 +645,20 @@ async def lead_stats(
         median_hours_to_claim=to_claim,
         median_hours_to_contact=to_contact,
         latest=rows,
+        by_place=places,
     )
+
+
+async def _by_place(session: AsyncSession, condition: ColumnElement[bool]) -> list[PlaceCount]:
+    """Leads per (province, regency): by province, then most leads first."""
+    n = func.count().label("n")
+    query = (
+        select(Lead.province_code, Lead.regency_code, n)
+        .where(condition)
+        .group_by(Lead.province_code, Lead.regency_code)
+        .order_by(Lead.province_code, n.desc(), Lead.regency_code)
+    )
+    return [PlaceCount(str(p), str(r), int(c)) for p, r, c in await session.execute(query)]
 
 
 async def lead_rows(
@@ -675,6 +769,7 @@ class Names:
 
     branches: dict[str, str]
     provinces: dict[str, str]
+    regencies: dict[str, str] = field(default_factory=dict)
 
 
 async def names(db: Database) -> Names:
@@ -685,8 +780,10 @@ async def names(db: Database) -> Names:
                 Regency.province_code
             )
         )
+        regencies = await session.execute(select(Regency.code, Regency.name))
         return Names(
-            {code: name for code, name in branches}, {code: name for code, name in provinces}
+            {code: name for code, name in branches}, {code: name for code, name in provinces},
+            {code: name for code, name in regencies},
         )
 
 

@@ -15,6 +15,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from bot import handoff
 from bot.answers import catalog, topic_title
 from bot.i18n import N_, _, babel_locale
+from bot.office_hours import in_words
 from db.base import utcnow
 from handlers.context import BotContext
 from handlers.lead_cards import STAFF_LANGUAGE
@@ -182,7 +183,8 @@ def receipt_text(receipt: handoff.TicketReceipt, lang: str) -> str:
         text += "\n\n" + _(
             "🕗 The office is closed now (open {hours} {zone}). Expect an answer from {when}.",
             lang,
-            hours=html.escape(receipt.office_hours),
+            hours=html.escape(in_words(receipt.hours, lang) if receipt.hours is not None
+                              else receipt.office_hours),
             zone=receipt.zone,
             when=when_text(receipt.expected_by, receipt.zone, lang),
         )

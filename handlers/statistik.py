@@ -52,9 +52,13 @@ def render_digest(data: stats.Digest, lang: str, day: str) -> str:
         _("<b>Funnel</b>", lang),
     ]
     for step in summary.funnel:
-        conversion = "" if step.conversion is None else f" ({pct(step.conversion)})"
+        # The rate with its base named ("50% of everyone who wrote to the bot"), never the
+        # share of a skippable previous step (which read "Started registration 150%").
+        rate = "" if step.base is None or step.rate is None else " ({})".format(
+            _("{rate} of {base}", lang, rate=pct(step.rate),
+              base=_(stats.FUNNEL_BASE_LABELS[step.base], lang)))
         label = _(stats.FUNNEL_LABELS[step.step], lang)
-        lines.append(f"• {label}: {n(step.count)}{conversion}")
+        lines.append(f"• {label}: {n(step.count)}{rate}")
     if data.unlinked:
         lines += ["", _("⚠️ <b>Branches with leads but no linked group</b>", lang)]
         for branch in data.unlinked:

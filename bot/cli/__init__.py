@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -35,6 +36,18 @@ SUBCOMMAND_MODULES = (
 )
 
 
+# `python -m bot cabang export | head`: the reader stopped early. Like a shell tool killed by
+# SIGPIPE: exit 128 + 13, quietly (no traceback, and not mistaken for a database error).
+EXIT_BROKEN_PIPE = 141
+
+
+def _reader_gone() -> int:
+    # Point stdout at /dev/null so the interpreter's last flush cannot fail a second time.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_BROKEN_PIPE
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
@@ -54,7 +67,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # inside the try: a closed pipe shows up here as often as mid-write
+        return code
+    except BrokenPipeError:
+        return _reader_gone()
     except SettingsError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2

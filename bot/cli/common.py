@@ -21,6 +21,8 @@ def database_error_line(error: BaseException) -> str | None:
     if isinstance(error, OperationalError | DBAPIError | ConnectionError | socket.gaierror):
         detail = str(getattr(error, "orig", None) or error).splitlines()[0]
         return f"Database error: cannot use DATABASE_URL: {detail}"
+    if isinstance(error, BrokenPipeError):  # our stdout, not the database
+        return None
     if isinstance(error, OSError) and error.errno is not None:
         return f"Database error: cannot use DATABASE_URL: {error.strerror}"
     return None
@@ -49,6 +51,8 @@ def run_with_database(
     except user_errors as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        raise  # stdout's reader went away (`... | head`): not the database; see bot.cli.main
     except Exception as error:
         line = database_error_line(error)
         if line is None:

@@ -19,6 +19,7 @@ from bot.dashboard import (
     keys,
     middlewares,
     views,
+    views_account,
     views_auth,
     views_branches,
     views_broadcasts,
@@ -37,6 +38,12 @@ async def health(_request: web.Request) -> web.StreamResponse:
     return web.json_response({"ok": True})
 
 
+async def favicon(_request: web.Request) -> web.StreamResponse:
+    """Browsers ask for /favicon.ico whatever the page links: the same icon as the pages'."""
+    return web.FileResponse(STATIC_DIR / "favicon.svg",
+                            headers={"Content-Type": "image/svg+xml"})
+
+
 # (method, path, handler, route name). Route names decide what needs a login (middlewares).
 # A broadcast's id: 1-9 ASCII digits (no "١٢", nothing beyond the database's integer).
 BROADCAST = "/siaran/{id:[0-9]{1,9}}"
@@ -46,6 +53,9 @@ ROUTES: tuple[tuple[str, str, Callable[[web.Request], object], str], ...] = (
     ("POST", "/login", views_auth.login_submit, "login_submit"),
     ("POST", "/logout", views_auth.logout, "logout"),
     ("GET", "/healthz", health, "health"),
+    ("GET", "/favicon.ico", favicon, "favicon"),
+    ("GET", "/akun", views_account.account_page, "account"),
+    ("POST", "/akun/telegram", views_account.submit_telegram_id, "account_telegram"),
     ("GET", "/", views.home, "home"),
     ("GET", "/ringkasan", views.overview, "overview"),
     ("GET", "/tren", views.trend, "trend"),

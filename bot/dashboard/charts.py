@@ -47,9 +47,12 @@ def daily_bars(
                height=_fmt(height), class_=css)
         )
         if index % every == 0:
+            # Every other label is "minor": a phone, which draws labels larger, hides those.
+            minor = (index // every) % 2 == 1
             parts.append(
                 el("text", labels[index], x=_fmt(x + (step - gap) / 2),
-                   y=DAILY_HEIGHT - 6, text_anchor="middle", class_="tick")
+                   y=DAILY_HEIGHT - 6, text_anchor="middle",
+                   class_="tick minor" if minor else "tick")
             )
     return el("svg", parts, viewBox=f"0 0 {DAILY_WIDTH} {DAILY_HEIGHT}", role="img",
               aria_label=title, class_="chart", preserveAspectRatio="xMidYMid meet")

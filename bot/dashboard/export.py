@@ -1,4 +1,5 @@
-"""The leads CSV: one row per lead in the filter, without names or phone numbers.
+"""The leads CSV: one row per lead in the filter, without names or phone numbers. Times are
+the campaign's (WIB, ISO 8601 with ``+07:00``), like the pages.
 
 Cells that a spreadsheet would read as a formula are neutralised (CSV injection): a worker
 types ``occupation_other``, and branch names come from an imported file.
@@ -12,11 +13,12 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot import stats
+from bot.stats import campaign_time
 
 COLUMNS = (
     "id", "created_at", "status", "overdue", "branch_code", "branch", "province_code",
     "province", "regency_code", "occupation", "occupation_other", "claimed_at", "contacted_at",
-    "closed_at", "hours_to_claim", "hours_to_contact",
+    "closed_at", "hours_to_claim", "hours_to_contact", "regency",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
@@ -43,6 +45,7 @@ def leads_csv(rows: Sequence[stats.LeadRow], names: stats.Names) -> bytes:
             _time(row.closed_at),
             _hours(row.created_at, row.claimed_at),
             _hours(row.created_at, row.contacted_at),
+            safe_cell(names.regencies.get(row.regency_code, "")),
         ])
     # BOM: Excel, which campaign staff open this in, then reads UTF-8 names correctly.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -58,8 +61,9 @@ def safe_cell(value: str) -> str:
 
 
 def _time(value: datetime | None) -> str:
-    # UTC with the offset written out: unambiguous for scripts, converted by spreadsheets.
-    return value.isoformat(timespec="seconds") if value is not None else ""
+    # The campaign's clock (WIB) with the offset written out, as on the pages: unambiguous for
+    # scripts, and what campaign staff read in their spreadsheet is the time the page showed.
+    return campaign_time(value).isoformat(timespec="seconds") if value is not None else ""
 
 
 def _hours(start: datetime, end: datetime | None) -> str:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 
+from bot import stats
 from bot.answers import catalog
 from bot.i18n import N_, _, babel_locale
 from bot.stats import CAMPAIGN_UTC_OFFSET, FUNNEL_LABELS, NO_TOPIC
@@ -100,19 +101,30 @@ def percent(value: float | None, lang: str) -> str:
 
 
 def hours(value: float | None, lang: str) -> str:
+    """A duration given in hours, as a manager reads it: minutes under an hour ("12 menit",
+    never "0,2 jam"), hours with one decimal up to two days, then days."""
     if value is None:
         return "–"
+    if round(value * 60) < 60:
+        return _whole_minutes(value * 60, lang)
     if value >= 48:
         return _("{n} days", lang, n=decimal(value / 24, lang))
     return _("{n} hours", lang, n=decimal(value, lang))
 
 
 def minutes(value: float | None, lang: str) -> str:
+    """A duration given in minutes: whole minutes under an hour, else :func:`hours`."""
     if value is None:
         return "–"
-    if value >= 90:
+    if round(value) >= 60:
         return hours(value / 60, lang)
-    return _("{n} min", lang, n=number(round(value), lang))
+    return _whole_minutes(value, lang)
+
+
+def _whole_minutes(value: float, lang: str) -> str:
+    if value < 1:
+        return _("under a minute", lang)
+    return _("{n} minutes", lang, n=number(round(value), lang))
 
 
 def seconds(value: int | None, lang: str) -> str:
@@ -125,6 +137,16 @@ def seconds(value: int | None, lang: str) -> str:
 
 def day(value: date, lang: str, pattern: str = "d MMM") -> str:
     return format_date(value, pattern, locale=babel_locale(lang))
+
+
+def funnel_rate(step: stats.FunnelStep, lang: str) -> str:
+    """The step's rate with its base named: "45% of those who asked a question"."""
+    if step.base is None or step.rate is None:
+        return "–"
+    return _("{rate} of {base}", lang, rate=percent(step.rate, lang),
+             base=_(stats.FUNNEL_BASE_LABELS[step.base], lang))
+
+
 
 
 def moment(value: datetime, lang: str) -> str:

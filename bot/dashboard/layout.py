@@ -31,6 +31,7 @@ SUBPAGES = {"broadcast": "broadcasts", "broadcast_new": "broadcasts",
             "broadcast_form": "broadcasts", "branch": "branches", "branch_edit": "branches",
             "branch_move": "branches", "branch_link_code": "branches"}
 STYLESHEET = "/static/dashboard.css"
+FAVICON = "/static/favicon.svg"
 
 
 def page(
@@ -58,6 +59,7 @@ def page(
                 el("meta", http_equiv="refresh", content=refresh) if refresh else None,
                 el("title", f"{title} · Bebas Cemas"),
                 el("link", rel="stylesheet", href=STYLESHEET),
+                el("link", rel="icon", href=FAVICON, type="image/svg+xml"),
             ),
             el("body", body),
             lang=lang,
@@ -76,7 +78,8 @@ def _header(request: web.Request, session: SessionView, lang: str) -> Html:
         if account.is_manager or not managers_only
     ]
     if account.branch_code:
-        who = _("{user} · branch {code}", lang, user=account.username, code=account.branch_code)
+        who = _("{user} · {branch}", lang, user=account.username,
+                branch=account.branch_name or account.branch_code)
     else:
         who = _("{user} · manager", lang, user=account.username)
     logout = el(
@@ -88,8 +91,12 @@ def _header(request: web.Request, session: SessionView, lang: str) -> Html:
     return el(
         "header",
         el("div", el("a", "Bebas Cemas", href="/ringkasan", class_="brand"),
-           el("span", who, class_="who"), _language_switch(request, lang), logout,
-           class_="bar"),
+           el("a", who, href="/akun", class_="who",
+              aria_current="page" if current == "account" else None,
+              title=_("Your account", lang)),
+           el("span", _("Times in WIB (Asia/Jakarta, UTC+7)", lang), class_="tz"),
+           _language_switch(request, lang), logout, class_="bar"),
+        # Scrolls sideways on a phone, with a fade on the side where links are hidden (CSS).
         el("nav", links, aria_label=_("Dashboard pages", lang)),
         class_="top",
     )

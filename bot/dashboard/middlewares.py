@@ -30,7 +30,7 @@ from bot.i18n import SUPPORTED_LANGUAGES, _
 log = logging.getLogger(__name__)
 
 # Routes anyone may open: the login form and the stylesheet it needs.
-PUBLIC_ROUTES = frozenset({"login", "login_submit", "static", "health"})
+PUBLIC_ROUTES = frozenset({"login", "login_submit", "static", "health", "favicon"})
 LOGIN_SUBMIT = "login_submit"
 
 

@@ -37,17 +37,16 @@ def overview(request: web.Request, data: stats.Summary, scope: stats.Scope,
     peak = max((s.count for s in data.funnel), default=0)
     rows = [
         [fmt.funnel_label(s.step, lang), charts.bar(s.count, peak, n(s.count), css="bar funnel"),
-         n(s.count), fmt.percent(s.conversion, lang), fmt.percent(s.share, lang)]
+         n(s.count), el("span", fmt.funnel_rate(s, lang), class_="rate")]
         for s in data.funnel
     ]
     funnel = el(
         "section",
         el("h2", _("Funnel", lang)),
-        table([_("Step", lang), "", _("Count", lang), _("From the previous step", lang),
-               _("From first contact", lang)], rows, numeric=(2, 3, 4), css="bars funnel"),
-        el("p", _("The first four steps count workers, the last four count leads. Steps can be "
-                  "skipped (the calculator is optional), so a step can exceed the one before.",
-                  lang), class_="muted"),
+        table([_("Step", lang), "", _("Count", lang), _("Rate", lang)], rows, numeric=(2,),
+              css="bars funnel"),
+        el("p", _("The first four steps count workers, the last four count leads.", lang),
+           class_="muted"),
         id="funnel",
     )
     return page(request, _("Overview", lang), scope_note(request, scope), figures,
@@ -213,19 +212,23 @@ def leads(request: web.Request, data: stats.LeadStats, names: stats.Names, scope
         "div",
         _breakdown((_("By status", lang), _("Status", lang)), data.by_status,
                    lambda k: fmt.status_label(k, lang), lang, "status"),
+        # A branch account sees one branch: no breakdown (nor filter) by branch.
         _breakdown((_("By branch", lang), _("Branch", lang)), data.by_branch,
-                   lambda k: names.branches.get(k, k), lang, "branch"),
+                   lambda k: names.branches.get(k, k), lang, "branch")
+        if scope.is_everything else None,
         _breakdown((_("By province", lang), _("Province", lang)), data.by_province,
                    lambda k: names.provinces.get(k, k), lang, "province"),
         _breakdown((_("By occupation", lang), _("Occupation", lang)), data.by_occupation,
                    lambda k: fmt.occupation_label(k, lang), lang, "occupation"),
         class_="grid2",
     )
-    latest = _latest_table(data.latest, names, lang, waiting) if data.latest else empty(
-        _("No leads match these filters.", lang))
+    places = _places(data.by_place, names, lang)
+    latest = (_latest_table(data.latest, names, lang, waiting,
+                            branch_column=scope.is_everything)
+              if data.latest else empty(_("No leads match these filters.", lang)))
     return page(
         request, _("Leads", lang), scope_note(request, scope),
-        lead_filter_form(request, choice, names, scope), figures, csv_link, breakdowns,
+        lead_filter_form(request, choice, names, scope), figures, csv_link, breakdowns, places,
         el("section", el("h2", _("Latest leads", lang)), latest),
     )
 
@@ -247,18 +250,52 @@ def _breakdown(titles: tuple[str, str], counts: Sequence[stats.Count],
     )
 
 
+def _places(counts: Sequence[stats.PlaceCount], names: stats.Names, lang: str,
+            limit: int = 50) -> Html:
+    """Leads by province and kabupaten/kota, grouped by province (largest province first)."""
+    totals: dict[str, int] = {}
+    for c in counts:
+        totals[c.province_code] = totals.get(c.province_code, 0) + c.count
+    ordered = sorted(counts, key=lambda c: (-totals[c.province_code],
+                                            names.provinces.get(c.province_code, ""),
+                                            -c.count, c.regency_code))
+    peak = max((c.count for c in counts), default=0)
+    rows = [[names.provinces.get(c.province_code, c.province_code),
+             names.regencies.get(c.regency_code, c.regency_code),
+             charts.bar(c.count, peak, fmt.number(c.count, lang)), fmt.number(c.count, lang)]
+            for c in ordered[:limit]]
+    more = len(ordered) - limit
+    return el(
+        "section",
+        el("h2", _("By place", lang)),
+        table([_("Province", lang), _("Regency / city", lang), "", _("Count", lang)], rows,
+              numeric=(3,), css="bars places") if rows else empty("–"),
+        el("p", _("and {n} more", lang, n=more), class_="muted") if more > 0 else None,
+        data_breakdown="place",
+    )
+
+
 def _latest_table(rows: Sequence[stats.LeadRow], names: stats.Names, lang: str,
-                  waiting: Collection[int] = frozenset()) -> Html:
+                  waiting: Collection[int] = frozenset(), *, branch_column: bool = True) -> Html:
+    """``branch_column`` False for a branch account: every row is its own branch."""
+    headers = ["#", _("Registered", lang), _("Status", lang), _("Branch", lang),
+               _("Province", lang), _("Regency / city", lang), _("Occupation", lang)]
+    cells = [
+        [el("a", str(r.id), href=f"/leads/{r.id}"), fmt.moment(r.created_at, lang),
+         [fmt.status_label(WAITING_FOR_GROUP if r.id in waiting else r.status, lang),
+          el("strong", " · " + _("overdue", lang), class_="flag") if r.overdue else None],
+         names.branches.get(r.branch_code, r.branch_code),
+         names.provinces.get(r.province_code, r.province_code),
+         names.regencies.get(r.regency_code, r.regency_code),
+         fmt.occupation_label(r.occupation, lang)]
+        for r in rows
+    ]
+    if not branch_column:
+        headers.pop(3)
+        for row in cells:
+            row.pop(3)
     return table(
-        ["#", _("Registered", lang), _("Status", lang), _("Branch", lang), _("Province", lang),
-         _("Occupation", lang)],
-        [[el("a", str(r.id), href=f"/leads/{r.id}"), fmt.moment(r.created_at, lang),
-          [fmt.status_label(WAITING_FOR_GROUP if r.id in waiting else r.status, lang),
-           el("strong", " · " + _("overdue", lang), class_="flag") if r.overdue else None],
-          names.branches.get(r.branch_code, r.branch_code),
-          names.provinces.get(r.province_code, r.province_code),
-          fmt.occupation_label(r.occupation, lang)]
-         for r in rows],
+        headers, cells,
         row_classes=["overdue" if r.overdue or r.id in waiting else None for r in rows],
         css="leads",
     )
@@ -273,5 +310,8 @@ def scope_note(request: web.Request, scope: stats.Scope) -> Html | None:
     if scope.branch_code is None:
         return None
     lang = keys.lang_of(request)
-    return el("p", _("Figures for branch {code}: its leads, and the workers whose registration "
-                     "was routed to it.", lang, code=scope.branch_code), class_="scope")
+    session = keys.session_of(request)
+    name = session.account.branch_name if session is not None else None
+    return el("p", _("Figures for {branch} ({code}): its leads, and the workers whose "
+                     "registration was routed to it.", lang, branch=name or scope.branch_code,
+                     code=scope.branch_code), class_="scope")

@@ -208,7 +208,7 @@ def _label_json(label: learning.Label | None) -> dict[str, Any] | None:
     if label is None:
         return None
     return {"topic": label.topic, "by": label.labelled_by, "trained": label.trained,
-            "at": label.labelled_at.isoformat()}
+            "at": plain(label.labelled_at)}
 
 
 async def api_leads(request: web.Request) -> web.StreamResponse:
@@ -235,7 +235,9 @@ def plain(value: Any) -> Any:
         return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, list | tuple):
         return [plain(item) for item in value]
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime):
+        return stats.campaign_time(value).isoformat()  # WIB, "+07:00", like the pages
+    if isinstance(value, date):
         return value.isoformat()
     return value
 

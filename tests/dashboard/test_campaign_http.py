@@ -126,7 +126,7 @@ async def test_tiket_for_a_manager(client: TestClient, campaign_tools: dict[str,
     shown = kpis(html)
     assert (shown["total"], shown["open"], shown["median_response"]) == ("4", "2", "60.0")
     assert "Kantor Cabang Banda Aceh" in html and "Tanpa cabang (grup admin)" in html
-    assert "Menunggu petugas" in html and "30 mnt" in html and "1,5 jam" in html
+    assert "Menunggu petugas" in html and "30 menit" in html and "1,5 jam" in html
     assert html.count('class="overdue"') == 2  # the two tickets waiting for staff
     filtered = await (await client.get(f"/tiket?cabang={ACEH}")).text()
     assert kpis(filtered)["total"] == "1" and f'<option value="{ACEH}" selected>' in filtered
@@ -148,7 +148,7 @@ async def test_tiket_for_a_branch_account(client: TestClient,
     assert kpis(html)["total"] == "2" and kpis(html)["open"] == "1"
     assert "Banda Aceh" not in html and "grup admin" not in html
     assert 'name="cabang"' not in html
-    assert "Angka untuk cabang KC-TIMUR" in html
+    assert "Angka untuk Kantor Cabang Surabaya Timur (KC-TIMUR)" in html
 
 
 async def test_tindak_lanjut_per_branch(client: TestClient,
