@@ -190,7 +190,7 @@ def closed_office_hours(now: datetime) -> tuple[str, str]:
 
 def test_a_worker_reads_office_hours_in_words(database_url: str, browser: Any, output: Path,
                                               tmp_path: Path) -> None:
-    from bot.sandbox.client import run_in_thread
+    from sandbox.client import run_in_thread
     from tests.e2e.harness import TOKEN, BotProcess
 
     hours, day = closed_office_hours(datetime.now(UTC))
