@@ -135,10 +135,13 @@ async def test_unexpected_methods_are_refused(client: TestClient, campaign: Ids,
 
 async def test_paths_outside_the_routes(client: TestClient, campaign: Ids) -> None:
     for path in ["/static/../../bot/settings.py", "/static/%2e%2e/%2e%2e/.env",
-                 "/api/leads/1", "/leads.csv/../.env", "/.env", "/static/"]:
+                 "/api/tidak-ada/1", "/leads.csv/../.env", "/.env", "/static/"]:
         response = await client.get(path, allow_redirects=False)
         assert response.status in (303, 403, 404), (path, response.status)
         assert "DATABASE_URL" not in await response.text()
+    # A lead's page exists (/leads/ID): without a login its JSON twin is refused.
+    refused = await client.get("/api/leads/1", allow_redirects=False)
+    assert refused.status in (401, 403), refused.status
 
 
 async def test_a_branch_account_cannot_widen_its_view(client: TestClient, campaign: Ids) -> None:
