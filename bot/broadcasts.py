@@ -34,17 +34,15 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.i18n import N_, SUPPORTED_LANGUAGES, _
 from bot.leads import LeadStatus
 from bot.quiet_hours import QuietHours
 from bot.settings import Settings
-from db.engine import Database
+from db.engine import Database, UnitOfWork
 from db.models import Broadcast
 from db.repositories.broadcasts import NO_LEAD, BroadcastRepository
-from db.repositories.campaign_outbox import CampaignOutboxRepository
 from db.repositories.leases import JobLeaseRepository
+from db.repositories.outbox import CampaignOutboxRepository
 
 OUTBOX_BROADCAST_PREVIEW = "broadcast_preview"
 SENDER_LEASE = "broadcast_sender"
@@ -613,7 +611,7 @@ class Preview:
     ignore_quiet_hours: bool = False
 
 
-async def preview(session: AsyncSession, settings: Settings, broadcast_id: int) -> Preview | None:
+async def preview(session: UnitOfWork, settings: Settings, broadcast_id: int) -> Preview | None:
     repository = BroadcastRepository(session)
     broadcast = await repository.get(broadcast_id)
     if broadcast is None:
@@ -635,7 +633,7 @@ async def preview(session: AsyncSession, settings: Settings, broadcast_id: int) 
 
 
 async def record_preview(
-    session: AsyncSession, broadcast_id: int, now: datetime, error: str | None = None
+    session: UnitOfWork, broadcast_id: int, now: datetime, error: str | None = None
 ) -> None:
     broadcast = await BroadcastRepository(session).get(broadcast_id, for_update=True)
     if broadcast is None:

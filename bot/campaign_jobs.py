@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, InlineKeyboardMarkup, ReplyParameters
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
@@ -49,9 +48,9 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.users import mark_blocked
 from db.base import utcnow
-from db.engine import Database
+from db.engine import Database, UnitOfWork
 from db.models import CampaignMessage
-from db.repositories.campaign_outbox import CampaignOutboxRepository
+from db.repositories.outbox import CampaignOutboxRepository
 from db.repositories.send_attempts import end_send
 from handlers import broadcasts as broadcast_views
 from handlers import followup as followup_views
@@ -112,8 +111,8 @@ class Outgoing:
     language: str = STAFF_LANGUAGE  # the reader's (a worker's own, in a private chat)
     reply_to: tuple[int, int] | None = None
     note: str | None = None  # a second message after the first (the preview's explanation)
-    after_sent: Callable[[AsyncSession, int, int], Awaitable[None]] | None = None
-    after_failed: Callable[[AsyncSession, str], Awaitable[None]] | None = None
+    after_sent: Callable[[UnitOfWork, int, int], Awaitable[None]] | None = None
+    after_failed: Callable[[UnitOfWork, str], Awaitable[None]] | None = None
     on_blocked_notice: tuple[int, str] | None = None  # (group, text) when the worker blocked us
     tried: list[int] = field(default_factory=list)
 
@@ -234,7 +233,7 @@ class CampaignOutboxSender(TrackedOutboxSender):
                 log.warning("campaign note to %s not sent", chat_id, exc_info=True)
         return sent.message_id
 
-    async def _render(self, session: AsyncSession, message: CampaignMessage) -> Outgoing | None:
+    async def _render(self, session: UnitOfWork, message: CampaignMessage) -> Outgoing | None:
         kind = message.kind
         if kind == handoff.OUTBOX_TICKET_TO_GROUP and message.ticket_message_id:
             post = await handoff.ticket_post(session, self.settings, message.ticket_message_id)
@@ -242,7 +241,7 @@ class CampaignOutboxSender(TrackedOutboxSender):
                 return None
             tm_id = post.ticket_message_id
 
-            async def posted(s: AsyncSession, chat_id: int, sent_id: int) -> None:
+            async def posted(s: UnitOfWork, chat_id: int, sent_id: int) -> None:
                 await handoff.record_group_post(s, tm_id, chat_id, sent_id)
 
             return Outgoing(
@@ -275,10 +274,10 @@ class CampaignOutboxSender(TrackedOutboxSender):
                 return None
             fid = question.followup_id
 
-            async def asked(s: AsyncSession, _chat: int, _sent: int) -> None:
+            async def asked(s: UnitOfWork, _chat: int, _sent: int) -> None:
                 await followup.record_asked(s, fid, utcnow(), delivered=True)
 
-            async def not_asked(s: AsyncSession, _error: str) -> None:
+            async def not_asked(s: UnitOfWork, _error: str) -> None:
                 await followup.record_asked(s, fid, utcnow(), delivered=False)
 
             return Outgoing(
@@ -296,7 +295,7 @@ class CampaignOutboxSender(TrackedOutboxSender):
                 return None
             alert_id = alert.followup_id
 
-            async def alerted(s: AsyncSession, chat_id: int, sent_id: int) -> None:
+            async def alerted(s: UnitOfWork, chat_id: int, sent_id: int) -> None:
                 await followup.record_alert_posted(s, alert_id, chat_id, sent_id)
 
             return Outgoing(
@@ -311,10 +310,10 @@ class CampaignOutboxSender(TrackedOutboxSender):
                 return None
             bid = preview.broadcast_id
 
-            async def previewed(s: AsyncSession, _chat: int, _sent: int) -> None:
+            async def previewed(s: UnitOfWork, _chat: int, _sent: int) -> None:
                 await broadcasts.record_preview(s, bid, utcnow())
 
-            async def not_previewed(s: AsyncSession, error: str) -> None:
+            async def not_previewed(s: UnitOfWork, error: str) -> None:
                 await broadcasts.record_preview(s, bid, utcnow(), error)
 
             return Outgoing(

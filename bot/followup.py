@@ -27,10 +27,10 @@ from bot.settings import Settings
 from db.engine import Database, UnitOfWork
 from db.models import FollowUp, Lead, Regency, User
 from db.repositories.branches import BranchRepository
-from db.repositories.campaign_outbox import CampaignOutboxRepository
 from db.repositories.events import EventRepository
 from db.repositories.followups import FollowUpRepository
 from db.repositories.leads import LeadRepository
+from db.repositories.outbox import CampaignOutboxRepository
 
 OUTBOX_FOLLOWUP_QUESTION = "followup_question"
 OUTBOX_FOLLOWUP_ALERT = "followup_alert"

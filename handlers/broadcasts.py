@@ -10,9 +10,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot import broadcasts
 from bot.i18n import N_, _
 from bot.quiet_hours import format_local
+from bot.vocabulary import LEAD_STATUSES, OCCUPATIONS, lead_status_badge, occupation_name
 from db.base import utcnow
 from handlers.context import BotContext
-from handlers.lead_cards import OCCUPATION_NAMES, STAFF_LANGUAGE, STATUS_LABELS
+from handlers.lead_cards import STAFF_LANGUAGE
 
 # The same msgids as the dashboard's (bot/dashboard/labels.py): one translation each.
 LANGUAGE_NAMES = {"id": N_("Indonesian"), "en": N_("English")}
@@ -90,11 +91,11 @@ def segment_text(preview: broadcasts.Preview, lang: str) -> str:
     """``Provinsi: Jawa Timur; Pekerjaan: Ojek / ojol / kurir``."""
     names = {
         **preview.names,
-        "occupations": {code: _(name, lang) for code, name in OCCUPATION_NAMES.items()},
+        "occupations": {code: occupation_name(code, lang) for code in OCCUPATIONS},
         "languages": {code: _(name, lang) for code, name in LANGUAGE_NAMES.items()},
         "lead_statuses": {
             broadcasts.NO_LEAD: _(NO_LEAD_NAME, lang),
-            **{code: _(name, lang) for code, name in STATUS_LABELS.items()},
+            **{code: lead_status_badge(code, lang) for code in LEAD_STATUSES},
         },
     }
     return broadcasts.describe_segment(preview.segment, names, lang)

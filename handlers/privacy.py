@@ -8,9 +8,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.i18n import _, format_rupiah
 from bot.privacy import delete_personal_data, stored_data
+from bot.vocabulary import contact_time_name, lead_status_badge, occupation_name
 from db.base import utcnow
 from handlers.context import BotContext
-from handlers.lead_cards import CONTACT_TIME_NAMES, OCCUPATION_NAMES, STATUS_LABELS
 
 DELETE_CONFIRM = "p:delete"
 DELETE_KEEP = "p:keep"
@@ -40,22 +40,20 @@ async def my_data_command(update: Update, context: BotContext) -> None:
         if lead.anonymized:
             lines.append(_("• Registration #{id}: personal data deleted", lang, id=lead.id))
             continue
-        occupation = lead.occupation_other or _(
-            OCCUPATION_NAMES.get(lead.occupation, "Other"), lang
-        )
+        occupation = lead.occupation_other or occupation_name(lead.occupation, lang)
         lines.append(
             _(
                 "• Registration #{id} ({status}): {name}, {phone}, {occupation}, {place}, "
                 "income {income}, call {time}",
                 lang,
                 id=lead.id,
-                status=_(STATUS_LABELS.get(lead.status, lead.status), lang),
+                status=lead_status_badge(lead.status, lang),
                 name=e(lead.name or ""),
                 phone=e(lead.phone or ""),
                 occupation=e(occupation),
                 place=e(lead.place_label or ""),
                 income=format_rupiah(lead.income, lang) if lead.income else "-",
-                time=_(CONTACT_TIME_NAMES.get(lead.contact_time, "any time"), lang),
+                time=contact_time_name(lead.contact_time, lang),
             )
         )
     if data.kept_questions:

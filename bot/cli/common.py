@@ -28,6 +28,27 @@ def database_error_line(error: BaseException) -> str | None:
     return None
 
 
+def report_database_error(error: Exception) -> int:
+    """Exit status 1 after one line on stderr for a database we cannot use; anything else is
+    a bug and is raised again."""
+    line = database_error_line(error)
+    if line is None:
+        raise error
+    print(line, file=sys.stderr)
+    return 1
+
+
+def upgrade_schema(database_url: str) -> bool:
+    """Bring the schema up to date; False (after one line on stderr) when the database
+    cannot be used."""
+    try:
+        migrate.upgrade(database_url)
+    except Exception as error:
+        report_database_error(error)
+        return False
+    return True
+
+
 def run_with_database(
     action: DatabaseAction, *, user_errors: tuple[type[Exception], ...] = ()
 ) -> int:
@@ -54,8 +75,4 @@ def run_with_database(
     except BrokenPipeError:
         raise  # stdout's reader went away (`... | head`): not the database; see bot.cli.main
     except Exception as error:
-        line = database_error_line(error)
-        if line is None:
-            raise
-        print(line, file=sys.stderr)
-        return 1
+        return report_database_error(error)

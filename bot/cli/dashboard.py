@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from bot.cli.common import database_error_line
+from bot.cli.common import upgrade_schema
 from bot.logs import configure_logging
 from bot.settings import load_settings
 
@@ -25,16 +24,9 @@ def handle(args: argparse.Namespace) -> int:
     from aiohttp import web
 
     from bot.dashboard import create_app
-    from db import migrate
     from db.engine import Database
 
-    try:
-        migrate.upgrade(settings.database_url)
-    except Exception as error:
-        line = database_error_line(error)
-        if line is None:
-            raise
-        print(line, file=sys.stderr)
+    if not upgrade_schema(settings.database_url):
         return 1
     db = Database(settings.database_url)
     app = create_app(settings, db)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from bot.cli.common import database_error_line
+from bot.cli.common import upgrade_schema
 from bot.settings import load_settings
 from db import migrate
 
@@ -21,13 +20,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def handle_upgrade(_args: argparse.Namespace) -> int:
     settings = load_settings()
-    try:
-        migrate.upgrade(settings.database_url)
-    except Exception as error:
-        line = database_error_line(error)
-        if line is None:
-            raise
-        print(line, file=sys.stderr)
+    if not upgrade_schema(settings.database_url):
         return 1
     print("database schema is up to date")
     return 0

@@ -8,7 +8,7 @@ import sys
 
 from telegram.error import InvalidToken, NetworkError
 
-from bot.cli.common import database_error_line
+from bot.cli.common import report_database_error
 from bot.logs import configure_logging
 from bot.settings import load_settings
 
@@ -54,9 +54,5 @@ def handle(args: argparse.Namespace) -> int:
         )
         return 2
     except Exception as error:
-        line = database_error_line(error)
-        if line is None:
-            raise
-        print(line, file=sys.stderr)
-        return 1
+        return report_database_error(error)
     return 0

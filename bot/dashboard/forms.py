@@ -13,6 +13,7 @@ from bot.dashboard.params import ALL_TIME, ATTRIBUTIONS, PERIOD_CHOICES, PeriodC
 from bot.handoff import TicketStatus
 from bot.i18n import _
 from bot.sources import Attribution
+from bot.vocabulary import LEAD_STATUSES
 
 
 def period_form(request: web.Request, choice: PeriodChoice, action: str,
@@ -35,7 +36,7 @@ def lead_filter_form(request: web.Request, choice: PeriodChoice, names: stats.Na
                everyone + sorted(names.branches.items(), key=lambda item: item[1]),
                query.get("cabang", "")) if scope.is_everything else None,
         select("status", _("Status", lang),
-               everyone + [(code, fmt.status_label(code, lang)) for code in fmt.STATUS_LABELS],
+               everyone + [(code, fmt.status_label(code, lang)) for code in LEAD_STATUSES],
                query.get("status", "")),
         el("label", el("input", type="checkbox", name="terlambat", value="1",
                        checked=query.get("terlambat") == "1"),

@@ -11,28 +11,11 @@ from bot import stats
 from bot.answers import catalog
 from bot.i18n import N_, _, babel_locale
 from bot.stats import CAMPAIGN_UTC_OFFSET, FUNNEL_LABELS, NO_TOPIC
+from bot.vocabulary import LEAD_STATUS_NAMES, OCCUPATION_NAMES
 
-STATUS_LABELS = {
-    "baru": N_("New"),
-    "diambil": N_("Claimed"),
-    "dihubungi": N_("Contacted"),
-    "terdaftar": N_("Enrolled"),
-    "tidak_berminat": N_("Not interested / unreachable"),
-}
 # Derived, not stored (so not a filter choice): a new lead whose card has no group to go to
 # (bot.delivery_health.WAITING_FOR_GROUP).
 DERIVED_STATUS_LABELS = {"menunggu_grup": N_("Waiting for a group")}
-# The same msgids as the lead cards in Telegram (handlers/lead_cards.py): one translation each.
-OCCUPATION_LABELS = {
-    "ojek_driver": N_("Ojek / online driver / courier"),
-    "pedagang": N_("Trader / street vendor"),
-    "petani": N_("Farmer"),
-    "nelayan": N_("Fisher"),
-    "buruh": N_("Day / construction labourer"),
-    "art": N_("Domestic worker"),
-    "rt_rw": N_("RT/RW head"),
-    "lainnya": N_("Other"),
-}
 
 
 TICKET_STATUS_LABELS = {
@@ -59,12 +42,12 @@ def funnel_label(step: str, lang: str) -> str:
 
 
 def status_label(status: str, lang: str) -> str:
-    label = STATUS_LABELS.get(status) or DERIVED_STATUS_LABELS.get(status)
+    label = LEAD_STATUS_NAMES.get(status) or DERIVED_STATUS_LABELS.get(status)
     return _(label, lang) if label else status
 
 
 def occupation_label(code: str, lang: str) -> str:
-    return _(OCCUPATION_LABELS[code], lang) if code in OCCUPATION_LABELS else code
+    return _(OCCUPATION_NAMES[code], lang) if code in OCCUPATION_NAMES else code
 
 
 def ticket_status_label(status: str, lang: str) -> str:

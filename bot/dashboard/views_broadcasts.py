@@ -38,6 +38,7 @@ from bot.dashboard.views_auth import redirect
 from bot.i18n import SUPPORTED_LANGUAGES
 from bot.quiet_hours import parse_local
 from bot.settings import Settings
+from bot.vocabulary import OCCUPATIONS
 from db.engine import Database
 
 
@@ -200,7 +201,7 @@ async def _choices(request: web.Request) -> SegmentChoices:
         "provinces": by_name(names.provinces.items()),
         "branches": by_name(names.branches.items()),
         "occupations": [(code, fmt.occupation_label(code, lang))
-                        for code in fmt.OCCUPATION_LABELS],
+                        for code in OCCUPATIONS],
         "languages": [(code, fmt.language_label(code, lang)) for code in SUPPORTED_LANGUAGES],
         "sources": [(s.code, f"{s.code} · {s.description}" if s.description else s.code)
                     for s in await sources.list_sources(db)],

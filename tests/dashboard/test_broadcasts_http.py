@@ -354,7 +354,7 @@ async def test_a_sending_broadcast_is_held_in_quiet_hours(client: TestClient, ca
     assert ("Ditahan jam tenang (21:00–07:00 WIB): pengiriman dilanjutkan pada "
             "21 Nov 2026 07:00 WIB.") in page
     data = await (await client.get(f"/api/siaran/{broadcast_id}")).json()
-    assert data["held_until"] == "2026-11-21T00:00:00+00:00"
+    assert data["held_until"] == "2026-11-21T07:00:00+07:00"
     clock.now = NOW + timedelta(days=1)  # 12:00 WIB the next day
     page = await (await client.get(f"/siaran/{broadcast_id}")).text()
     assert "Ditahan jam tenang" not in page

@@ -32,7 +32,7 @@ WIRING: dict[str, frozenset[str]] = {
     "bot/outbox_sending.py": frozenset({"telegram", "aiohttp", "sqlalchemy"}),
     "bot/ordering.py": frozenset({"telegram"}),
     "bot/delivery.py": frozenset({"telegram", "sqlalchemy"}),
-    "bot/campaign_jobs.py": frozenset({"telegram", "sqlalchemy"}),
+    "bot/campaign_jobs.py": frozenset({"telegram"}),
     # Parses DATABASE_URL with SQLAlchemy's own URL type.
     "bot/settings.py": frozenset({"sqlalchemy"}),
 }
@@ -43,7 +43,6 @@ NOT_YET_MOVED: dict[str, frozenset[str]] = {
     "bot/campaign_jobs.py": frozenset({"handlers"}),
     "bot/accounts.py": frozenset({"sqlalchemy"}),
     "bot/branch_admin.py": frozenset({"sqlalchemy"}),
-    "bot/broadcasts.py": frozenset({"sqlalchemy"}),
     "bot/handoff.py": frozenset({"sqlalchemy"}),
     "bot/leads.py": frozenset({"sqlalchemy"}),
     "bot/staff.py": frozenset({"sqlalchemy"}),
