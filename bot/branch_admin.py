@@ -20,11 +20,11 @@ from typing import IO, Any
 
 from sqlalchemy import select
 
+from bot.clock import utcnow
 from bot.geo import BranchCsvError, load_default_directory, read_branches, write_branches
 from bot.geo.csvio import is_phone_number
 from bot.routing import branch_rows, geo_branch
 from bot.staff import create_link_code
-from db.base import utcnow
 from db.engine import Database
 from db.models import BranchChange, BranchGroup
 from db.repositories.branches import BranchRepository

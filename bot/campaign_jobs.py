@@ -34,6 +34,7 @@ from telegram import Bot, InlineKeyboardMarkup, ReplyParameters
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot import broadcasts, followup, handoff
+from bot.clock import utcnow
 from bot.handoff import close_idle_tickets
 from bot.outbox_sending import (
     IDLE_WAIT_SECONDS,
@@ -47,7 +48,6 @@ from bot.outbox_sending import (
 from bot.services import Services
 from bot.settings import Settings
 from bot.users import mark_blocked
-from db.base import utcnow
 from db.engine import Database, UnitOfWork
 from db.models import CampaignMessage
 from db.repositories.outbox import CampaignOutboxRepository

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.clock import utcnow
 from bot.registration.flow import FLOW as REGISTRATION_FLOW
-from db.base import utcnow
 from db.engine import Database
 from db.repositories.conversations import ConversationRepository
 

@@ -24,13 +24,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
+from bot.clock import utcnow
 from bot.delivery_health import card_target
 from bot.leads import OUTBOX_LEAD_ESCALATION, OUTBOX_LEAD_REMINDER, load_card
 from bot.outbox_sending import LEASE, READ_TIMEOUT, Attempt, TrackedOutboxSender, retry_backoff
 from bot.reminders import queue_due_reminders
 from bot.settings import Settings
 from bot.update_log import prune as prune_update_log
-from db.base import utcnow
 from db.engine import Database
 from db.models import Lead, OutboxMessage
 from db.repositories.branches import BranchRepository

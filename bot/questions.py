@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot.answers import Answer, answer_question
+from bot.clock import utcnow
 from bot.events import EventKind
 from bot.logs import mask_phone_numbers
 from bot.nlu.classifier import IntentModel
 from bot.registration.validation import clean_text
-from db.base import utcnow
 from db.engine import Database
 from db.repositories.events import EventRepository
 from db.repositories.questions import UnansweredQuestionRepository

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from db.base import utcnow
+from bot.clock import utcnow
 from db.engine import Database
 from db.repositories.events import EventRepository
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from db.base import utcnow
+from bot.clock import utcnow
 from db.engine import Database
 from db.repositories.updates import ProcessedUpdateRepository
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.clock import utcnow
 from bot.events import EventKind
 from bot.i18n import SUPPORTED_LANGUAGES, normalize_language
-from db.base import utcnow
 from db.engine import Database
 from db.repositories.events import EventRepository
 from db.repositories.users import UserRepository, read_seen

@@ -38,6 +38,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def utcnow() -> datetime:
+    """Column defaults' clock (db/ imports nothing from bot/; the bot's is bot.clock.utcnow)."""
     return datetime.now(UTC)
 
 

@@ -8,10 +8,10 @@ import html
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import broadcasts
+from bot.clock import utcnow
 from bot.i18n import N_, _
 from bot.quiet_hours import format_local
 from bot.vocabulary import LEAD_STATUSES, OCCUPATIONS, lead_status_badge, occupation_name
-from db.base import utcnow
 from handlers.context import BotContext
 from handlers.lead_cards import STAFF_LANGUAGE
 

@@ -9,9 +9,9 @@ import html
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot import followup
+from bot.clock import utcnow
 from bot.i18n import _
 from bot.leads import LeadCard
-from db.base import utcnow
 from handlers.context import BotContext
 from handlers.handoff import wake_campaign_sender
 from handlers.lead_cards import STAFF_LANGUAGE, card_text

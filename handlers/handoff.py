@@ -14,9 +14,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot import handoff
 from bot.answers import catalog, topic_title
+from bot.clock import utcnow
 from bot.i18n import N_, _, babel_locale
 from bot.office_hours import in_words
-from db.base import utcnow
 from handlers.context import BotContext
 from handlers.lead_cards import STAFF_LANGUAGE
 

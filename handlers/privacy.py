@@ -6,10 +6,10 @@ import html
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
+from bot.clock import utcnow
 from bot.i18n import _, format_rupiah
 from bot.privacy import delete_personal_data, stored_data
 from bot.vocabulary import contact_time_name, lead_status_badge, occupation_name
-from db.base import utcnow
 from handlers.context import BotContext
 
 DELETE_CONFIRM = "p:delete"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import logging
 
+from bot.clock import utcnow
 from bot.sources import record_touch
-from db.base import utcnow
 from handlers.context import BotContext
 
 log = logging.getLogger(__name__)

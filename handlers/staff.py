@@ -9,8 +9,8 @@ from telegram import InputFile, Message, Update
 from telegram.error import BadRequest
 
 from bot import staff
+from bot.clock import utcnow
 from bot.i18n import _
-from db.base import utcnow
 from handlers.context import BotContext
 from handlers.ids import parse_small_int
 from handlers.lead_cards import STAFF_LANGUAGE, card_keyboard, card_text, parse_lead_callback

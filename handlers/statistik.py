@@ -9,8 +9,8 @@ from babel.numbers import format_percent
 from telegram import Update
 
 from bot import stats
+from bot.clock import utcnow
 from bot.i18n import _, babel_locale, format_number
-from db.base import utcnow
 from handlers.context import BotContext
 
 

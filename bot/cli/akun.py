@@ -29,8 +29,8 @@ from bot.accounts import (
     set_telegram_id,
 )
 from bot.cli.common import run_with_database
+from bot.clock import utcnow
 from bot.settings import Settings
-from db.base import utcnow
 from db.engine import Database
 
 

@@ -18,12 +18,12 @@ from bot.branch_admin import (
     make_link_code,
 )
 from bot.cli.common import run_with_database
+from bot.clock import utcnow
 from bot.geo import BranchCsvError, Directory
 from bot.routing import load_directory
 from bot.settings import Settings, load_settings
 from bot.staff import LINK_CODE_TTL
 from db import migrate
-from db.base import utcnow
 from db.engine import Database
 
 Work = Callable[[Database], Awaitable[int]]

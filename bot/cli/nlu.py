@@ -20,12 +20,12 @@ from typing import TextIO
 
 from bot import learning
 from bot.cli.common import DatabaseAction, database_error_line, run_with_database
+from bot.clock import utcnow
 from bot.nlu.classifier import IntentModel
 from bot.nlu.evaluate import Report
 from bot.nlu.model_store import default_model
 from bot.settings import Settings, load_settings
 from db import migrate
-from db.base import utcnow
 from db.engine import Database
 
 EXIT_REFUSED = 1

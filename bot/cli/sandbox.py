@@ -20,10 +20,10 @@ from sqlalchemy.engine import make_url
 
 from bot import sandbox_demo
 from bot.cli.common import run_with_database
+from bot.clock import utcnow
 from bot.logs import configure_logging
 from bot.runners.signals import stop_event_on_signals
 from bot.settings import PROJECT_ROOT, Settings, load_settings
-from db.base import utcnow
 from db.engine import Database
 
 SANDBOX_TOKEN_PREFIX = "123456:sandbox-"

@@ -30,9 +30,9 @@ from typing import Any
 
 from bot import broadcasts
 from bot.cli.common import DatabaseAction, run_with_database
+from bot.clock import utcnow
 from bot.quiet_hours import SCHEDULE_FORMAT, format_local, parse_local
 from bot.settings import Settings
-from db.base import utcnow
 from db.engine import Database
 
 DECISIONS = {

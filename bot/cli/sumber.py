@@ -19,8 +19,8 @@ from pathlib import Path
 
 from bot import sources
 from bot.cli.common import DatabaseAction, run_with_database
+from bot.clock import utcnow
 from bot.settings import PROJECT_ROOT, Settings
-from db.base import utcnow
 from db.engine import Database
 
 DEFAULT_QR_DIR = PROJECT_ROOT / "data" / "sumber"

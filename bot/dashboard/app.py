@@ -15,6 +15,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.accounts import LoginLimiter
+from bot.clock import utcnow
 from bot.dashboard import (
     keys,
     middlewares,
@@ -27,7 +28,6 @@ from bot.dashboard import (
     views_health,
 )
 from bot.settings import Settings
-from db.base import utcnow
 from db.engine import Database
 
 log = logging.getLogger(__name__)

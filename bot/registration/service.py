@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from bot.clock import utcnow
 from bot.events import EventKind
 from bot.leads import Confirmation, confirm_registration
 from bot.registration.flow import FLOW, Input, Outcome, PlaceResolver, State, Step, apply
-from db.base import utcnow
 from db.engine import Database
 from db.repositories.conversations import ConversationRepository
 from db.repositories.events import EventRepository

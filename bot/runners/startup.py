@@ -10,10 +10,10 @@ import logging
 from bot import answers, delivery_health, learning
 from bot.app import BotApplication, build_application
 from bot.cli.common import database_error_line
+from bot.clock import utcnow
 from bot.routing import load_directory
 from bot.services import Services
 from bot.settings import Settings
-from db.base import utcnow
 from db.engine import Database
 from db.migrate import upgrade_async
 

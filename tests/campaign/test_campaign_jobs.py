@@ -13,7 +13,7 @@ from telegram.error import Forbidden
 from bot import broadcasts, handoff
 from bot.broadcasts import Segment
 from bot.campaign_jobs import BroadcastSender, CampaignOutboxSender
-from db.base import utcnow
+from bot.clock import utcnow
 from db.engine import Database
 from db.models import BroadcastRecipient, CampaignMessage, User
 from tests.campaign.helpers import (

@@ -92,8 +92,8 @@ def test_siaran_from_draft_to_status(capsys: pytest.CaptureFixture[str]) -> None
 
 async def _worker_and_preview(database_url: str, broadcast_id: int) -> None:
     from bot import broadcasts
+    from bot.clock import utcnow
     from bot.users import touch_user
-    from db.base import utcnow
     from db.engine import Database
 
     db = Database(database_url)

@@ -188,7 +188,7 @@ async def test_the_telegram_preview_names_the_segment_and_the_schedule(db: Datab
     import asyncio
 
     from bot.campaign_jobs import CampaignOutboxSender
-    from db.base import utcnow
+    from bot.clock import utcnow
     from db.models import Branch, Regency
 
     async with db.transaction() as session:

@@ -17,10 +17,10 @@ from sqlalchemy import select, update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot import handoff
+from bot.clock import utcnow
 from bot.delivery import OutboxSender
 from bot.i18n import _
 from bot.outbox_sending import POSSIBLE_REPEAT, READ_TIMEOUT, maybe_delivered
-from db.base import utcnow
 from db.engine import Database
 from db.models import CampaignMessage, OutboxMessage
 from db.repositories.outbox import OutboxRepository

@@ -17,9 +17,9 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from bot import broadcasts
+from bot.clock import utcnow
 from bot.geo import load_default_directory
 from bot.settings import Settings
-from db.base import utcnow
 from db.engine import Database
 from db.models import BroadcastRecipient, Lead, OptOut, Source, User, UserSource
 from sandbox.client import SandboxClient, SandboxError

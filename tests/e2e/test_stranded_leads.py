@@ -15,10 +15,10 @@ from sqlalchemy import select
 
 from bot import delivery_health
 from bot.accounts import Role, create_account
+from bot.clock import utcnow
 from bot.dashboard import create_app
 from bot.geo import load_default_directory
 from bot.settings import Settings
-from db.base import utcnow
 from db.engine import Database
 from db.models import Lead, OutboxMessage
 from sandbox.client import SandboxClient

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 from sqlalchemy import select, update
 
-from db.base import utcnow
+from bot.clock import utcnow
 from db.engine import Database
 from db.models import Lead, OutboxMessage
 from sandbox.client import SandboxClient, SandboxError, SandboxTimeout
