@@ -121,7 +121,7 @@ async def test_edit_and_move_are_recorded_with_who_and_when(
     move, edit = data["changes"]
     assert (move["actor"], move["action"], move["branch_code"], move["other_branch_code"]) == (
         "akun:manajer", "move_regency", TIMUR, LAMONGAN)
-    assert move["at"] == NOW.isoformat()
+    assert move["at"] == "2026-11-20T12:00:00+07:00"  # WIB, like every JSON time
     assert edit["details"]["name"] == ["Kantor Cabang Surabaya Timur",
                                        "Kantor Cabang Surabaya Rungkut"]
     assert edit["details"]["verified"] == [False, True]
