@@ -26,11 +26,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from db.engine import Database
-from db.models import Branch, DashboardAccount, DashboardSession
+from db.engine import Database, UnitOfWork
+from db.models import DashboardAccount, DashboardSession
+from db.repositories.accounts import AccountRepository, SessionRepository
+from db.repositories.branches import BranchRepository
 
 # scrypt cost: N=2^15, r=8, p=1 needs 32 MiB and ~0.1 s per check on a server core; above
 # OWASP's minimum (2^17 * 8 * 1 is its "high" setting, too slow for a small dashboard host).
@@ -202,8 +201,7 @@ async def create_account(
             created_at=now,
             telegram_id=telegram_id,
         )
-        session.add(account)
-        await session.flush()
+        await AccountRepository(session).add(account)
         return CreatedAccount(_view(account), known)
 
 
@@ -211,7 +209,7 @@ async def _resolve_branch_code(db: Database, code: str) -> tuple[str, bool]:
     """The directory's spelling of ``code`` and whether it is known: the database's branches,
     or the shipped directory when the bot has not seeded the database yet."""
     async with db.transaction() as session:
-        codes = set((await session.scalars(select(Branch.code))).all())
+        codes = await BranchRepository(session).codes()
     if not codes:
         from bot.geo.shipped import load_default_directory
 
@@ -233,9 +231,7 @@ async def set_password(db: Database, username: str, password: str) -> bool:
             return False
         account.password_hash = password_hash
         # A new password ends every open session of that account.
-        await session.execute(
-            delete(DashboardSession).where(DashboardSession.account_id == account.id)
-        )
+        await SessionRepository(session).delete_of_account(account.id)
         return True
 
 
@@ -255,16 +251,14 @@ async def delete_account(db: Database, username: str) -> bool:
         account = await _by_username(session, username)
         if account is None:
             return False
-        await session.execute(
-            delete(DashboardSession).where(DashboardSession.account_id == account.id)
-        )
-        await session.delete(account)
+        await SessionRepository(session).delete_of_account(account.id)
+        await AccountRepository(session).delete(account)
         return True
 
 
 async def list_accounts(db: Database) -> list[AccountView]:
     async with db.transaction() as session:
-        rows = await session.scalars(select(DashboardAccount).order_by(DashboardAccount.username))
+        rows = await AccountRepository(session).all_by_username()
         return [_view(row) for row in rows]
 
 
@@ -280,18 +274,14 @@ async def authenticate(
     if account is None or not ok:
         return None
     async with db.transaction() as session:
-        row = await session.get(DashboardAccount, account.id)
+        row = await AccountRepository(session).get(account.id)
         if row is not None:
             row.last_login_at = now
     return _view(account)
 
 
-async def _by_username(session: AsyncSession, username: str) -> DashboardAccount | None:
-    return await session.scalar(
-        select(DashboardAccount).where(
-            DashboardAccount.username == normalize_username(username)
-        )
-    )
+async def _by_username(session: UnitOfWork, username: str) -> DashboardAccount | None:
+    return await AccountRepository(session).by_username(normalize_username(username))
 
 
 def _view(account: DashboardAccount) -> AccountView:
@@ -316,8 +306,9 @@ async def start_session(
     expires_at = now + timedelta(hours=hours)
     async with db.transaction() as session:
         # Expired sessions are cleared here rather than by a background job.
-        await session.execute(delete(DashboardSession).where(DashboardSession.expires_at < now))
-        session.add(
+        sessions = SessionRepository(session)
+        await sessions.delete_expired(now)
+        sessions.add(
             DashboardSession(
                 token_hash=_token_hash(token),
                 account_id=account.id,
@@ -334,14 +325,7 @@ async def session_for(db: Database, token: str, now: datetime) -> SessionView | 
     if not token or len(token) > 100:
         return None
     async with db.transaction() as session:
-        row = (
-            await session.execute(
-                select(DashboardSession, DashboardAccount, Branch.name)
-                .join(DashboardAccount, DashboardAccount.id == DashboardSession.account_id)
-                .outerjoin(Branch, Branch.code == DashboardAccount.branch_code)
-                .where(DashboardSession.token_hash == _token_hash(token))
-            )
-        ).first()
+        row = await SessionRepository(session).with_account(_token_hash(token))
     if row is None:
         return None
     stored, account, branch_name = row
@@ -353,21 +337,13 @@ async def session_for(db: Database, token: str, now: datetime) -> SessionView | 
 
 async def end_session(db: Database, token: str) -> None:
     async with db.transaction() as session:
-        await session.execute(
-            delete(DashboardSession).where(DashboardSession.token_hash == _token_hash(token))
-        )
+        await SessionRepository(session).delete_by_token_hash(_token_hash(token))
 
 
 async def count_sessions(db: Database, username: str) -> int:
     async with db.transaction() as session:
-        return int(
-            await session.scalar(
-                select(func.count())
-                .select_from(DashboardSession)
-                .join(DashboardAccount, DashboardAccount.id == DashboardSession.account_id)
-                .where(DashboardAccount.username == normalize_username(username))
-            )
-            or 0
+        return await SessionRepository(session).count_of_username(
+            normalize_username(username)
         )
 
 

@@ -18,15 +18,13 @@ from datetime import datetime
 from enum import StrEnum
 from typing import IO, Any
 
-from sqlalchemy import select
-
 from bot.clock import utcnow
 from bot.geo import BranchCsvError, load_default_directory, read_branches, write_branches
 from bot.geo.csvio import is_phone_number
 from bot.routing import branch_rows, geo_branch
 from bot.staff import create_link_code
 from db.engine import Database
-from db.models import BranchChange, BranchGroup
+from db.models import BranchChange
 from db.repositories.branches import BranchRepository
 
 MAX_NAME, MAX_ADDRESS = 120, 300
@@ -56,14 +54,14 @@ async def import_branches(
     branch_models, regency_models = branch_rows(directory)
     new_codes = {b.code for b in branches}
     async with db.transaction() as session:
-        linked = (await session.execute(select(BranchGroup.branch_code))).scalars().all()
+        repository = BranchRepository(session)
+        linked = await repository.linked_branch_codes()
         orphaned = sorted(set(linked) - new_codes)
         if orphaned:
             raise ImportRejected(
                 "staff groups are linked to branches missing from the file: "
                 + ", ".join(orphaned)
             )
-        repository = BranchRepository(session)
         await repository.replace_all(branch_models, regency_models)
         # Recorded like a manager's change: the trail shows it and running bots reload.
         repository.record_change(BranchChange(

@@ -23,6 +23,10 @@ class BranchRepository:
     async def all_regencies(self) -> Sequence[Regency]:
         return (await self.session.execute(select(Regency).order_by(Regency.code))).scalars().all()
 
+    async def codes(self) -> set[str]:
+        """Every branch code in the database (empty before the directory is seeded)."""
+        return set((await self.session.scalars(select(Branch.code))).all())
+
     async def get(self, code: str) -> Branch | None:
         return await self.session.get(Branch, code)
 
@@ -79,6 +83,10 @@ class BranchRepository:
             .order_by(BranchGroup.linked_at)
         )
         return (await self.session.execute(query)).scalars().all()
+
+    async def linked_branch_codes(self) -> Sequence[str]:
+        """The branch of every linked staff group (one entry per group)."""
+        return (await self.session.execute(select(BranchGroup.branch_code))).scalars().all()
 
     async def link_group(self, chat_id: int, branch_code: str, by: int) -> None:
         existing = await self.group(chat_id)
