@@ -1,14 +1,15 @@
 """Campaign statistics: what the dashboard and ``/statistik`` show, as plain dataclasses.
 
-Every figure is one aggregate SQL query over indexed columns (see the indexes in migration
-0003); nothing here loops over events in Python. Days are campaign days in Western Indonesia
+Every figure is one aggregate SQL query over indexed columns, written in
+``db.repositories.stats`` (see the indexes in migration 0003); nothing here loops over events
+in Python. Days are campaign days in Western Indonesia
 Time (WIB, UTC+7 all year), like ``bot.services.CAMPAIGN_TIMEZONE``.
 
 A :class:`Scope` restricts the figures to one branch: its leads, and the conversations of the
 workers whose registration was routed to it (events carry no branch before a registration, so
 those workers are the only ones a branch can be said to own).
 
-Domain module: no telegram or aiohttp imports.
+Domain module: no telegram, aiohttp or SQLAlchemy imports.
 """
 
 from __future__ import annotations
@@ -19,32 +20,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from rapidfuzz import fuzz, process, utils
-from sqlalchemy import (
-    CTE,
-    Integer,
-    Select,
-    and_,
-    case,
-    column,
-    func,
-    literal,
-    or_,
-    select,
-    true,
-    values,
-)
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import ColumnElement
 
 from bot.delivery_health import BranchHealth, delivery_health
 from bot.events import EventKind
 from bot.i18n import N_
-from bot.leads import LeadStatus
 from bot.nlu.classifier import OFF_TOPIC
 from bot.office_hours import WIB
-from db.base import UTCDateTime
 from db.engine import Database
-from db.models import Branch, Event, Lead, Regency, UnansweredQuestion, User
+from db.repositories.stats import CampaignDay, LeadCriteria, StatsRepository
 
 CAMPAIGN_UTC_OFFSET = timedelta(hours=7)  # WIB; Asia/Jakarta has had no DST since 1964
 # Times shown, exported and served: Asia/Jakarta (bot.services.CAMPAIGN_TIMEZONE too).
@@ -192,18 +175,18 @@ class Summary:
 
 
 async def summary(db: Database, scope: Scope, now: datetime) -> Summary:
+    branch = scope.branch_code
     async with db.transaction() as session:
+        stats = StatsRepository(session)
         # Three index-only counts on users.last_seen: cheaper than one CASE pass over the table.
-        total = await _count_users(session, _users_in(scope))
-        active_7d = await _count_users(
-            session, and_(User.last_seen >= now - timedelta(days=7), _users_in(scope))
+        total = await stats.count_users(branch)
+        active_7d = await stats.count_users(branch, seen_since=now - timedelta(days=7))
+        active_30d = await stats.count_users(branch, seen_since=now - timedelta(days=30))
+        per_kind = await stats.events_per_kind([str(kind) for kind in _SUMMARY_KINDS], branch)
+        off_topic = await stats.events_per_kind_with_topic(
+            [str(EventKind.QUESTION), str(EventKind.UNANSWERED)], OFF_TOPIC, branch
         )
-        active_30d = await _count_users(
-            session, and_(User.last_seen >= now - timedelta(days=30), _users_in(scope))
-        )
-        per_kind = await _events_per_kind(session, scope)
-        off_topic = await _off_topic_per_kind(session, scope)
-        leads = await _lead_funnel(session, scope)
+        leads = await stats.lead_funnel(branch)
     questions = per_kind.get(EventKind.QUESTION, (0, 0))[0]
     unanswered = per_kind.get(EventKind.UNANSWERED, (0, 0))[0]
     answered = answered_count(
@@ -230,44 +213,6 @@ def answered_count(questions: int, unanswered: int, off_topic: int, off_topic_un
     so the on-topic questions minus the on-topic unanswered ones are the answered ones; an
     off-topic question is never answered, even when it was recorded as such."""
     return max(0, (questions - off_topic) - (unanswered - off_topic_unanswered))
-
-
-async def _off_topic_per_kind(session: AsyncSession, scope: Scope) -> dict[str, int]:
-    """kind → off-topic events, for questions and unanswered ones."""
-    query = (
-        select(Event.kind, func.count())
-        .where(Event.kind.in_([str(EventKind.QUESTION), str(EventKind.UNANSWERED)]),
-               Event.topic == OFF_TOPIC, _event_users_in(scope))
-        .group_by(Event.kind)
-    )
-    return {kind: int(n) for kind, n in await session.execute(query)}
-
-
-async def _count_users(session: AsyncSession, condition: ColumnElement[bool]) -> int:
-    return int(await session.scalar(select(func.count()).select_from(User).where(condition)) or 0)
-
-
-async def _events_per_kind(session: AsyncSession, scope: Scope) -> dict[str, tuple[int, int]]:
-    """kind → (events, distinct workers), one pass over the (kind, user_id) index."""
-    query = (
-        select(Event.kind, func.count(), func.count(Event.user_id.distinct()))
-        .where(Event.kind.in_([str(kind) for kind in _SUMMARY_KINDS]), _event_users_in(scope))
-        .group_by(Event.kind)
-    )
-    return {kind: (int(n), int(people)) for kind, n, people in await session.execute(query)}
-
-
-async def _lead_funnel(session: AsyncSession, scope: Scope) -> tuple[int, int, int, int]:
-    enrolled = Lead.status == str(LeadStatus.ENROLLED)
-    query = select(
-        func.count(),
-        func.count(Lead.claimed_at),
-        # Staff may mark a lead enrolled without pressing "contacted" first.
-        func.count(case((or_(Lead.contacted_at.is_not(None), enrolled), 1))),
-        func.count(case((enrolled, 1))),
-    ).where(_leads_in(scope))
-    created, claimed, contacted, done = (await session.execute(query)).one()
-    return int(created), int(claimed), int(contacted), int(done)
 
 
 def _funnel(counts: Sequence[int]) -> list[FunnelStep]:
@@ -309,14 +254,12 @@ async def digest(
     db: Database, now: datetime, reminder_hours: int, admin_group_id: int | None = None
 ) -> Digest:
     async with db.transaction() as session:
-        overdue = await session.scalar(
-            select(func.count()).select_from(Lead).where(_overdue(now, reminder_hours))
-        )
+        overdue = await StatsRepository(session).count_overdue(_overdue_before(now, reminder_hours))
     health = await delivery_health(
         db, now, reminder_hours=reminder_hours, admin_group_id=admin_group_id
     )
     return Digest(
-        await summary(db, EVERYTHING, now), int(overdue or 0), health.unlinked, health.admin_group
+        await summary(db, EVERYTHING, now), overdue, health.unlinked, health.admin_group
     )
 
 
@@ -347,13 +290,13 @@ class Trend:
 
 
 async def trend(db: Database, scope: Scope, period: Period) -> Trend:
+    days = _campaign_days(period)
+    branch = scope.branch_code
     async with db.transaction() as session:
-        users = await _per_day(session, period, scope, User, User.first_seen, _users_in(scope))
-        questions = await _per_day(
-            session, period, scope, Event, Event.created_at,
-            and_(Event.kind == str(EventKind.QUESTION), _event_users_in(scope)),
-        )
-        leads = await _per_day(session, period, scope, Lead, Lead.created_at, _leads_in(scope))
+        stats = StatsRepository(session)
+        users = await stats.new_users_per_day(days, branch)
+        questions = await stats.events_per_day(str(EventKind.QUESTION), days, branch)
+        leads = await stats.leads_per_day(days, branch)
     return Trend(
         period,
         [
@@ -365,60 +308,9 @@ async def trend(db: Database, scope: Scope, period: Period) -> Trend:
     )
 
 
-async def _per_day(
-    session: AsyncSession, period: Period, scope: Scope, model: Any, column: Any,
-    condition: ColumnElement[bool],
-) -> list[int]:
-    """Rows of ``model`` per campaign day of ``period`` where ``condition`` holds."""
-    if scope.is_everything:
-        # A range count per day on the time index rather than GROUP BY date(created_at): no
-        # date arithmetic per row and no sort; a year of questions costs ~20 ms instead of
-        # ~160 ms on SQLite, ~80 ms instead of ~135 ms on PostgreSQL.
-        days = _days(period)
-        count = (
-            select(func.count())
-            .select_from(model)
-            .where(column >= days.c.day_start, column < days.c.day_end, condition)
-            .scalar_subquery()
-        )
-        rows = await session.execute(select(days.c.n, count).order_by(days.c.n))
-        return [int(n) for _index, n in rows]
-    # One branch: its workers' few rows are found through the user index and grouped by
-    # campaign day (a range count per day would walk every worker's rows of that day instead).
-    start, end = period.bounds()
-    day = _campaign_day(column, _is_sqlite(session)).label("day")
-    rows = await session.execute(
-        select(day, func.count())
-        .select_from(model)
-        .where(column >= start, column < end, condition)
-        .group_by(day)
-    )
-    count_of = {_as_date(value): int(n) for value, n in rows}
-    return [count_of.get(one_day, 0) for one_day in period.days()]
-
-
-def _days(period: Period) -> CTE:
-    """One row per campaign day with its UTC bounds, as a VALUES table in the query."""
-    rows = [
-        (index, _day_start(day), _day_start(day + timedelta(days=1)))
-        for index, day in enumerate(period.days())
-    ]
-    return (
-        values(column("n", Integer), column("day_start", UTCDateTime()),
-               column("day_end", UTCDateTime()), name="days")
-        .data(rows)
-        .cte("days")
-    )
-
-
-def _campaign_day(column: Any, sqlite: bool) -> ColumnElement[Any]:
-    if sqlite:
-        return func.date(column, "+7 hours")
-    return func.date(func.timezone("Asia/Jakarta", column))
-
-
-def _as_date(value: date | str) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(value)
+def _campaign_days(period: Period) -> list[CampaignDay]:
+    """Each day of ``period`` with its UTC bounds ``[00:00 WIB, next day 00:00 WIB)``."""
+    return [(day, _day_start(day), _day_start(day + timedelta(days=1))) for day in period.days()]
 
 
 # --- topik ----------------------------------------------------------------------------------
@@ -445,21 +337,12 @@ async def topics(db: Database, scope: Scope, period: Period) -> list[TopicCount]
     start, end = period.bounds()
     counts: dict[str, list[int]] = {}
     async with db.transaction() as session:
+        stats = StatsRepository(session)
         # One query per kind: grouping on one column is twice as fast on SQLite as grouping
         # (kind, topic) over both kinds at once.
         for slot, kind in enumerate((EventKind.QUESTION, EventKind.UNANSWERED)):
-            query = (
-                select(Event.topic, func.count())
-                .where(
-                    Event.kind == str(kind),
-                    Event.created_at >= start,
-                    Event.created_at < end,
-                    _event_users_in(scope),
-                )
-                .group_by(Event.topic)
-            )
-            for topic, n in await session.execute(query):
-                counts.setdefault(topic or NO_TOPIC, [0, 0])[slot] += int(n)
+            for topic, n in await stats.events_per_topic(str(kind), start, end, scope.branch_code):
+                counts.setdefault(topic or NO_TOPIC, [0, 0])[slot] += n
     result = [TopicCount(topic, q, u) for topic, (q, u) in counts.items()]
     return sorted(result, key=lambda t: (-t.questions, t.topic))
 
@@ -490,16 +373,9 @@ async def unanswered_groups(
     Token-set similarity ignores word order and repeated words, so "iuran ojol brp" and
     "brp iuran buat ojol" land together. The texts were masked and truncated when stored.
     """
-    query = (
-        select(UnansweredQuestion.text, UnansweredQuestion.best_topic,
-               UnansweredQuestion.created_at)
-        .where(_question_users_in(scope))
-        .order_by(UnansweredQuestion.created_at.desc(), UnansweredQuestion.id.desc())
-        .limit(limit)
-    )
     async with db.transaction() as session:
-        rows = (await session.execute(query)).all()
-    return group_similar([(text, topic, at) for text, topic, at in rows], similarity)
+        rows = await StatsRepository(session).latest_unanswered(scope.branch_code, limit)
+    return group_similar(rows, similarity)
 
 
 def group_similar(
@@ -613,31 +489,21 @@ async def lead_stats(
     """Leads in scope and filter: counts by status, branch, province and occupation, median
     hours from registration to claim and to first contact, and how many are overdue (still
     unclaimed after ``reminder_hours``, the reminder deadline)."""
-    condition = _lead_condition(scope, lead_filter, now, reminder_hours)
-    overdue = _overdue(now, reminder_hours)
+    criteria = _lead_criteria(scope, lead_filter, now, reminder_hours)
     async with db.transaction() as session:
-        total, overdue_count = (
-            await session.execute(
-                select(func.count(), func.count(case((overdue, 1)))).where(condition)
-            )
-        ).one()
+        stats = StatsRepository(session)
+        total, overdue_count = await stats.lead_totals(criteria)
         groups = {
-            name: await _grouped(session, column, condition)
-            for name, column in (
-                ("status", Lead.status),
-                ("branch", Lead.branch_code),
-                ("province", Lead.province_code),
-                ("occupation", Lead.occupation),
-            )
+            name: [Count(key, n) for key, n in await stats.leads_grouped(name, criteria)]
+            for name in ("status", "branch", "province", "occupation")
         }
-        sqlite = _is_sqlite(session)
-        to_claim = await _median_hours(session, sqlite, Lead.claimed_at, condition)
-        to_contact = await _median_hours(session, sqlite, Lead.contacted_at, condition)
-        rows = await _lead_rows(session, condition, overdue, latest)
-        places = await _by_place(session, condition)
+        to_claim = await stats.median_hours_to("claimed", criteria)
+        to_contact = await stats.median_hours_to("contacted", criteria)
+        rows = _lead_rows(await stats.lead_rows(criteria, latest))
+        places = [PlaceCount(p, r, n) for p, r, n in await stats.leads_by_place(criteria)]
     return LeadStats(
-        total=int(total),
-        overdue=int(overdue_count),
+        total=total,
+        overdue=overdue_count,
         by_status=groups["status"],
         by_branch=groups["branch"],
         by_province=groups["province"],
@@ -649,106 +515,38 @@ async def lead_stats(
     )
 
 
-async def _by_place(session: AsyncSession, condition: ColumnElement[bool]) -> list[PlaceCount]:
-    """Leads per (province, regency): by province, then most leads first."""
-    n = func.count().label("n")
-    query = (
-        select(Lead.province_code, Lead.regency_code, n)
-        .where(condition)
-        .group_by(Lead.province_code, Lead.regency_code)
-        .order_by(Lead.province_code, n.desc(), Lead.regency_code)
-    )
-    return [PlaceCount(str(p), str(r), int(c)) for p, r, c in await session.execute(query)]
-
-
 async def lead_rows(
     db: Database, scope: Scope, lead_filter: LeadFilter, now: datetime, reminder_hours: int,
     *, limit: int | None = None,
 ) -> list[LeadRow]:
     """Leads in scope and filter, newest first (for the CSV export)."""
-    condition = _lead_condition(scope, lead_filter, now, reminder_hours)
+    criteria = _lead_criteria(scope, lead_filter, now, reminder_hours)
     async with db.transaction() as session:
-        return await _lead_rows(session, condition, _overdue(now, reminder_hours), limit)
+        return _lead_rows(await StatsRepository(session).lead_rows(criteria, limit))
 
 
-def _lead_condition(
+def _lead_criteria(
     scope: Scope, lead_filter: LeadFilter, now: datetime, reminder_hours: int
-) -> ColumnElement[bool]:
-    conditions: list[ColumnElement[bool]] = [_leads_in(scope)]
-    if lead_filter.period is not None:
-        start, end = lead_filter.period.bounds()
-        conditions += [Lead.created_at >= start, Lead.created_at < end]
-    if lead_filter.province_code:
-        conditions.append(Lead.province_code == lead_filter.province_code)
-    if lead_filter.branch_code:
-        conditions.append(Lead.branch_code == lead_filter.branch_code)
-    if lead_filter.status:
-        conditions.append(Lead.status == lead_filter.status)
-    if lead_filter.overdue_only:
-        conditions.append(_overdue(now, reminder_hours))
-    return and_(*conditions)
-
-
-def _overdue(now: datetime, reminder_hours: int) -> ColumnElement[bool]:
-    # The same rule as bot.reminders: still new, not anonymised, older than the deadline.
-    return and_(
-        Lead.status == str(LeadStatus.NEW),
-        Lead.anonymized_at.is_(None),
-        Lead.created_at < now - timedelta(hours=reminder_hours),
+) -> LeadCriteria:
+    start, end = lead_filter.period.bounds() if lead_filter.period is not None else (None, None)
+    return LeadCriteria(
+        overdue_before=_overdue_before(now, reminder_hours),
+        scope_branch_code=scope.branch_code,
+        created_from=start,
+        created_before=end,
+        province_code=lead_filter.province_code,
+        branch_code=lead_filter.branch_code,
+        status=lead_filter.status,
+        overdue_only=lead_filter.overdue_only,
     )
 
 
-async def _grouped(
-    session: AsyncSession, column: Any, condition: ColumnElement[bool]
-) -> list[Count]:
-    query = (
-        select(column, func.count().label("n"))
-        .where(condition)
-        .group_by(column)
-        .order_by(func.count().desc(), column)
-    )
-    return [Count(str(key), int(n)) for key, n in await session.execute(query)]
+def _overdue_before(now: datetime, reminder_hours: int) -> datetime:
+    """A lead still new, not anonymised and created before this is overdue (bot.reminders)."""
+    return now - timedelta(hours=reminder_hours)
 
 
-async def _median_hours(
-    session: AsyncSession, sqlite: bool, reached: Any, condition: ColumnElement[bool]
-) -> float | None:
-    """Median hours from registration to ``reached`` over the leads that reached it."""
-    where = and_(condition, reached.is_not(None))
-    if not sqlite:
-        hours = func.extract("epoch", reached - Lead.created_at) / 3600.0
-        value = await session.scalar(
-            select(func.percentile_cont(0.5).within_group(hours)).where(where)
-        )
-        return None if value is None else float(value)
-    # SQLite has no percentile: sort the durations and read the middle one or two.
-    hours = (func.julianday(reached) - func.julianday(Lead.created_at)) * 24.0
-    n = int(await session.scalar(select(func.count()).select_from(Lead).where(where)) or 0)
-    if n == 0:
-        return None
-    middle = (
-        await session.scalars(
-            select(hours).where(where).order_by(hours).offset((n - 1) // 2).limit(2 - n % 2)
-        )
-    ).all()
-    return float(sum(middle) / len(middle))
-
-
-async def _lead_rows(
-    session: AsyncSession, condition: ColumnElement[bool], overdue: ColumnElement[bool],
-    limit: int | None,
-) -> list[LeadRow]:
-    query = (
-        select(
-            Lead.id, Lead.created_at, Lead.status, Lead.branch_code, Lead.province_code,
-            Lead.regency_code, Lead.occupation, Lead.occupation_other, Lead.claimed_at,
-            Lead.contacted_at, Lead.closed_at, case((overdue, literal(True)), else_=literal(False)),
-        )
-        .where(condition)
-        .order_by(Lead.created_at.desc(), Lead.id.desc())
-    )
-    if limit is not None:
-        query = query.limit(limit)
+def _lead_rows(rows: Sequence[Sequence[Any]]) -> list[LeadRow]:
     return [
         LeadRow(
             id=row[0], created_at=row[1], status=row[2], branch_code=row[3],
@@ -756,7 +554,7 @@ async def _lead_rows(
             occupation_other=row[7], claimed_at=row[8], contacted_at=row[9], closed_at=row[10],
             overdue=bool(row[11]),
         )
-        for row in await session.execute(query)
+        for row in rows
     ]
 
 
@@ -774,49 +572,7 @@ class Names:
 
 async def names(db: Database) -> Names:
     async with db.transaction() as session:
-        branches = await session.execute(select(Branch.code, Branch.name))
-        provinces = await session.execute(
-            select(Regency.province_code, func.min(Regency.province_name)).group_by(
-                Regency.province_code
-            )
-        )
-        regencies = await session.execute(select(Regency.code, Regency.name))
+        stats = StatsRepository(session)
         return Names(
-            {code: name for code, name in branches}, {code: name for code, name in provinces},
-            {code: name for code, name in regencies},
+            await stats.branch_names(), await stats.province_names(), await stats.regency_names()
         )
-
-
-# --- scope conditions -----------------------------------------------------------------------
-
-
-def _branch_users(branch_code: str) -> Select[Any]:
-    return select(Lead.user_id).where(Lead.branch_code == branch_code, Lead.user_id.is_not(None))
-
-
-def _users_in(scope: Scope) -> ColumnElement[bool]:
-    if scope.branch_code is None:
-        return true()
-    return User.id.in_(_branch_users(scope.branch_code))
-
-
-def _event_users_in(scope: Scope) -> ColumnElement[bool]:
-    if scope.branch_code is None:
-        return true()
-    return Event.user_id.in_(_branch_users(scope.branch_code))
-
-
-def _question_users_in(scope: Scope) -> ColumnElement[bool]:
-    if scope.branch_code is None:
-        return true()
-    return UnansweredQuestion.user_id.in_(_branch_users(scope.branch_code))
-
-
-def _leads_in(scope: Scope) -> ColumnElement[bool]:
-    if scope.branch_code is None:
-        return true()
-    return Lead.branch_code == scope.branch_code
-
-
-def _is_sqlite(session: AsyncSession) -> bool:
-    return session.get_bind().dialect.name == "sqlite"

@@ -44,7 +44,6 @@ NOT_YET_MOVED: dict[str, frozenset[str]] = {
     "bot/handoff.py": frozenset({"sqlalchemy"}),
     "bot/leads.py": frozenset({"sqlalchemy"}),
     "bot/staff.py": frozenset({"sqlalchemy"}),
-    "bot/stats.py": frozenset({"sqlalchemy"}),
 }
 
 
