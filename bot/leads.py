@@ -7,8 +7,9 @@ through the outbox (``bot.delivery``), written in the same transaction as the le
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -16,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery_health import NO_TARGET, CardTarget, card_target
 from bot.events import EventKind
-from db.models import Lead
+from db.models import Lead, LeadStatusChange
 from db.repositories.branches import BranchRepository
 from db.repositories.events import EventRepository
 from db.repositories.leads import OPEN_STATUSES, LeadRepository
@@ -36,14 +37,22 @@ class StaffAction(StrEnum):
     CONTACTED = "hubungi"
     ENROLLED = "daftar"
     DECLINED = "tolak"
+    UNCLAIM = "lepas"  # back to "baru", for anyone in the group to take
+    UNDO = "urung"  # revert the latest change, within UNDO_WINDOW
 
 
+# The status each action sets; UNDO sets the one before the latest change.
 ACTION_TARGET: dict[StaffAction, LeadStatus] = {
     StaffAction.CLAIM: LeadStatus.CLAIMED,
     StaffAction.CONTACTED: LeadStatus.CONTACTED,
     StaffAction.ENROLLED: LeadStatus.ENROLLED,
     StaffAction.DECLINED: LeadStatus.DECLINED,
+    StaffAction.UNCLAIM: LeadStatus.NEW,
 }
+# How long a staff member's status change can be taken back with the card's undo button.
+UNDO_WINDOW = timedelta(minutes=5)
+# How many of the latest status changes a card lists.
+CARD_HISTORY_LENGTH = 5
 OUTBOX_LEAD_CARD = "lead_card"
 OUTBOX_LEAD_REMINDER = "lead_reminder"
 OUTBOX_LEAD_ESCALATION = "lead_escalation"
@@ -56,6 +65,16 @@ class BranchInfo:
     address: str
     phone: str
     provisional: bool
+
+
+@dataclass(frozen=True)
+class StatusEntry:
+    """One status change a staff member made: the name is the one they showed at the time."""
+
+    status: str
+    by_telegram_id: int
+    by_name: str | None
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -80,6 +99,16 @@ class LeadCard:
     created_at: datetime
     claimed_by_name: str | None
     anonymized: bool
+    # Staff changes that stand (undone ones are left out), oldest first, at most
+    # CARD_HISTORY_LENGTH.
+    history: tuple[StatusEntry, ...] = ()
+    # The latest change while it may still be undone: its id (the undo button names it, so a
+    # stale card cannot undo a later change) and until when.
+    undo_change_id: int | None = None
+    undo_until: datetime | None = None
+
+    def can_undo(self, now: datetime) -> bool:
+        return self.undo_until is not None and now <= self.undo_until
 
 
 @dataclass(frozen=True)
@@ -159,6 +188,13 @@ async def confirm_registration(
 async def load_card(session: AsyncSession, lead: Lead) -> LeadCard:
     branch = await branch_info(session, lead.branch_code)
     regency = await _regency_names(session, lead.regency_code)
+    changes = await LeadRepository(session).status_history(lead.id)
+    history = tuple(
+        StatusEntry(c.status, c.by_telegram_id, c.by_name, c.at)
+        for c in changes
+        if c.by_telegram_id is not None
+    )
+    undoable = undoable_change(changes)
     return LeadCard(
         id=lead.id,
         status=lead.status,
@@ -178,7 +214,18 @@ async def load_card(session: AsyncSession, lead: Lead) -> LeadCard:
         created_at=lead.created_at,
         claimed_by_name=lead.claimed_by_name,
         anonymized=lead.anonymized_at is not None,
+        history=history[-CARD_HISTORY_LENGTH:],
+        undo_change_id=undoable.id if undoable else None,
+        undo_until=undoable.at + UNDO_WINDOW if undoable else None,
     )
+
+
+def undoable_change(changes: Sequence[LeadStatusChange]) -> LeadStatusChange | None:
+    """The latest standing change, if a staff member made it and there is a status before it
+    to go back to (the time window is the caller's to check)."""
+    if len(changes) < 2 or changes[-1].by_telegram_id is None:
+        return None
+    return changes[-1]
 
 
 async def _regency_names(session: AsyncSession, code: str) -> tuple[str, str]:

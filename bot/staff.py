@@ -18,11 +18,20 @@ from enum import StrEnum
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.events import EventKind
-from bot.leads import ACTION_TARGET, LeadCard, LeadStatus, StaffAction, is_open, load_card
+from bot.leads import (
+    ACTION_TARGET,
+    UNDO_WINDOW,
+    LeadCard,
+    LeadStatus,
+    StaffAction,
+    is_open,
+    load_card,
+    undoable_change,
+)
 from bot.settings import Settings
 from bot.stats import campaign_time
 from db.engine import Database
-from db.models import LinkCode
+from db.models import Lead, LinkCode
 from db.repositories.branches import BranchRepository
 from db.repositories.events import EventRepository
 from db.repositories.health import HealthRepository
@@ -65,6 +74,10 @@ class ActionOutcome(StrEnum):
     NOT_FOUND = "not_found"
     CLOSED = "closed"
     ALREADY_CLAIMED = "already_claimed"
+    # The button no longer fits the lead (pressed on an old card): nothing changed.
+    STALE = "stale"
+    # The undo button was pressed after UNDO_WINDOW.
+    UNDO_EXPIRED = "undo_expired"
 
 
 @dataclass(frozen=True)
@@ -83,7 +96,11 @@ async def apply_action(
     chat_id: int,
     settings: Settings,
     now: datetime,
+    change_id: int | None = None,
 ) -> ActionResult:
+    """One press of a card button. Anyone in the branch's group may press any button (the
+    group is the unit of trust); the card shows who did. ``change_id`` is the change an undo
+    button names."""
     async with db.transaction() as session:
         scope = await scope_for(
             session, chat_id=chat_id, user_telegram_id=staff_telegram_id, settings=settings
@@ -96,29 +113,30 @@ async def apply_action(
             return ActionResult(ActionOutcome.NOT_FOUND)
         if not scope.covers(lead.branch_code):
             return ActionResult(ActionOutcome.FORBIDDEN)
-        if not is_open(lead.status):
+        if lead.anonymized_at is not None:
             return ActionResult(ActionOutcome.CLOSED, await load_card(session, lead))
-        if (
-            action == StaffAction.CLAIM
-            and lead.claimed_by is not None
-            and lead.claimed_by != staff_telegram_id
-        ):
-            return ActionResult(ActionOutcome.ALREADY_CLAIMED, await load_card(session, lead))
-        target = ACTION_TARGET[action]
-        if lead.claimed_by is None:
-            # Whoever first acts on a lead owns it, whatever the button.
-            lead.claimed_by, lead.claimed_by_name, lead.claimed_at = (
-                staff_telegram_id,
-                staff_name[:120],
-                now,
-            )
-        if target == LeadStatus.CONTACTED and lead.contacted_at is None:
-            lead.contacted_at = now
-        if target in (LeadStatus.ENROLLED, LeadStatus.DECLINED):
-            lead.closed_at = now
-        lead.status = target
+        if action == StaffAction.UNDO:
+            outcome = await _undo(leads, lead, change_id, now)
+            if outcome != ActionOutcome.DONE:
+                return ActionResult(outcome, await load_card(session, lead))
+            target = LeadStatus(lead.status)
+        else:
+            if not is_open(lead.status):
+                return ActionResult(ActionOutcome.CLOSED, await load_card(session, lead))
+            if (
+                action == StaffAction.CLAIM
+                and lead.claimed_by is not None
+                and lead.claimed_by != staff_telegram_id
+            ):
+                return ActionResult(ActionOutcome.ALREADY_CLAIMED, await load_card(session, lead))
+            target = ACTION_TARGET[action]
+            if lead.status == target or (
+                action == StaffAction.UNCLAIM and lead.status != LeadStatus.CLAIMED
+            ):
+                return ActionResult(ActionOutcome.STALE, await load_card(session, lead))
+            _set_status(lead, target, staff_telegram_id, staff_name, now)
+            leads.record_status(lead.id, target, staff_telegram_id, now, by_name=staff_name)
         lead.updated_at = now
-        leads.record_status(lead.id, target, staff_telegram_id, now)
         await EventRepository(session).add(
             EventKind.LEAD_STATUS,
             user_id=lead.user_id,
@@ -126,9 +144,54 @@ async def apply_action(
             branch_code=lead.branch_code,
             regency_code=lead.regency_code,
             province_code=lead.province_code,
-            details={"lead_id": lead.id, "status": str(target)},
+            details={"lead_id": lead.id, "status": str(target)}
+            | ({"undo": True} if action == StaffAction.UNDO else {}),
         )
         return ActionResult(ActionOutcome.DONE, await load_card(session, lead))
+
+
+def _set_status(lead: Lead, target: LeadStatus, by: int, name: str, now: datetime) -> None:
+    if target == LeadStatus.NEW:
+        # Released: the next one to act owns it.
+        lead.claimed_by = lead.claimed_by_name = lead.claimed_at = None
+    elif lead.claimed_by is None:
+        # Whoever first acts on a lead owns it, whatever the button.
+        lead.claimed_by, lead.claimed_by_name, lead.claimed_at = by, name[:120], now
+    if target == LeadStatus.CONTACTED and lead.contacted_at is None:
+        lead.contacted_at = now
+    lead.closed_at = now if target in (LeadStatus.ENROLLED, LeadStatus.DECLINED) else None
+    lead.status = target
+
+
+async def _undo(
+    leads: LeadRepository, lead: Lead, change_id: int | None, now: datetime
+) -> ActionOutcome:
+    """Take back the latest change (the one ``change_id`` names) within UNDO_WINDOW: the lead
+    goes back to the status, owner and dates the changes before it give."""
+    changes = list(await leads.status_history(lead.id))
+    latest = undoable_change(changes)
+    if latest is None or latest.id != change_id:
+        return ActionOutcome.STALE
+    if now - latest.at > UNDO_WINDOW:
+        return ActionOutcome.UNDO_EXPIRED
+    latest.undone_at = now
+    standing = changes[:-1]
+    lead.status = standing[-1].status
+    # The owner is whoever first acted after the lead was last (re)opened as "baru".
+    since_new = standing
+    for index, change in enumerate(standing):
+        if change.status == LeadStatus.NEW:
+            since_new = standing[index + 1 :]
+    owner = next((c for c in since_new if c.by_telegram_id is not None), None)
+    if owner is None:
+        lead.claimed_by = lead.claimed_by_name = lead.claimed_at = None
+    elif lead.claimed_by != owner.by_telegram_id:
+        lead.claimed_by, lead.claimed_at = owner.by_telegram_id, owner.at
+        lead.claimed_by_name = owner.by_name
+    contacted = [c for c in standing if c.status == LeadStatus.CONTACTED]
+    lead.contacted_at = contacted[0].at if contacted else None
+    lead.closed_at = standing[-1].at if not is_open(lead.status) else None
+    return ActionOutcome.DONE
 
 
 # --- linking a staff group ------------------------------------------------------------------

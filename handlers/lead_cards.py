@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import html
+from datetime import datetime
+from typing import NamedTuple
 
+from babel.dates import format_datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.i18n import N_, _, format_rupiah
-from bot.leads import LeadCard, StaffAction, is_open
+from bot.clock import utcnow
+from bot.i18n import N_, _, babel_locale, format_rupiah
+from bot.leads import ACTION_TARGET, LeadCard, LeadStatus, StaffAction, is_open
+from bot.stats import campaign_time
+from bot.vocabulary import lead_status_badge
 from handlers.ids import parse_small_int
 
 STAFF_LANGUAGE = "id"
@@ -28,7 +34,20 @@ ACTION_LABELS = {
     StaffAction.CONTACTED: N_("📞 Contacted"),
     StaffAction.ENROLLED: N_("✅ Enrolled"),
     StaffAction.DECLINED: N_("🚫 Not interested / unreachable"),
+    StaffAction.UNCLAIM: N_("🔓 Release"),
+    StaffAction.UNDO: N_("↩️ Undo"),
 }
+# The card's first line follows the status; {staff} is who set it (the owner, when claimed).
+STATUS_HEADERS = {
+    "baru": N_("🆕 <b>New</b>: not claimed yet"),
+    "diambil": N_("🙋 <b>Claimed by {staff}</b>"),
+    "dihubungi": N_("📞 <b>Contacted by {staff}</b>"),
+    "terdaftar": N_("✅ <b>Enrolled by {staff}</b>"),
+    "tidak_berminat": N_("🚫 <b>Not interested / unreachable</b> ({staff})"),
+}
+RELEASED_HEADER = N_("🆕 <b>New</b>: released by {staff}")
+# When staff read the time of a change: WIB, "14:05, 6 Des".
+HISTORY_TIME_FORMAT = "HH:mm, d MMM"
 OCCUPATION_NAMES = {
     "ojek_driver": N_("Ojek / online driver / courier"),
     "pedagang": N_("Trader / street vendor"),
@@ -47,22 +66,74 @@ CONTACT_TIME_NAMES = {
 }
 
 
-def lead_callback(lead_id: int, action: StaffAction) -> str:
-    return f"{LEAD_CALLBACK_PREFIX}{lead_id}:{action}"
+class LeadPress(NamedTuple):
+    lead_id: int
+    action: StaffAction
+    # The status change an undo button takes back (``ld:<id>:urung:<change id>``).
+    change_id: int | None = None
 
 
-def parse_lead_callback(data: str) -> tuple[int, StaffAction] | None:
-    """``ld:<id>:<action>`` with a known action, else None (forged or mangled data)."""
+def lead_callback(lead_id: int, action: StaffAction, change_id: int | None = None) -> str:
+    data = f"{LEAD_CALLBACK_PREFIX}{lead_id}:{action}"
+    return data if change_id is None else f"{data}:{change_id}"
+
+
+def parse_lead_callback(data: str) -> LeadPress | None:
+    """``ld:<id>:<action>`` with a known action, or ``ld:<id>:urung:<change id>``, else None
+    (forged or mangled data)."""
     parts = data.split(":")
-    if len(parts) != 3 or parts[0] + ":" != LEAD_CALLBACK_PREFIX:
+    if len(parts) not in (3, 4) or parts[0] + ":" != LEAD_CALLBACK_PREFIX:
         return None
     lead_id = parse_small_int(parts[1])
     if lead_id is None:
         return None
     try:
-        return lead_id, StaffAction(parts[2])
+        action = StaffAction(parts[2])
     except ValueError:
         return None
+    if (len(parts) == 4) != (action == StaffAction.UNDO):
+        return None
+    if action != StaffAction.UNDO:
+        return LeadPress(lead_id, action)
+    change_id = parse_small_int(parts[3])
+    return None if change_id is None else LeadPress(lead_id, action, change_id)
+
+
+def _status_header(card: LeadCard, lang: str) -> str:
+    latest = card.history[-1] if card.history else None
+    if card.status == LeadStatus.CLAIMED:
+        staff = card.claimed_by_name or (latest.by_name if latest else None)
+    else:
+        staff = latest.by_name if latest and latest.status == card.status else None
+    if card.status == LeadStatus.NEW:
+        if staff is None:
+            return _(STATUS_HEADERS["baru"], lang)
+        return _(RELEASED_HEADER, lang, staff=html.escape(staff))
+    header = STATUS_HEADERS.get(card.status)
+    if header is None:
+        return html.escape(card.status)
+    return _(header, lang, staff=html.escape(staff or card.claimed_by_name or "-"))
+
+
+def history_lines(card: LeadCard, lang: str) -> list[str]:
+    """ "🙋 Diambil · Budi · 14:05, 6 Des", one line per staff change, oldest first."""
+    if not card.history:
+        return []
+    lines = [_("<b>History:</b>", lang)]
+    for entry in card.history:
+        when = format_datetime(
+            campaign_time(entry.at), HISTORY_TIME_FORMAT, locale=babel_locale(lang)
+        )
+        lines.append(
+            _(
+                "{status} · {staff} · {time}",
+                lang,
+                status=lead_status_badge(entry.status, lang),
+                staff=html.escape(entry.by_name or "-"),
+                time=when,
+            )
+        )
+    return lines
 
 
 def card_text(card: LeadCard, *, reminder: bool = False, updated: bool = False) -> str:
@@ -83,6 +154,7 @@ def card_text(card: LeadCard, *, reminder: bool = False, updated: bool = False) 
     else:
         title = _("📝 <b>New lead #{id}</b>", lang, id=card.id)
     lines = [
+        _status_header(card, lang),
         title,
         _("Name: {name}", lang, name=e(card.name or "")),
         _("Phone: {phone}", lang, phone=e(card.phone or "")),
@@ -107,23 +179,45 @@ def card_text(card: LeadCard, *, reminder: bool = False, updated: bool = False) 
     ]
     if card.claimed_by_name:
         lines.append(_("Handled by: {staff}", lang, staff=e(card.claimed_by_name)))
+    history = history_lines(card, lang)
+    if history:
+        lines += ["", *history]
     return "\n".join(lines)
 
 
-def card_keyboard(card: LeadCard) -> InlineKeyboardMarkup | None:
-    if not is_open(card.status) or card.anonymized:
+def card_keyboard(card: LeadCard, now: datetime | None = None) -> InlineKeyboardMarkup | None:
+    """The status buttons that fit the card's status, and the undo button while the latest
+    change may still be undone (the card is drawn again at each press; a late press of an undo
+    button left on screen is refused by ``bot.staff``)."""
+    if card.anonymized:
         return None
     lang = STAFF_LANGUAGE
-    actions = [StaffAction.CONTACTED, StaffAction.ENROLLED, StaffAction.DECLINED]
-    if card.status == "baru":
-        actions.insert(0, StaffAction.CLAIM)
-    return InlineKeyboardMarkup(
-        [
+    actions: list[StaffAction] = []
+    if is_open(card.status):
+        actions = [
+            a
+            for a in (
+                StaffAction.CLAIM,
+                StaffAction.CONTACTED,
+                StaffAction.ENROLLED,
+                StaffAction.DECLINED,
+            )
+            if ACTION_TARGET[a] != card.status
+            and (a != StaffAction.CLAIM or card.status == LeadStatus.NEW)
+        ]
+        if card.status == LeadStatus.CLAIMED:
+            actions.append(StaffAction.UNCLAIM)
+    rows = [
+        [InlineKeyboardButton(_(ACTION_LABELS[a], lang), callback_data=lead_callback(card.id, a))]
+        for a in actions
+    ]
+    if card.undo_change_id is not None and card.can_undo(now or utcnow()):
+        rows.append(
             [
                 InlineKeyboardButton(
-                    _(ACTION_LABELS[a], lang), callback_data=lead_callback(card.id, a)
+                    _(ACTION_LABELS[StaffAction.UNDO], lang),
+                    callback_data=lead_callback(card.id, StaffAction.UNDO, card.undo_change_id),
                 )
             ]
-            for a in actions
-        ]
-    )
+        )
+    return InlineKeyboardMarkup(rows) if rows else None

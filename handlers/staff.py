@@ -11,6 +11,7 @@ from telegram.error import BadRequest
 from bot import staff
 from bot.clock import utcnow
 from bot.i18n import _
+from bot.leads import StaffAction
 from handlers.context import BotContext
 from handlers.ids import parse_small_int
 from handlers.lead_cards import STAFF_LANGUAGE, card_keyboard, card_text, parse_lead_callback
@@ -134,17 +135,18 @@ async def lead_button(update: Update, context: BotContext) -> None:
     if parsed is None:
         await query.answer(_("This button is not valid.", LANG), show_alert=True)
         return
-    lead_id, action = parsed
     staff_name = user.full_name or (user.username or str(user.id))
+    now = utcnow()
     result = await staff.apply_action(
         context.services.db,
-        lead_id=lead_id,
-        action=action,
+        lead_id=parsed.lead_id,
+        action=parsed.action,
+        change_id=parsed.change_id,
         staff_telegram_id=user.id,
         staff_name=staff_name,
         chat_id=chat.id,
         settings=context.services.settings,
-        now=utcnow(),
+        now=now,
     )
     outcome = result.outcome
     if outcome == staff.ActionOutcome.FORBIDDEN or outcome == staff.ActionOutcome.NOT_FOUND:
@@ -161,19 +163,30 @@ async def lead_button(update: Update, context: BotContext) -> None:
         )
     elif outcome == staff.ActionOutcome.CLOSED:
         await query.answer(_("This lead is already closed.", LANG), show_alert=True)
+    elif outcome == staff.ActionOutcome.STALE:
+        await query.answer(
+            _("This card was out of date: it now shows the lead as it is.", LANG), show_alert=True
+        )
+    elif outcome == staff.ActionOutcome.UNDO_EXPIRED:
+        await query.answer(
+            _("Too late to undo: a change can be undone within 5 minutes.", LANG),
+            show_alert=True,
+        )
+    elif parsed.action == StaffAction.UNDO:
+        await query.answer(_("Undone.", LANG))
     else:
         await query.answer(_("Saved.", LANG))
     if result.card is not None and isinstance(query.message, Message):
         try:
             await query.message.edit_text(
-                card_text(result.card), reply_markup=card_keyboard(result.card)
+                card_text(result.card), reply_markup=card_keyboard(result.card, now)
             )
         except BadRequest as error:
             reason = str(error).lower()
             if "not found" in reason or "can't be edited" in reason:
                 # The card was deleted in the group: post it again rather than fail the press.
                 await query.message.chat.send_message(
-                    card_text(result.card), reply_markup=card_keyboard(result.card)
+                    card_text(result.card), reply_markup=card_keyboard(result.card, now)
                 )
             elif "not modified" not in reason:
                 raise

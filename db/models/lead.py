@@ -59,7 +59,8 @@ class Lead(Base):
 
 
 class LeadStatusChange(Base):
-    """Every status change of a lead: who (staff Telegram id) and when."""
+    """Every status change of a lead: who (staff Telegram id and the name they showed then)
+    and when. A change undone within the undo window keeps its row, marked ``undone_at``."""
 
     __tablename__ = "lead_status_changes"
 
@@ -67,4 +68,6 @@ class LeadStatusChange(Base):
     lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(20))
     by_telegram_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    by_name: Mapped[str | None] = mapped_column(String(120), default=None)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)

@@ -108,8 +108,29 @@ class LeadRepository:
         self.session.add(lead)
 
     def record_status(
-        self, lead_id: int, status: str, by_telegram_id: int | None, at: datetime
+        self,
+        lead_id: int,
+        status: str,
+        by_telegram_id: int | None,
+        at: datetime,
+        by_name: str | None = None,
     ) -> None:
         self.session.add(
-            LeadStatusChange(lead_id=lead_id, status=status, by_telegram_id=by_telegram_id, at=at)
+            LeadStatusChange(
+                lead_id=lead_id,
+                status=status,
+                by_telegram_id=by_telegram_id,
+                by_name=by_name[:120] if by_name else None,
+                at=at,
+            )
         )
+
+    async def status_history(self, lead_id: int) -> Sequence[LeadStatusChange]:
+        """The lead's status changes that still stand (not undone), in the order they were
+        made (by id: a clock that steps back must not reorder them)."""
+        query = (
+            select(LeadStatusChange)
+            .where(LeadStatusChange.lead_id == lead_id, LeadStatusChange.undone_at.is_(None))
+            .order_by(LeadStatusChange.id)
+        )
+        return (await self.session.execute(query)).scalars().all()
