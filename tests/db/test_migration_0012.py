@@ -6,43 +6,18 @@ drops them and upgrading again works."""
 from __future__ import annotations
 
 import asyncio
-import os
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest
 from alembic import command
 from sqlalchemy import inspect, select, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.settings import parse_database_url
 from db import migrate
 from db.engine import Database
 from db.models import LeadStatusChange
-from tests.conftest import _postgres_execute
 
 UNDONE = datetime(2026, 12, 6, 2, 0, tzinfo=UTC)
 NEW_COLUMNS = {"by_name", "undone_at"}
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'migrations.db'}"
-        return
-    raw = os.environ.get("TEST_DATABASE_URL")
-    if not raw:
-        pytest.skip("TEST_DATABASE_URL is not set")
-    admin = parse_database_url(raw)
-    name = f"bebas_cemas_mig_{uuid.uuid4().hex[:10]}"
-    asyncio.run(_postgres_execute(admin, f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(admin).set(database=name).render_as_string(hide_password=False)
-    finally:
-        asyncio.run(_postgres_execute(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 async def _columns(url: str) -> set[str]:
