@@ -125,7 +125,7 @@ class HealthRepository:
         self, lead_id: int
     ) -> tuple[Lead, OutboxMessage | None, Sequence[LeadStatusChange]] | None:
         """A lead, its latest card in the outbox (None if it never had one), and its status
-        changes, oldest first."""
+        changes that stand (undone ones left out, as on the card), oldest first."""
         lead = await self.session.get(Lead, lead_id)
         if lead is None:
             return None
@@ -140,7 +140,7 @@ class HealthRepository:
         history = (
             await self.session.execute(
                 select(LeadStatusChange)
-                .where(LeadStatusChange.lead_id == lead_id)
+                .where(LeadStatusChange.lead_id == lead_id, LeadStatusChange.undone_at.is_(None))
                 .order_by(LeadStatusChange.at, LeadStatusChange.id)
             )
         ).scalars().all()
