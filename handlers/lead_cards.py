@@ -37,15 +37,15 @@ ACTION_LABELS = {
     StaffAction.UNCLAIM: N_("🔓 Release"),
     StaffAction.UNDO: N_("↩️ Undo"),
 }
-# The card's first line follows the status; {staff} is who set it (the owner, when claimed).
+# The card's first line (its title) follows the status once staff act on it; {staff} is who set
+# it (the owner, when claimed). A new lead keeps the "New lead #id" title.
 STATUS_HEADERS = {
-    "baru": N_("🆕 <b>New</b>: not claimed yet"),
-    "diambil": N_("🙋 <b>Claimed by {staff}</b>"),
-    "dihubungi": N_("📞 <b>Contacted by {staff}</b>"),
-    "terdaftar": N_("✅ <b>Enrolled by {staff}</b>"),
-    "tidak_berminat": N_("🚫 <b>Not interested / unreachable</b> ({staff})"),
+    "diambil": N_("🙋 <b>Lead #{id} claimed by {staff}</b>"),
+    "dihubungi": N_("📞 <b>Lead #{id} contacted by {staff}</b>"),
+    "terdaftar": N_("✅ <b>Lead #{id} enrolled by {staff}</b>"),
+    "tidak_berminat": N_("🚫 <b>Lead #{id}: not interested / unreachable</b> ({staff})"),
 }
-RELEASED_HEADER = N_("🆕 <b>New</b>: released by {staff}")
+RELEASED_HEADER = N_("🆕 <b>Lead #{id} released by {staff}</b>: new again")
 # When staff read the time of a change: WIB, "14:05, 6 Des".
 HISTORY_TIME_FORMAT = "HH:mm, d MMM"
 OCCUPATION_NAMES = {
@@ -99,20 +99,22 @@ def parse_lead_callback(data: str) -> LeadPress | None:
     return None if change_id is None else LeadPress(lead_id, action, change_id)
 
 
-def _status_header(card: LeadCard, lang: str) -> str:
+def status_header(card: LeadCard, lang: str) -> str | None:
+    """ "🙋 Lead #12 diambil oleh Budi": the title of a card staff have acted on, None while
+    nobody has (or since a follow-up reopened it)."""
     latest = card.history[-1] if card.history else None
     if card.status == LeadStatus.CLAIMED:
         staff = card.claimed_by_name or (latest.by_name if latest else None)
     else:
         staff = latest.by_name if latest and latest.status == card.status else None
     if card.status == LeadStatus.NEW:
-        if staff is None:
-            return _(STATUS_HEADERS["baru"], lang)
-        return _(RELEASED_HEADER, lang, staff=html.escape(staff))
+        if latest is None or latest.status != LeadStatus.NEW:
+            return None
+        return _(RELEASED_HEADER, lang, id=card.id, staff=html.escape(staff or "-"))
     header = STATUS_HEADERS.get(card.status)
     if header is None:
-        return html.escape(card.status)
-    return _(header, lang, staff=html.escape(staff or card.claimed_by_name or "-"))
+        return None
+    return _(header, lang, id=card.id, staff=html.escape(staff or card.claimed_by_name or "-"))
 
 
 def history_lines(card: LeadCard, lang: str) -> list[str]:
@@ -147,15 +149,16 @@ def card_text(card: LeadCard, *, reminder: bool = False, updated: bool = False) 
     occupation = _(OCCUPATION_NAMES.get(card.occupation, "Other"), lang)
     if card.occupation_other:
         occupation += f" ({e(card.occupation_other)})"
+    acted = status_header(card, lang)
     if reminder:
-        title = _("⏰ <b>Reminder: lead #{id} is still unclaimed</b>", lang, id=card.id)
+        titles = [_("⏰ <b>Reminder: lead #{id} is still unclaimed</b>", lang, id=card.id)]
     elif updated:
-        title = _("🔄 <b>Lead #{id} (updated by the worker)</b>", lang, id=card.id)
+        titles = [_("🔄 <b>Lead #{id} (updated by the worker)</b>", lang, id=card.id)]
+        titles += [acted] if acted else []
     else:
-        title = _("📝 <b>New lead #{id}</b>", lang, id=card.id)
+        titles = [acted or _("📝 <b>New lead #{id}</b>", lang, id=card.id)]
     lines = [
-        _status_header(card, lang),
-        title,
+        *titles,
         _("Name: {name}", lang, name=e(card.name or "")),
         _("Phone: {phone}", lang, phone=e(card.phone or "")),
     ]

@@ -70,13 +70,15 @@ async def test_changes_are_recorded_with_the_name_and_shown_on_the_card(db: Data
         ("baru", None, None), ("diambil", BUDI[0], BUDI[1]), ("dihubungi", ANI[0], ANI[1]),
     ]
     text = card_text(contacted.card)
-    assert text.splitlines()[0] == "📞 <b>Dihubungi oleh Ani Rahma</b>"
+    assert text.splitlines()[0] == f"📞 <b>Lead #{lead_id} dihubungi oleh Ani Rahma</b>"
     assert "Ditangani oleh: Budi Santoso" in text
     # NOW is 03:00 UTC: 10:00 WIB.
     assert "🙋 Diambil · Budi Santoso · 10:00, 22 Nov" in text
     assert "📞 Dihubungi · Ani Rahma · 10:01, 22 Nov" in text
     assert claimed.card is not None
-    assert card_text(claimed.card).splitlines()[0] == "🙋 <b>Diambil oleh Budi Santoso</b>"
+    assert card_text(claimed.card).splitlines()[0] == (
+        f"🙋 <b>Lead #{lead_id} diambil oleh Budi Santoso</b>"
+    )
 
 
 async def test_undo_reverts_to_the_status_owner_and_dates_before(db: Database) -> None:
@@ -133,7 +135,9 @@ async def test_release_and_undo_of_a_release(db: Database) -> None:
     # Anyone may release, shown by name; the next one to act owns it.
     released = await act(db, lead_id, StaffAction.UNCLAIM, ANI)
     assert released.outcome == staff.ActionOutcome.DONE and released.card is not None
-    assert card_text(released.card).splitlines()[0] == "🆕 <b>Baru</b>: dilepas oleh Ani Rahma"
+    assert card_text(released.card).splitlines()[0] == (
+        f"🆕 <b>Lead #{lead_id} dilepas oleh Ani Rahma</b>: baru lagi"
+    )
     lead = await lead_row(db, lead_id)
     assert lead.status == "baru" and lead.claimed_by is None
     # Releasing again (a stale button) changes nothing.

@@ -54,20 +54,21 @@ async def test_two_staff_claim_change_release_and_undo(sandbox: SandboxClient,
     await register(sandbox, new_user_id(), location=LAMONGAN, name="Dewi Lestari")
     [card] = await sandbox.wait_for_messages(group_id, timeout=15)
     card_id = card["message_id"]
-    assert header(card).startswith("🆕 Baru"), card["text"]
+    lead_id = int(header(card).split("#")[1])
+    assert header(card).startswith("📝 Lead baru #"), card["text"]
     assert UNDO not in labels(card) and RELEASE not in labels(card)
 
     # A claims: the header names A, A may release, and the claim can be undone.
     answer, card = await press(sandbox, group_id, card_id, budi, text=CLAIM)
     assert answer["text"] == "Tersimpan."
-    assert header(card) == "🙋 Diambil oleh Petugas Cabang"
+    assert header(card) == f"🙋 Lead #{lead_id} diambil oleh Petugas Cabang"
     assert {RELEASE, UNDO} <= set(labels(card)) and CLAIM not in labels(card)
     claim_undo = undo_data(card)
 
     # B, not the claimer, marks it contacted: allowed, and the card says it was B.
     answer, card = await press(sandbox, group_id, card_id, ani, text=CONTACTED)
     assert answer["text"] == "Tersimpan."
-    assert header(card) == "📞 Dihubungi oleh Ani Rahma"
+    assert header(card) == f"📞 Lead #{lead_id} dihubungi oleh Ani Rahma"
     assert "Ditangani oleh: Petugas Cabang" in card["text"]
     history = card["text"].split("Riwayat:")[1]
     assert "🙋 Diambil · Petugas Cabang · " in history
@@ -77,22 +78,22 @@ async def test_two_staff_claim_change_release_and_undo(sandbox: SandboxClient,
     # The undo button of an older card names the claim, not the latest change: refused.
     answer, card = await press(sandbox, group_id, card_id, budi, data=claim_undo, edits=False)
     assert "usang" in answer["text"] and answer.get("show_alert")
-    assert header(card) == "📞 Dihubungi oleh Ani Rahma"
+    assert header(card) == f"📞 Lead #{lead_id} dihubungi oleh Ani Rahma"
 
     # B undoes within five minutes: back to claimed by A, B's change gone from the card.
     answer, card = await press(sandbox, group_id, card_id, ani, text=UNDO)
     assert answer["text"] == "Diurungkan."
-    assert header(card) == "🙋 Diambil oleh Petugas Cabang"
+    assert header(card) == f"🙋 Lead #{lead_id} diambil oleh Petugas Cabang"
     assert "Ani Rahma" not in card["text"]
 
     # A releases the lead: new again, for anyone to take, and the card says who released it.
     answer, card = await press(sandbox, group_id, card_id, budi, text=RELEASE)
-    assert header(card) == "🆕 Baru: dilepas oleh Petugas Cabang"
+    assert header(card) == f"🆕 Lead #{lead_id} dilepas oleh Petugas Cabang: baru lagi"
     assert CLAIM in labels(card) and "Ditangani oleh" not in card["text"]
 
     # B claims it.
     answer, card = await press(sandbox, group_id, card_id, ani, text=CLAIM)
-    assert header(card) == "🙋 Diambil oleh Ani Rahma"
+    assert header(card) == f"🙋 Lead #{lead_id} diambil oleh Ani Rahma"
     assert "Ditangani oleh: Ani Rahma" in card["text"]
 
     # Six minutes later (the bot runs in its own process: its change is moved back in the
@@ -100,9 +101,8 @@ async def test_two_staff_claim_change_release_and_undo(sandbox: SandboxClient,
     database = Database(bot.database_url)
     try:
         async with database.transaction() as session:
-            lead_id = (await session.execute(
-                select(Lead.id).where(Lead.card_message_id == card_id,
-                                      Lead.card_chat_id == group_id))).scalar_one()
+            lead = await session.get(Lead, lead_id)
+            assert lead is not None and lead.card_message_id == card_id
             latest = (await session.execute(
                 select(LeadStatusChange).where(LeadStatusChange.lead_id == lead_id)
                 .order_by(LeadStatusChange.id.desc()).limit(1))).scalar_one()
@@ -112,7 +112,7 @@ async def test_two_staff_claim_change_release_and_undo(sandbox: SandboxClient,
                 .values(at=latest.at - timedelta(minutes=6)))
         answer, card = await press(sandbox, group_id, card_id, ani, text=UNDO)
         assert "terlambat" in answer["text"] and answer.get("show_alert")
-        assert header(card) == "🙋 Diambil oleh Ani Rahma"
+        assert header(card) == f"🙋 Lead #{lead_id} diambil oleh Ani Rahma"
         assert UNDO not in labels(card)
         async with database.transaction() as session:
             lead = await session.get(Lead, lead_id)
