@@ -152,8 +152,12 @@ async def apply_action(
 
 def _set_status(lead: Lead, target: LeadStatus, by: int, name: str, now: datetime) -> None:
     if target == LeadStatus.NEW:
-        # Released: the next one to act owns it.
+        # Released: the next one to act owns it. As when a follow-up reopens a lead
+        # (bot.followup), the 24-hour reminder counts from now and the admins' escalation
+        # (counted from the lead's creation) does not fire at once.
         lead.claimed_by = lead.claimed_by_name = lead.claimed_at = None
+        lead.last_announced_at, lead.reminders_sent = now, 0
+        lead.escalated_at = lead.escalated_at or now
     elif lead.claimed_by is None:
         # Whoever first acts on a lead owns it, whatever the button.
         lead.claimed_by, lead.claimed_by_name, lead.claimed_at = by, name[:120], now

@@ -140,6 +140,9 @@ async def test_release_and_undo_of_a_release(db: Database) -> None:
     )
     lead = await lead_row(db, lead_id)
     assert lead.status == "baru" and lead.claimed_by is None
+    # The reminder counts from the release; the 48-hour escalation does not fire for it.
+    assert lead.last_announced_at == NOW and lead.reminders_sent == 0
+    assert lead.escalated_at is not None
     # Releasing again (a stale button) changes nothing.
     assert (await act(db, lead_id, StaffAction.UNCLAIM, ANI)).outcome == staff.ActionOutcome.STALE
     await act(db, lead_id, StaffAction.UNDO, ANI, NOW, undo_of(released))
