@@ -72,8 +72,7 @@ STOP_WAIT_SECONDS = 10.0
 
 async def start_campaign_jobs(application: Any) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
-    wake = asyncio.Event()
-    application.bot_data[handoff_views.CAMPAIGN_WAKE_KEY] = wake
+    wake = services.campaign_wake = asyncio.Event()
     outbox = CampaignOutboxSender(services.db, application.bot, services.settings, wake)
     sender = BroadcastSender(services.db, application.bot, services.settings)
     application.bot_data[TASKS_KEY] = (

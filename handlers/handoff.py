@@ -28,16 +28,12 @@ CANCEL = "hd:cancel"
 REPLY = "hd:reply"
 CLOSE_PREFIX = "hd:close:"
 PATTERN = r"^hd:(last|cancel|reply|close:\d{1,12})$"
-# bot_data key of the campaign sender's wake-up event (set by bot.campaign_jobs).
-CAMPAIGN_WAKE_KEY = "campaign_wake"
 QUOTE_PREVIEW = 60
 
 
 def wake_campaign_sender(context: BotContext) -> None:
     """Send queued campaign messages now rather than at the sender's next round."""
-    event = context.bot_data.get(CAMPAIGN_WAKE_KEY)
-    if event is not None:
-        event.set()
+    context.services.wake_campaign_sender()
 
 
 # --- the worker ------------------------------------------------------------------------------
