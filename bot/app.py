@@ -35,6 +35,7 @@ from bot.delivery import OutboxSender
 from bot.flood import FloodControl
 from bot.i18n import N_, SUPPORTED_LANGUAGES, _
 from bot.ordering import PerChatOrderedProcessor
+from bot.presentation import followups as followup_views
 from bot.routing import DirectoryWatcher
 from bot.services import Services
 from bot.settings import Settings
@@ -187,7 +188,7 @@ def register_handlers(application: BotApplication) -> None:
             CallbackQueryHandler(staff.lead_button, pattern=LEAD_CALLBACK_PATTERN),
             CallbackQueryHandler(handoff.handoff_button, pattern=handoff.PATTERN),
             CallbackQueryHandler(
-                followup_handlers.followup_button, pattern=followup_handlers.PATTERN
+                followup_handlers.followup_button, pattern=followup_views.PATTERN
             ),
             # Staff answering a ticket: a reply in their group to the bot's message.
             MessageHandler(

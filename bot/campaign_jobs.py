@@ -45,6 +45,8 @@ from bot.outbox_sending import (
     maybe_delivered,
     retry_backoff,
 )
+from bot.presentation import broadcasts as broadcast_views
+from bot.presentation import followups as followup_views
 from bot.services import Services
 from bot.settings import Settings
 from bot.users import mark_blocked
@@ -52,8 +54,7 @@ from db.engine import Database, UnitOfWork
 from db.models import CampaignMessage
 from db.repositories.outbox import CampaignOutboxRepository
 from db.repositories.send_attempts import end_send
-from handlers import broadcasts as broadcast_views
-from handlers import followup as followup_views
+from handlers import followup as followup_handlers
 from handlers import handoff as handoff_views
 from handlers.context import SERVICES_KEY
 from handlers.lead_cards import STAFF_LANGUAGE, card_keyboard
@@ -553,7 +554,7 @@ async def _followup_alert(
 
     return Outgoing(
         alert.targets,
-        followup_views.alert_text(alert.card),
+        followup_handlers.alert_text(alert.card),
         card_keyboard(alert.card),
         after_sent=alerted,
     )

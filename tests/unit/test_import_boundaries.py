@@ -22,6 +22,8 @@ WIRING: dict[str, frozenset[str]] = {
     # Builds the python-telegram-bot Application and registers the handlers.
     "bot/app.py": frozenset({"telegram", "handlers", "sqlalchemy"}),
     "bot/telegram_bot.py": frozenset({"telegram"}),
+    # What outgoing messages look like (text and keyboards), shared by handlers and senders.
+    "bot/presentation/": frozenset({"telegram"}),
     # python-telegram-bot's HTTP layer over aiohttp.
     "bot/telegram_request.py": frozenset({"telegram", "aiohttp"}),
     "bot/runners/": frozenset({"telegram", "aiohttp", "handlers", "sqlalchemy"}),
