@@ -125,7 +125,8 @@ def build_bot(settings: Settings) -> CampaignBot:
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         ),
         # As python-telegram-bot's builder does: many concurrent sends, one long poll.
-        request=AiohttpRequest(connection_pool_size=256),
+        # Sends refused with a 5xx or never sent are tried 3 times (bot.telegram_request).
+        request=AiohttpRequest(connection_pool_size=256, attempts=3),
         get_updates_request=AiohttpRequest(connection_pool_size=1),
         rate_limiter=rate_limiter,  # type: ignore[arg-type]
     )

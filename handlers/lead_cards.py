@@ -80,6 +80,14 @@ def card_text(card: LeadCard, *, reminder: bool = False, updated: bool = False) 
         title = _("⏰ <b>Reminder: lead #{id} is still unclaimed</b>", lang, id=card.id)
     elif updated:
         title = _("🔄 <b>Lead #{id} (updated by the worker)</b>", lang, id=card.id)
+    elif card.status != "baru":
+        # The header follows the status, so a glance at the group shows what is left to do.
+        title = _(
+            "{status} · <b>Lead #{id}</b>",
+            lang,
+            status=_(STATUS_LABELS[card.status], lang),
+            id=card.id,
+        )
     else:
         title = _("📝 <b>New lead #{id}</b>", lang, id=card.id)
     lines = [

@@ -43,7 +43,6 @@ WIRING: dict[str, frozenset[str]] = {
 NOT_YET_MOVED: dict[str, frozenset[str]] = {
     "bot/delivery.py": frozenset({"handlers"}),
     "bot/campaign_jobs.py": frozenset({"handlers"}),
-    "bot/handoff.py": frozenset({"sqlalchemy"}),
     "bot/leads.py": frozenset({"sqlalchemy"}),
     "bot/staff.py": frozenset({"sqlalchemy"}),
 }
