@@ -35,6 +35,7 @@ from bot.delivery import OutboxSender
 from bot.flood import FloodControl
 from bot.i18n import N_, SUPPORTED_LANGUAGES, _
 from bot.ordering import PerChatOrderedProcessor
+from bot.presentation import followups as followup_views
 from bot.routing import DirectoryWatcher
 from bot.services import Services
 from bot.settings import Settings
@@ -124,7 +125,8 @@ def build_bot(settings: Settings) -> CampaignBot:
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         ),
         # As python-telegram-bot's builder does: many concurrent sends, one long poll.
-        request=AiohttpRequest(connection_pool_size=256),
+        # Sends refused with a 5xx or never sent are tried 3 times (bot.telegram_request).
+        request=AiohttpRequest(connection_pool_size=256, attempts=3),
         get_updates_request=AiohttpRequest(connection_pool_size=1),
         rate_limiter=rate_limiter,  # type: ignore[arg-type]
     )
@@ -187,7 +189,7 @@ def register_handlers(application: BotApplication) -> None:
             CallbackQueryHandler(staff.lead_button, pattern=LEAD_CALLBACK_PATTERN),
             CallbackQueryHandler(handoff.handoff_button, pattern=handoff.PATTERN),
             CallbackQueryHandler(
-                followup_handlers.followup_button, pattern=followup_handlers.PATTERN
+                followup_handlers.followup_button, pattern=followup_views.PATTERN
             ),
             # Staff answering a ticket: a reply in their group to the bot's message.
             MessageHandler(

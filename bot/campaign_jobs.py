@@ -45,6 +45,8 @@ from bot.outbox_sending import (
     maybe_delivered,
     retry_backoff,
 )
+from bot.presentation import broadcasts as broadcast_views
+from bot.presentation import followups as followup_views
 from bot.services import Services
 from bot.settings import Settings
 from bot.users import mark_blocked
@@ -52,8 +54,7 @@ from db.engine import Database, UnitOfWork
 from db.models import CampaignMessage
 from db.repositories.outbox import CampaignOutboxRepository
 from db.repositories.send_attempts import end_send
-from handlers import broadcasts as broadcast_views
-from handlers import followup as followup_views
+from handlers import followup as followup_handlers
 from handlers import handoff as handoff_views
 from handlers.context import SERVICES_KEY
 from handlers.lead_cards import STAFF_LANGUAGE, card_keyboard
@@ -72,8 +73,7 @@ STOP_WAIT_SECONDS = 10.0
 
 async def start_campaign_jobs(application: Any) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
-    wake = asyncio.Event()
-    application.bot_data[handoff_views.CAMPAIGN_WAKE_KEY] = wake
+    wake = services.campaign_wake = asyncio.Event()
     outbox = CampaignOutboxSender(services.db, application.bot, services.settings, wake)
     sender = BroadcastSender(services.db, application.bot, services.settings)
     application.bot_data[TASKS_KEY] = (
@@ -234,100 +234,11 @@ class CampaignOutboxSender(TrackedOutboxSender):
         return sent.message_id
 
     async def _render(self, session: UnitOfWork, message: CampaignMessage) -> Outgoing | None:
-        kind = message.kind
-        if kind == handoff.OUTBOX_TICKET_TO_GROUP and message.ticket_message_id:
-            post = await handoff.ticket_post(session, self.settings, message.ticket_message_id)
-            if post is None:
-                return None
-            tm_id = post.ticket_message_id
-
-            async def posted(s: UnitOfWork, chat_id: int, sent_id: int) -> None:
-                await handoff.record_group_post(s, tm_id, chat_id, sent_id)
-
-            return Outgoing(
-                post.targets,
-                handoff_views.ticket_post_text(post),
-                handoff_views.ticket_keyboard(post.ticket_id),
-                reply_to=post.reply_to,
-                after_sent=posted,
-            )
-        if kind == handoff.OUTBOX_TICKET_TO_WORKER and message.ticket_message_id:
-            answer = await handoff.staff_answer(session, message.ticket_message_id)
-            if answer is None:
-                return None
-            notice = (
-                (answer.reply_chat_id, handoff_views.undelivered_text(answer.ticket_id))
-                if answer.reply_chat_id
-                else None
-            )
-            return Outgoing(
-                [answer.worker_telegram_id],
-                handoff_views.staff_answer_text(answer),
-                handoff_views.staff_answer_keyboard(answer.language),
-                private=True,
-                language=answer.language,
-                on_blocked_notice=notice,
-            )
-        if kind == followup.OUTBOX_FOLLOWUP_QUESTION and message.followup_id:
-            question = await followup.question(session, message.followup_id)
-            if question is None or question.answered:
-                return None
-            fid = question.followup_id
-
-            async def asked(s: UnitOfWork, _chat: int, _sent: int) -> None:
-                await followup.record_asked(s, fid, utcnow(), delivered=True)
-
-            async def not_asked(s: UnitOfWork, _error: str) -> None:
-                await followup.record_asked(s, fid, utcnow(), delivered=False)
-
-            return Outgoing(
-                [question.worker_telegram_id],
-                followup_views.question_text(question),
-                followup_views.question_keyboard(question),
-                private=True,
-                language=question.language,
-                after_sent=asked,
-                after_failed=not_asked,
-            )
-        if kind == followup.OUTBOX_FOLLOWUP_ALERT and message.followup_id:
-            alert = await followup.alert(session, self.settings, message.followup_id)
-            if alert is None:
-                return None
-            alert_id = alert.followup_id
-
-            async def alerted(s: UnitOfWork, chat_id: int, sent_id: int) -> None:
-                await followup.record_alert_posted(s, alert_id, chat_id, sent_id)
-
-            return Outgoing(
-                alert.targets,
-                followup_views.alert_text(alert.card),
-                card_keyboard(alert.card),
-                after_sent=alerted,
-            )
-        if kind == broadcasts.OUTBOX_BROADCAST_PREVIEW and message.broadcast_id:
-            preview = await broadcasts.preview(session, self.settings, message.broadcast_id)
-            if preview is None:
-                return None
-            bid = preview.broadcast_id
-
-            async def previewed(s: UnitOfWork, _chat: int, _sent: int) -> None:
-                await broadcasts.record_preview(s, bid, utcnow())
-
-            async def not_previewed(s: UnitOfWork, error: str) -> None:
-                await broadcasts.record_preview(s, bid, utcnow(), error)
-
-            return Outgoing(
-                [preview.chat_id],
-                broadcast_views.broadcast_text(preview.message, "id"),
-                broadcast_views.broadcast_keyboard(preview.message),
-                private=True,
-                language="id",  # as the preview's text
-                note=broadcast_views.preview_note(preview),
-                after_sent=previewed,
-                after_failed=not_previewed,
-            )
-        log.error("campaign outbox %s: unknown kind %s", message.id, kind)
-        return None
+        render = RENDERERS.get(message.kind)
+        if render is None:
+            log.error("campaign outbox %s: unknown kind %s", message.id, message.kind)
+            return None
+        return await render(session, self.settings, message)
 
     async def _finish(
         self,
@@ -548,3 +459,139 @@ def _seconds(value: float | timedelta) -> timedelta:
 
 def _blocked(error: TelegramError) -> bool:
     return isinstance(error, Forbidden) and "blocked" in str(error).lower()
+
+
+# --- what each kind of campaign message says, and what happens once it is sent ------------------
+# A renderer returns None when there is nothing (left) to send: the row is then dropped.
+
+Renderer = Callable[[UnitOfWork, Settings, CampaignMessage], Awaitable[Outgoing | None]]
+
+
+async def _ticket_to_group(
+    session: UnitOfWork, settings: Settings, message: CampaignMessage
+) -> Outgoing | None:
+    if not message.ticket_message_id:
+        return None
+    post = await handoff.ticket_post(session, settings, message.ticket_message_id)
+    if post is None:
+        return None
+    tm_id = post.ticket_message_id
+
+    async def posted(s: UnitOfWork, chat_id: int, sent_id: int) -> None:
+        await handoff.record_group_post(s, tm_id, chat_id, sent_id)
+
+    return Outgoing(
+        post.targets,
+        handoff_views.ticket_post_text(post),
+        handoff_views.ticket_keyboard(post.ticket_id),
+        reply_to=post.reply_to,
+        after_sent=posted,
+    )
+
+
+async def _ticket_to_worker(
+    session: UnitOfWork, settings: Settings, message: CampaignMessage
+) -> Outgoing | None:
+    if not message.ticket_message_id:
+        return None
+    answer = await handoff.staff_answer(session, message.ticket_message_id)
+    if answer is None:
+        return None
+    notice = (
+        (answer.reply_chat_id, handoff_views.undelivered_text(answer.ticket_id))
+        if answer.reply_chat_id
+        else None
+    )
+    return Outgoing(
+        [answer.worker_telegram_id],
+        handoff_views.staff_answer_text(answer),
+        handoff_views.staff_answer_keyboard(answer.language),
+        private=True,
+        language=answer.language,
+        on_blocked_notice=notice,
+    )
+
+
+async def _followup_question(
+    session: UnitOfWork, settings: Settings, message: CampaignMessage
+) -> Outgoing | None:
+    if not message.followup_id:
+        return None
+    question = await followup.question(session, message.followup_id)
+    if question is None or question.answered:
+        return None
+    fid = question.followup_id
+
+    async def asked(s: UnitOfWork, _chat: int, _sent: int) -> None:
+        await followup.record_asked(s, fid, utcnow(), delivered=True)
+
+    async def not_asked(s: UnitOfWork, _error: str) -> None:
+        await followup.record_asked(s, fid, utcnow(), delivered=False)
+
+    return Outgoing(
+        [question.worker_telegram_id],
+        followup_views.question_text(question),
+        followup_views.question_keyboard(question),
+        private=True,
+        language=question.language,
+        after_sent=asked,
+        after_failed=not_asked,
+    )
+
+
+async def _followup_alert(
+    session: UnitOfWork, settings: Settings, message: CampaignMessage
+) -> Outgoing | None:
+    if not message.followup_id:
+        return None
+    alert = await followup.alert(session, settings, message.followup_id)
+    if alert is None:
+        return None
+    alert_id = alert.followup_id
+
+    async def alerted(s: UnitOfWork, chat_id: int, sent_id: int) -> None:
+        await followup.record_alert_posted(s, alert_id, chat_id, sent_id)
+
+    return Outgoing(
+        alert.targets,
+        followup_handlers.alert_text(alert.card),
+        card_keyboard(alert.card),
+        after_sent=alerted,
+    )
+
+
+async def _broadcast_preview(
+    session: UnitOfWork, settings: Settings, message: CampaignMessage
+) -> Outgoing | None:
+    if not message.broadcast_id:
+        return None
+    preview = await broadcasts.preview(session, settings, message.broadcast_id)
+    if preview is None:
+        return None
+    bid = preview.broadcast_id
+
+    async def previewed(s: UnitOfWork, _chat: int, _sent: int) -> None:
+        await broadcasts.record_preview(s, bid, utcnow())
+
+    async def not_previewed(s: UnitOfWork, error: str) -> None:
+        await broadcasts.record_preview(s, bid, utcnow(), error)
+
+    return Outgoing(
+        [preview.chat_id],
+        broadcast_views.broadcast_text(preview.message, "id"),
+        broadcast_views.broadcast_keyboard(preview.message),
+        private=True,
+        language="id",  # as the preview's text
+        note=broadcast_views.preview_note(preview),
+        after_sent=previewed,
+        after_failed=not_previewed,
+    )
+
+
+RENDERERS: dict[str, Renderer] = {
+    handoff.OUTBOX_TICKET_TO_GROUP: _ticket_to_group,
+    handoff.OUTBOX_TICKET_TO_WORKER: _ticket_to_worker,
+    followup.OUTBOX_FOLLOWUP_QUESTION: _followup_question,
+    followup.OUTBOX_FOLLOWUP_ALERT: _followup_alert,
+    broadcasts.OUTBOX_BROADCAST_PREVIEW: _broadcast_preview,
+}

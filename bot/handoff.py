@@ -1,10 +1,14 @@
 """Human handoff ("Tanya petugas"): a worker's question goes to a person as a ticket.
 
 The ticket, with the worker's recent conversation, is posted to the branch group of the
-worker's lead (the admin group when the worker has no lead); staff answer by replying to it in
-the group, and each answer is relayed to the worker, in order, as coming from "Petugas BPJS
-Ketenagakerjaan Cabang X": never with the staff member's name. A ticket is ``open`` while it
-waits for staff, ``answered`` once staff spoke last, ``closed`` by staff or after
+worker's lead. A worker without a lead is first asked where they live (a shared location or a
+typed place, resolved and routed as the registration does; the place itself is not stored):
+the ticket goes to that branch's group. A branch without a group falls back to the admin group;
+when no group at all can take the question, no ticket is opened and the worker is told plainly
+how to get an answer (the call centre, the branch office) instead of "sent". Staff answer by
+replying to it in the group, and each answer is relayed to the worker, in order, as coming
+from "Petugas BPJS Ketenagakerjaan Cabang X": never with the staff member's name. A ticket is
+``open`` while it waits for staff, ``answered`` once staff spoke last, ``closed`` by staff or after
 ``TICKET_AUTOCLOSE_AFTER`` without news. Out of office hours the worker is told when to expect
 an answer.
 
@@ -22,20 +26,22 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.office_hours import OfficeHours, zone_for_province, zone_label
 from bot.registration.flow import FLOW as REGISTRATION_FLOW
+from bot.registration.flow import MAX_PLACE_CHOICES, Choice, Location, PlaceResolver, Text
 from bot.settings import Settings
 from bot.staff import scope_for
-from db.engine import Database
+from db.engine import Database, UnitOfWork
 from db.models import Branch, Ticket, TicketMessage, User
 from db.repositories.branches import BranchRepository
-from db.repositories.campaign_outbox import CampaignOutboxRepository
-from db.repositories.conversations import ConversationRepository
+from db.repositories.conversations import Conversation, ConversationRepository
+from db.repositories.outbox import CampaignOutboxRepository
 from db.repositories.tickets import TicketRepository
 
 HANDOFF_FLOW = "handoff"
+# The conversation's steps: waiting for the question, then (no lead) for the worker's place.
+QUESTION_STEP = "question"
+PLACE_STEP = "place"
 OUTBOX_TICKET_TO_GROUP = "ticket_to_group"
 OUTBOX_TICKET_TO_WORKER = "ticket_to_worker"
 MAX_TEXT = 1000
@@ -101,7 +107,7 @@ async def begin_handoff(db: Database, user_id: int, now: datetime) -> HandoffPro
         current = await conversations.get(user_id, for_update=True)
         if current is not None and current.flow == REGISTRATION_FLOW:
             return HandoffPrompt(False, None, False)
-        await conversations.put(user_id, HANDOFF_FLOW, "question", {}, now)
+        await conversations.put(user_id, HANDOFF_FLOW, QUESTION_STEP, {}, now)
         tickets = TicketRepository(session)
         recent = await tickets.recent_unanswered(user_id, now - LAST_QUESTION_WINDOW, 1)
         has_open = await tickets.unclosed_for_user(user_id) is not None
@@ -118,7 +124,8 @@ async def cancel_handoff(db: Database, user_id: int) -> None:
 
 @dataclass(frozen=True)
 class TicketReceipt:
-    """What the worker is told. ``expected_by`` is in the branch's time zone (``zone``)."""
+    """What the worker is told. ``expected_by`` is in the branch's time zone (``zone``).
+    ``to_admin_group``: the branch has no staff group; the campaign's admin group answers."""
 
     ticket_id: int
     new_ticket: bool
@@ -128,6 +135,7 @@ class TicketReceipt:
     zone: str
     office_hours: str  # as configured ("mon-fri 08:00-16:00"); show ``hours`` in words instead
     hours: OfficeHours | None = None
+    to_admin_group: bool = False
 
 
 class NotSent(StrEnum):
@@ -135,6 +143,34 @@ class NotSent(StrEnum):
     # The prompt was answered long after it was shown: the text is probably a new question
     # for the bot, not for staff.
     PROMPT_EXPIRED = "prompt_expired"
+    # A place button from an earlier prompt (the conversation has moved on).
+    STALE = "stale"
+
+
+@dataclass(frozen=True)
+class PlaceNeeded:
+    """The worker has no lead: ask where they live (the question waits in the conversation).
+
+    ``error``: why the last answer did not do (``place_unknown``, ``outside_indonesia``,
+    ``place_help``, ``use_buttons``); ``options``: labels of the places a typed name matched,
+    for the worker to pick one (button ``i`` is ``options[i]``)."""
+
+    error: str | None = None
+    options: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NoStaffReachable:
+    """No group can take the question (the branch has none and there is no admin group): no
+    ticket was opened. The worker is told how to get an answer instead."""
+
+    branch_name: str | None
+    branch_address: str | None
+    branch_phone: str | None
+
+
+HandoffResult = TicketReceipt | NotSent | PlaceNeeded | NoStaffReachable
+HandoffInput = Text | Location | Choice
 
 
 async def submit_question(
@@ -147,9 +183,11 @@ async def submit_question(
     now: datetime,
     use_last_question: bool = False,
     from_prompt: bool = False,
-) -> TicketReceipt | NotSent:
+) -> HandoffResult:
     """Open a ticket, or add to the worker's ticket that is not closed yet. ``from_prompt``:
-    the text answers :func:`begin_handoff`'s prompt (refused after :data:`PROMPT_TTL`)."""
+    the text answers :func:`begin_handoff`'s prompt (refused after :data:`PROMPT_TTL`). A
+    worker with neither a ticket nor a lead is asked for their place first (:class:`PlaceNeeded`,
+    answered through :func:`continue_handoff`)."""
     async with db.transaction() as session:
         tickets = TicketRepository(session)
         conversations = ConversationRepository(session)
@@ -165,52 +203,167 @@ async def submit_question(
         if not cleaned:
             return NotSent.EMPTY
         ticket = await tickets.unclosed_for_user(user_id)
-        new_ticket = ticket is None
+        branch_code = None
         if ticket is None:
             lead = await tickets.latest_lead(user_id)
-            ticket = Ticket(
-                user_id=user_id,
-                branch_code=lead.branch_code if lead else None,
-                status=TicketStatus.OPEN,
-                language=language,
-                created_at=now,
-                context=await _recent_conversation(tickets, user_id, now),
-            )
-            tickets.add(ticket)
-        ticket.status = TicketStatus.OPEN
-        ticket.updated_at = now
-        branch = await _branch(session, ticket.branch_code)
-        hours = settings.office_hours_for(ticket.branch_code)
-        zone = zone_for_province(branch.province_code if branch else None)
-        local = now.astimezone(zone)
-        out_of_hours = not hours.is_open(local)
-        expected = hours.next_opening(local) if out_of_hours else None
-        if new_ticket:
-            ticket.out_of_hours = out_of_hours
-            ticket.expected_by = expected
-        await session.flush()
-        message = TicketMessage(
-            ticket_id=ticket.id, author=Author.WORKER, text=cleaned, created_at=now
+            if lead is None:
+                await conversations.put(
+                    user_id, HANDOFF_FLOW, PLACE_STEP, {"question": cleaned}, now
+                )
+                return PlaceNeeded()
+            branch_code = lead.branch_code
+        return await _send_question(
+            session, settings, user_id, ticket, branch_code, cleaned, language, now
         )
-        tickets.add_message(message)
-        await session.flush()
-        CampaignOutboxRepository(session).add(
-            OUTBOX_TICKET_TO_GROUP,
+
+
+async def continue_handoff(
+    db: Database,
+    settings: Settings,
+    places: PlaceResolver,
+    *,
+    user_id: int,
+    event: HandoffInput,
+    language: str,
+    now: datetime,
+) -> HandoffResult:
+    """The worker's next input in the handoff conversation: the question (a text after the
+    prompt), or where they live (a text, a shared location or a pressed place button)."""
+    async with db.transaction() as session:
+        current = await ConversationRepository(session).get(user_id, for_update=True)
+        if current is not None and current.flow == HANDOFF_FLOW and current.step == PLACE_STEP:
+            return await _place_answer(session, settings, places, current, event, language, now)
+    if isinstance(event, Text):
+        return await submit_question(
+            db,
+            settings,
+            user_id=user_id,
+            text=event.text,
+            language=language,
             now=now,
-            ticket_message_id=message.id,
-            ordering_key=f"t{ticket.id}:group",
+            from_prompt=True,
         )
-        return TicketReceipt(
-            ticket_id=ticket.id,
-            new_ticket=new_ticket,
+    return NotSent.STALE
+
+
+async def _place_answer(
+    session: UnitOfWork,
+    settings: Settings,
+    places: PlaceResolver,
+    current: Conversation,
+    event: HandoffInput,
+    language: str,
+    now: datetime,
+) -> HandoffResult:
+    conversations = ConversationRepository(session)
+    if now - current.updated_at > PROMPT_TTL and isinstance(event, Text):
+        # Long after the question for the place: this text is a new question for the bot.
+        await conversations.remove(current.user_id)
+        return NotSent.PROMPT_EXPIRED
+    question = str(current.data.get("question") or "")
+    # Only the candidate branches are kept while the worker picks: never the place itself.
+    choices: list[str] = list(current.data.get("choices") or [])
+    branch_code: str | None = None
+    if isinstance(event, Location):
+        routed = places.from_point(event.lat, event.lon)
+        if routed is None:
+            return PlaceNeeded(error="outside_indonesia")
+        branch_code = routed.branch_code
+    elif isinstance(event, Text):
+        candidates = places.from_text(event.text)
+        if not candidates:
+            return PlaceNeeded(error="place_unknown")
+        if len(candidates) > 1:
+            shown = candidates[:MAX_PLACE_CHOICES]
+            await conversations.update(
+                current,
+                PLACE_STEP,
+                {"question": question, "choices": [p.branch_code for p in shown]},
+                now,
+            )
+            return PlaceNeeded(options=tuple(p.label for p in shown))
+        branch_code = candidates[0].branch_code
+    else:
+        index = int(event.value) if event.value.isascii() and event.value.isdigit() else -1
+        if not 0 <= index < len(choices):
+            return NotSent.STALE
+        branch_code = choices[index]
+    await conversations.remove(current.user_id)
+    if not question:
+        return NotSent.EMPTY
+    ticket = await TicketRepository(session).unclosed_for_user(current.user_id)
+    return await _send_question(
+        session, settings, current.user_id, ticket, branch_code, question, language, now
+    )
+
+
+async def _send_question(
+    session: UnitOfWork,
+    settings: Settings,
+    user_id: int,
+    ticket: Ticket | None,
+    branch_code: str | None,
+    cleaned: str,
+    language: str,
+    now: datetime,
+) -> TicketReceipt | NoStaffReachable:
+    """Queue the worker's message for staff: on ``ticket`` (not closed yet), or on a new ticket
+    for ``branch_code``. Nothing is queued when no group could receive it."""
+    tickets = TicketRepository(session)
+    code = ticket.branch_code if ticket is not None else branch_code
+    branch = await _branch(session, code)
+    groups = await BranchRepository(session).groups_of(code) if code else []
+    already_posted = ticket is not None and await tickets.posted_somewhere(ticket.id)
+    if not groups and not already_posted and settings.admin_group_id is None:
+        return NoStaffReachable(
             # A derived (provisional) branch is never named to a worker.
-            branch_name=branch.name if branch and not branch.provisional else None,
-            out_of_hours=out_of_hours,
-            expected_by=expected,
-            zone=zone_label(zone),
-            office_hours=hours.text,
-            hours=hours,
+            branch.name if branch and not branch.provisional else None,
+            branch.address if branch else None,
+            branch.phone if branch else None,
         )
+    new_ticket = ticket is None
+    if ticket is None:
+        ticket = Ticket(
+            user_id=user_id,
+            branch_code=code,
+            status=TicketStatus.OPEN,
+            language=language,
+            created_at=now,
+            context=await _recent_conversation(tickets, user_id, now),
+        )
+        tickets.add(ticket)
+    ticket.status = TicketStatus.OPEN
+    ticket.updated_at = now
+    hours = settings.office_hours_for(ticket.branch_code)
+    zone = zone_for_province(branch.province_code if branch else None)
+    local = now.astimezone(zone)
+    out_of_hours = not hours.is_open(local)
+    expected = hours.next_opening(local) if out_of_hours else None
+    if new_ticket:
+        ticket.out_of_hours = out_of_hours
+        ticket.expected_by = expected
+    await session.flush()
+    message = TicketMessage(ticket_id=ticket.id, author=Author.WORKER, text=cleaned, created_at=now)
+    tickets.add_message(message)
+    await session.flush()
+    CampaignOutboxRepository(session).add(
+        OUTBOX_TICKET_TO_GROUP,
+        now=now,
+        ticket_message_id=message.id,
+        ordering_key=f"t{ticket.id}:group",
+    )
+    return TicketReceipt(
+        ticket_id=ticket.id,
+        new_ticket=new_ticket,
+        # A derived (provisional) branch is never named to a worker.
+        branch_name=branch.name if branch and not branch.provisional else None,
+        out_of_hours=out_of_hours,
+        expected_by=expected,
+        zone=zone_label(zone),
+        office_hours=hours.text,
+        hours=hours,
+        to_admin_group=not groups and not already_posted,
+    )
 
 
 async def _recent_conversation(
@@ -236,7 +389,7 @@ async def _recent_conversation(
     return list(reversed(steps))
 
 
-async def _branch(session: AsyncSession, code: str | None) -> Branch | None:
+async def _branch(session: UnitOfWork, code: str | None) -> Branch | None:
     return await BranchRepository(session).get(code) if code else None
 
 
@@ -393,7 +546,7 @@ class TicketPost:
 
 
 async def ticket_post(
-    session: AsyncSession, settings: Settings, ticket_message_id: int
+    session: UnitOfWork, settings: Settings, ticket_message_id: int
 ) -> TicketPost | None:
     tickets = TicketRepository(session)
     message = await tickets.message(ticket_message_id)
@@ -440,7 +593,7 @@ async def ticket_post(
 
 
 async def record_group_post(
-    session: AsyncSession, ticket_message_id: int, chat_id: int, message_id: int
+    session: UnitOfWork, ticket_message_id: int, chat_id: int, message_id: int
 ) -> None:
     """Where the worker's message sits in the group: staff replies to it find the ticket."""
     message = await TicketRepository(session).message(ticket_message_id)
@@ -458,7 +611,7 @@ class StaffAnswer:
     reply_chat_id: int | None  # the staff group, to report an answer that could not be delivered
 
 
-async def staff_answer(session: AsyncSession, ticket_message_id: int) -> StaffAnswer | None:
+async def staff_answer(session: UnitOfWork, ticket_message_id: int) -> StaffAnswer | None:
     tickets = TicketRepository(session)
     message = await tickets.message(ticket_message_id)
     if message is None:
@@ -590,6 +743,6 @@ def _minutes(start: datetime, end: datetime | None) -> float | None:
     return None if end is None else round((end - start).total_seconds() / 60, 1)
 
 
-async def forget_user(session: AsyncSession, user_id: int) -> None:
+async def forget_user(session: UnitOfWork, user_id: int) -> None:
     """/hapusdata: the worker's tickets (their questions are personal data) go."""
     await TicketRepository(session).forget_user(user_id)

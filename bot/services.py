@@ -28,8 +28,10 @@ class Services:
     # None answers with the shipped phrasings alone.
     model: IntentModel | None = None
     places: DirectoryPlaces = field(init=False)
-    # Set by the outbox sender: poked when a lead is confirmed so its card goes out at once.
+    # Set by the two outbox senders (bot.delivery, bot.campaign_jobs): poked when something is
+    # queued so it goes out at once rather than at the sender's next round.
     outbox_wake: asyncio.Event | None = None
+    campaign_wake: asyncio.Event | None = None
 
     def __post_init__(self) -> None:
         self.places = DirectoryPlaces(self.directory)
@@ -45,6 +47,10 @@ class Services:
     def wake_outbox(self) -> None:
         if self.outbox_wake is not None:
             self.outbox_wake.set()
+
+    def wake_campaign_sender(self) -> None:
+        if self.campaign_wake is not None:
+            self.campaign_wake.set()
 
     @property
     def call_center(self) -> str:

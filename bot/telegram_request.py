@@ -12,20 +12,52 @@ has no write timeout; an upload is bounded as a whole instead (``media_write_tim
 read timeout). Errors are python-telegram-bot's: :class:`TimedOut` and :class:`NetworkError`,
 raised from the aiohttp error, so ``bot.outbox_sending.maybe_delivered`` can tell a request
 that never left (no connection) from one whose answer was lost.
+
+Retries (``attempts``, the bot's sends use 3): a request that Telegram refused with a 5xx
+(a 502 from its nginx when a backend hiccups) or that never reached it (no connection) is
+tried again after a short backoff, so a worker's question is not met with silence after one
+bad gateway. Neither was carried out, so a retry cannot duplicate a message. A request whose
+outcome is unknown (the answer timed out, the connection dropped after the request went out)
+is never retried here: it may have been delivered, and the caller decides (the outboxes send
+it again marked as a possible repeat; a handler's reply is not repeated, see
+``handlers.errors``). The long poll keeps one attempt: python-telegram-bot's updater retries it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 import aiohttp
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+log = logging.getLogger(__name__)
+
+# Waits before the second and third tries of a refused request (seconds).
+RETRY_DELAYS = (0.5, 1.5)
+
+
+class _NotSent(Exception):
+    """A try that Telegram refused (5xx) or never got (no connection): safe to repeat."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        error: NetworkError | None = None,
+        answer: tuple[int, bytes] = (0, b""),
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.error = error  # raised after the last try (no connection)
+        self.answer = answer  # returned after the last try (a 5xx: python-telegram-bot reads it)
+
 
 class AiohttpRequest(BaseRequest):
     __slots__ = (
+        "_attempts",
         "_connect_timeout",
         "_media_write_timeout",
         "_pool_timeout",
@@ -42,7 +74,9 @@ class AiohttpRequest(BaseRequest):
         connect_timeout: float | None = 5.0,
         pool_timeout: float | None = 1.0,
         media_write_timeout: float | None = 20.0,
+        attempts: int = 1,
     ) -> None:
+        """``attempts``: tries of a request refused with a 5xx or never sent (at least 1)."""
         # python-telegram-bot's defaults (HTTPXRequest's), so behaviour does not change.
         self._read_timeout = read_timeout
         self._connect_timeout = connect_timeout
@@ -52,6 +86,7 @@ class AiohttpRequest(BaseRequest):
         # The pool's limit is ours, not aiohttp's: aiohttp's connect timeout would bound the
         # wait for a free connection and the connect together, python-telegram-bot's apart.
         self._slots = asyncio.Semaphore(connection_pool_size)
+        self._attempts = max(1, attempts)
 
     @property
     def read_timeout(self) -> float | None:
@@ -89,7 +124,36 @@ class AiohttpRequest(BaseRequest):
         if has_files:
             write = _given(write_timeout, self._media_write_timeout)
             total = None if write is None or read is None else write + read
-        timeout = aiohttp.ClientTimeout(total=total, sock_connect=connect, sock_read=read)
+        limits = aiohttp.ClientTimeout(total=total, sock_connect=connect, sock_read=read)
+        method_name = url.rsplit("/", 1)[-1]  # never the URL: it holds the token
+        for attempt in range(1, self._attempts + 1):
+            try:
+                return await self._try_once(url, method, request_data, limits, pool)
+            except _NotSent as not_sent:
+                if attempt == self._attempts:
+                    if not_sent.error is not None:
+                        raise not_sent.error from not_sent.__cause__
+                    return not_sent.answer
+                delay = RETRY_DELAYS[min(attempt, len(RETRY_DELAYS)) - 1]
+                log.warning(
+                    "Bot API %s: %s; trying again in %.1f s (try %d of %d)",
+                    method_name,
+                    not_sent.reason,
+                    delay,
+                    attempt + 1,
+                    self._attempts,
+                )
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable")
+
+    async def _try_once(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None,
+        limits: aiohttp.ClientTimeout,
+        pool: float | None,
+    ) -> tuple[int, bytes]:
         try:
             async with asyncio.timeout(pool):
                 await self._slots.acquire()
@@ -98,22 +162,30 @@ class AiohttpRequest(BaseRequest):
                 "Pool timeout: every connection is busy; the request was not sent to Telegram"
             ) from aiohttp.ConnectionTimeoutError(str(error))
         try:
+            assert self._session is not None
             async with self._session.request(
                 method,
                 url,
                 data=_body(request_data),
                 headers={"User-Agent": self.USER_AGENT},
-                timeout=timeout,
+                timeout=limits,
             ) as response:
-                return response.status, await response.read()
+                status, payload = response.status, await response.read()
         except aiohttp.ConnectionTimeoutError as error:
-            raise TimedOut("Connect timeout: the request was not sent to Telegram") from error
+            timed_out = TimedOut("Connect timeout: the request was not sent to Telegram")
+            raise _NotSent("connect timeout", error=timed_out) from error
+        except aiohttp.ClientConnectorError as error:
+            failed = NetworkError(f"aiohttp.{type(error).__name__}: {error}")
+            raise _NotSent("no connection", error=failed) from error
         except TimeoutError as error:
             raise TimedOut from error
         except aiohttp.ClientError as error:
             raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
         finally:
             self._slots.release()
+        if status >= 500:
+            raise _NotSent(f"HTTP {status}", answer=(status, payload))
+        return status, payload
 
 
 def _given(value: object, default: float | None) -> float | None:

@@ -33,6 +33,8 @@ async def private_location(update: Update, context: BotContext) -> None:
     flow = context.user_view.flow if context.user_view else None
     if flow == REGISTRATION_FLOW:
         await registration.registration_message(update, context)
+    elif flow == HANDOFF_FLOW:
+        await handoff.handoff_location(update, context)
     else:
         # A location shared out of the blue: the worker most likely wants the nearest office.
         await office.office_input(update, context)

@@ -10,6 +10,7 @@ from telegram.constants import ChatType
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.i18n import _, normalize_language
+from bot.outbox_sending import maybe_delivered
 from bot.users import mark_blocked
 from handlers.context import BotContext
 
@@ -51,14 +52,21 @@ async def error_handler(update: object, context: BotContext) -> None:
     if isinstance(update, Update) and update.effective_chat is not None:
         if update.effective_chat.type != ChatType.PRIVATE:
             return
-        try:
-            await context.bot.send_message(
-                update.effective_chat.id,
-                _(
-                    "Sorry, something went wrong on our side. Please try again in a moment.",
-                    _apology_language(update, context),
-                ),
+        language = _apology_language(update, context)
+        if isinstance(error, TelegramError) and maybe_delivered(error):
+            # The reply may have arrived (Telegram answered too late, bot.telegram_request does
+            # not repeat it): say so rather than apologise for a reply the worker can see.
+            text = _(
+                "⚠️ Telegram was slow to confirm my last reply. If you do not see it above, "
+                "please send your message again.",
+                language,
             )
+        else:
+            text = _(
+                "Sorry, something went wrong on our side. Please try again in a moment.", language
+            )
+        try:
+            await context.bot.send_message(update.effective_chat.id, text)
         except TelegramError:
             log.warning("could not send the apology for %s", describe_update(update))
 

@@ -10,13 +10,23 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
 
 from bot import handoff
 from bot.answers import catalog, topic_title
 from bot.clock import utcnow
-from bot.i18n import N_, _, babel_locale
+from bot.i18n import N_, SUPPORTED_LANGUAGES, _, babel_locale
+from bot.knowledge.facts import fact
 from bot.office_hours import in_words
+from bot.registration.flow import Choice, Location, Text
 from handlers.context import BotContext
 from handlers.lead_cards import STAFF_LANGUAGE
 
@@ -27,17 +37,15 @@ LAST_QUESTION = "hd:last"
 CANCEL = "hd:cancel"
 REPLY = "hd:reply"
 CLOSE_PREFIX = "hd:close:"
-PATTERN = r"^hd:(last|cancel|reply|close:\d{1,12})$"
-# bot_data key of the campaign sender's wake-up event (set by bot.campaign_jobs).
-CAMPAIGN_WAKE_KEY = "campaign_wake"
+PLACE_PREFIX = "hd:place:"
+PATTERN = r"^hd:(last|cancel|reply|close:\d{1,12}|place:\d{1,2})$"
+CANCEL_LABEL = N_("✖️ Cancel")
 QUOTE_PREVIEW = 60
 
 
 def wake_campaign_sender(context: BotContext) -> None:
     """Send queued campaign messages now rather than at the sender's next round."""
-    event = context.bot_data.get(CAMPAIGN_WAKE_KEY)
-    if event is not None:
-        event.set()
+    context.services.wake_campaign_sender()
 
 
 # --- the worker ------------------------------------------------------------------------------
@@ -88,16 +96,33 @@ async def start_handoff(update: Update, context: BotContext) -> None:
                 )
             ]
         )
-    rows.append([InlineKeyboardButton(_("✖️ Cancel", lang), callback_data=CANCEL)])
+    rows.append([InlineKeyboardButton(_(CANCEL_LABEL, lang), callback_data=CANCEL)])
     await context.bot.send_message(chat.id, text, reply_markup=InlineKeyboardMarkup(rows))
 
 
 async def handoff_text(update: Update, context: BotContext) -> None:
-    """The question typed after the prompt (``bot.handoff.HANDOFF_FLOW``)."""
+    """A text in the handoff conversation: the question, or the worker's place."""
     message = update.effective_message
-    if message is None:
+    if message is None or context.user_view is None:
         return
-    await _submit(update, context, message.text or "", from_prompt=True)
+    text = message.text or ""
+    if any(text == _(CANCEL_LABEL, lang) for lang in SUPPORTED_LANGUAGES):
+        await handoff.cancel_handoff(context.services.db, context.user_view.id)
+        await message.reply_html(
+            _("OK, cancelled.", context.lang), reply_markup=ReplyKeyboardRemove()
+        )
+        return
+    await _continue(update, context, Text(text))
+
+
+async def handoff_location(update: Update, context: BotContext) -> None:
+    """A location shared in the handoff conversation: where the worker lives."""
+    message = update.effective_message
+    if message is None or message.location is None:
+        return
+    await _continue(
+        update, context, Location(message.location.latitude, message.location.longitude)
+    )
 
 
 async def handoff_button(update: Update, context: BotContext) -> None:
@@ -115,15 +140,35 @@ async def handoff_button(update: Update, context: BotContext) -> None:
         await handoff.cancel_handoff(context.services.db, context.user_view.id)
         if isinstance(query.message, Message):
             await query.message.edit_reply_markup(None)
-            await query.message.reply_html(_("OK, cancelled.", context.lang))
+            await query.message.reply_html(
+                _("OK, cancelled.", context.lang), reply_markup=ReplyKeyboardRemove()
+            )
         return
     if query.data == REPLY:
         await start_handoff(update, context)
+        return
+    if query.data.startswith(PLACE_PREFIX):
+        await _continue(update, context, Choice(query.data.removeprefix(PLACE_PREFIX)))
         return
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(None)
     await _submit(update, context, "", use_last_question=True)
+
+
+async def _continue(update: Update, context: BotContext, event: handoff.HandoffInput) -> None:
+    if context.user_view is None:
+        return
+    result = await handoff.continue_handoff(
+        context.services.db,
+        context.services.settings,
+        context.services.places,
+        user_id=context.user_view.id,
+        event=event,
+        language=context.lang,
+        now=utcnow(),
+    )
+    await _render(update, context, result)
 
 
 async def _submit(
@@ -132,42 +177,130 @@ async def _submit(
     text: str,
     *,
     use_last_question: bool = False,
-    from_prompt: bool = False,
 ) -> None:
-    chat = update.effective_chat
-    if chat is None or context.user_view is None:
+    if context.user_view is None:
         return
-    lang = context.lang
-    receipt = await handoff.submit_question(
+    result = await handoff.submit_question(
         context.services.db,
         context.services.settings,
         user_id=context.user_view.id,
         text=text,
-        language=lang,
+        language=context.lang,
         now=utcnow(),
         use_last_question=use_last_question,
-        from_prompt=from_prompt,
     )
-    if receipt == handoff.NotSent.PROMPT_EXPIRED:
+    await _render(update, context, result)
+
+
+async def _render(update: Update, context: BotContext, result: handoff.HandoffResult) -> None:
+    chat, query = update.effective_chat, update.callback_query
+    if chat is None:
+        return
+    lang = context.lang
+    pressed_place = query is not None and (query.data or "").startswith(PLACE_PREFIX)
+    if query is not None and pressed_place:
+        if result == handoff.NotSent.STALE:
+            await query.answer(_("That button is from an earlier step.", lang))
+            return
+        await query.answer()
+        if isinstance(query.message, Message):
+            await query.message.edit_reply_markup(None)
+    if result == handoff.NotSent.PROMPT_EXPIRED:
         # A stale prompt: this is a question for the bot after all.
         from handlers.questions import answer_text
 
         await answer_text(update, context)
         return
-    if not isinstance(receipt, handoff.TicketReceipt):
+    if isinstance(result, handoff.PlaceNeeded):
+        await _ask_place(chat.id, context, result)
+        return
+    if isinstance(result, handoff.NoStaffReachable):
+        await context.bot.send_message(
+            chat.id, unreachable_text(result, lang), reply_markup=ReplyKeyboardRemove()
+        )
+        return
+    if not isinstance(result, handoff.TicketReceipt):
         await context.bot.send_message(
             chat.id, _("Please type your question as a text message, or /petugas again.", lang)
         )
         return
     wake_campaign_sender(context)
-    await context.bot.send_message(chat.id, receipt_text(receipt, lang))
+    await context.bot.send_message(
+        chat.id, receipt_text(result, lang), reply_markup=ReplyKeyboardRemove()
+    )
+
+
+async def _ask_place(chat_id: int, context: BotContext, needed: handoff.PlaceNeeded) -> None:
+    """Where does the worker live: the place picks the branch whose staff answer."""
+    from handlers.registration import ERRORS
+
+    lang = context.lang
+    prefix = _(ERRORS[needed.error], lang) + "\n\n" if needed.error in ERRORS else ""
+    if needed.options:
+        rows = [
+            [InlineKeyboardButton(label[:60], callback_data=f"{PLACE_PREFIX}{i}")]
+            for i, label in enumerate(needed.options)
+        ]
+        rows.append([InlineKeyboardButton(_(CANCEL_LABEL, lang), callback_data=CANCEL)])
+        await context.bot.send_message(
+            chat_id,
+            prefix + _("I found several places with that name. Which one is yours?", lang),
+            reply_markup=InlineKeyboardMarkup(rows),
+        )
+        return
+    text = prefix + _(
+        "📍 So that staff of the branch office near you answer: where do you live? Press the "
+        "button to share your location, or type your regency/city, district or village. The "
+        "place is only used to choose the branch; it is not saved.",
+        lang,
+    )
+    await context.bot.send_message(
+        chat_id,
+        text,
+        reply_markup=ReplyKeyboardMarkup(
+            [
+                [KeyboardButton(_("📍 Share my location", lang), request_location=True)],
+                [KeyboardButton(_(CANCEL_LABEL, lang))],
+            ],
+            resize_keyboard=True,
+            one_time_keyboard=True,
+        ),
+    )
+
+
+def unreachable_text(result: handoff.NoStaffReachable, lang: str) -> str:
+    """No group can take the question: say so, and how to get an answer instead."""
+    e = html.escape
+    lines = [
+        _(
+            "⚠️ Your question was <b>not</b> sent: no BPJS Ketenagakerjaan staff can receive "
+            "questions through this bot for your area yet, so nobody would read it here.",
+            lang,
+        ),
+        "",
+        _(
+            "To get an answer, call the BPJS Ketenagakerjaan call centre on {number}; they "
+            "answer these questions on the phone.",
+            lang,
+            number=str(fact("call_center")),
+        ),
+    ]
+    if result.branch_name:
+        office = e(result.branch_name)
+        if result.branch_address:
+            office += f", {e(result.branch_address)}"
+        if result.branch_phone:
+            office += f" ({e(result.branch_phone)})"
+        lines.append(_("Or visit your branch office: {office}.", lang, office=office))
+    lines += ["", _("You can keep asking me: I answer the common questions myself.", lang)]
+    return "\n".join(lines)
 
 
 def receipt_text(receipt: handoff.TicketReceipt, lang: str) -> str:
     label = handoff.branch_label(receipt.branch_name)
     who = (
         _("the staff of BPJS Ketenagakerjaan branch {branch}", lang, branch=html.escape(label))
-        if label
+        if label and not receipt.to_admin_group
         else _("BPJS Ketenagakerjaan staff", lang)
     )
     if receipt.new_ticket:
@@ -296,6 +429,8 @@ def ticket_post_text(post: handoff.TicketPost) -> str:
     lines = [_("🙋 <b>Tanya petugas: ticket #{id}</b>", lang, id=post.ticket_id)]
     if post.branch_name:
         lines.append(_("Branch: {branch}", lang, branch=e(post.branch_name)))
+        if post.lead_id is None:
+            lines.append(_("Not registered yet: routed by the place the worker gave.", lang))
     else:
         lines.append(_("No branch yet (the worker has not registered).", lang))
     details = [_("Language: {language}", lang, language=post.language)]

@@ -100,8 +100,9 @@ def parse_lead_callback(data: str) -> LeadPress | None:
 
 
 def status_header(card: LeadCard, lang: str) -> str | None:
-    """ "🙋 Lead #12 diambil oleh Budi": the title of a card staff have acted on, None while
-    nobody has (or since a follow-up reopened it)."""
+    """ "🙋 Lead #12 diambil oleh Budi" (or "🙋 Diambil · Lead #12" with no name on record):
+    the title of a card staff have acted on, None while nobody has (or since a follow-up
+    reopened it)."""
     latest = card.history[-1] if card.history else None
     if card.status == LeadStatus.CLAIMED:
         staff = card.claimed_by_name or (latest.by_name if latest else None)
@@ -114,7 +115,16 @@ def status_header(card: LeadCard, lang: str) -> str | None:
     header = STATUS_HEADERS.get(card.status)
     if header is None:
         return None
-    return _(header, lang, id=card.id, staff=html.escape(staff or card.claimed_by_name or "-"))
+    staff = staff or card.claimed_by_name
+    if staff is None:
+        # Nobody's name on record (a change from before names were kept): the status alone.
+        return _(
+            "{status} · <b>Lead #{id}</b>",
+            lang,
+            status=_(STATUS_LABELS[card.status], lang),
+            id=card.id,
+        )
+    return _(header, lang, id=card.id, staff=html.escape(staff))
 
 
 def history_lines(card: LeadCard, lang: str) -> list[str]:

@@ -55,6 +55,15 @@ class TicketRepository:
         )
         return (await self.session.execute(query)).scalar_one_or_none()
 
+    async def posted_somewhere(self, ticket_id: int) -> bool:
+        """Whether a message of the ticket sits in a staff group (later ones follow it there)."""
+        query = (
+            select(TicketMessage.id)
+            .where(TicketMessage.ticket_id == ticket_id, TicketMessage.group_chat_id.is_not(None))
+            .limit(1)
+        )
+        return (await self.session.execute(query)).first() is not None
+
     async def messages(self, ticket_id: int) -> Sequence[TicketMessage]:
         query = (
             select(TicketMessage)

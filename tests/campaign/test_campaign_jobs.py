@@ -27,6 +27,7 @@ from tests.campaign.helpers import (
     register,
     worker,
 )
+from tests.campaign.test_handoff import submit
 
 
 def outbox_sender(db: Database, bot: FakeBot) -> CampaignOutboxSender:
@@ -86,7 +87,7 @@ async def test_blocked_worker_is_marked_and_staff_are_told(db: Database) -> None
     user = await worker(db, 8201)
     bot = FakeBot(fail={8201: Forbidden("Forbidden: bot was blocked by the user")})
     sender = outbox_sender(db, bot)
-    await handoff.submit_question(db, SETTINGS, user_id=user, text="Halo", language="id", now=NOW)
+    await submit(db, user, "Halo")  # no lead: routed by place, to the admin group
     await drain(sender)
     await handoff.relay_staff_reply(
         db,

@@ -9,6 +9,8 @@ from sqlalchemy import select
 from bot import handoff
 from bot.conversation import CALCULATOR_FLOW
 from bot.questions import ask
+from bot.registration.flow import Text
+from bot.routing import DirectoryPlaces, load_directory
 from db.engine import Database
 from db.models import CampaignMessage, Lead, TicketMessage
 from db.repositories.conversations import ConversationRepository
@@ -20,10 +22,18 @@ async def outbox(db: Database) -> list[CampaignMessage]:
         return list((await session.execute(select(CampaignMessage))).scalars().all())
 
 
-async def submit(db: Database, user: int, text: str, when=NOW) -> handoff.TicketReceipt:
+async def submit(
+    db: Database, user: int, text: str, when=NOW, language: str = "id"
+) -> handoff.TicketReceipt:
+    """Submit a question; a worker without a lead answers "Lamongan" when asked their place."""
     receipt = await handoff.submit_question(
-        db, SETTINGS, user_id=user, text=text, language="id", now=when
+        db, SETTINGS, user_id=user, text=text, language=language, now=when
     )
+    if isinstance(receipt, handoff.PlaceNeeded):
+        places = DirectoryPlaces(await load_directory(db))
+        receipt = await handoff.continue_handoff(
+            db, SETTINGS, places, user_id=user, event=Text("Lamongan"), language=language, now=when
+        )
     assert isinstance(receipt, handoff.TicketReceipt)
     return receipt
 
@@ -49,7 +59,9 @@ async def test_worker_without_lead_goes_to_the_admin_group_with_recent_conversat
     prompt = await handoff.begin_handoff(db, user, NOW)
     assert prompt.started and prompt.last_question == "kalau rumah saya kebanjiran dapat ganti?"
     receipt = await submit(db, user, "<b>Tolong</b> & bantu")
-    assert receipt.new_ticket and receipt.branch_name is None and not receipt.out_of_hours
+    # No lead: routed by the place given (Lamongan); its branch has no group, so the admin group.
+    assert receipt.new_ticket and receipt.branch_name and not receipt.out_of_hours
+    assert receipt.to_admin_group
     async with db.transaction() as session:
         assert await ConversationRepository(session).get(user) is None  # the prompt is done
         post = await handoff.ticket_post(session, SETTINGS, 1)

@@ -27,6 +27,7 @@ from db.repositories.outbox import OutboxRepository
 from handlers.lead_cards import CARD_REPEAT_MARKER
 from tests.campaign.helpers import ADMIN, ADMIN_GROUP, NOW, SETTINGS, worker
 from tests.campaign.test_campaign_jobs import drain, outbox_sender
+from tests.campaign.test_handoff import submit
 from tests.db.test_leads import register
 
 CARD_MARKER = _(CARD_REPEAT_MARKER, "id")
@@ -235,7 +236,7 @@ async def test_a_staff_answer_that_timed_out_is_sent_again_marked_in_the_workers
     user = await worker(db, 7201, language="en")
     bot = ScriptedBot()
     sender = outbox_sender(db, bot)
-    await handoff.submit_question(db, SETTINGS, user_id=user, text="When?", language="en", now=NOW)
+    await submit(db, user, "When?", language="en")
     await drain(sender)
     [ticket] = bot.sent
     assert ticket.chat_id == ADMIN_GROUP and ticket.kwargs["read_timeout"] == READ_TIMEOUT
@@ -266,7 +267,7 @@ async def test_a_ticket_post_in_flight_when_the_sender_died_is_sent_again_marked
     db: Database,
 ) -> None:
     user = await worker(db, 7202)
-    await handoff.submit_question(db, SETTINGS, user_id=user, text="Kapan?", language="id", now=NOW)
+    await submit(db, user, "Kapan?")
     first, in_flight = hung_bot()
     task = asyncio.create_task(outbox_sender(db, first).run_once(NOW + timedelta(hours=1)))
     await in_flight.wait()

@@ -150,6 +150,9 @@ async def test_fallback_button_sends_the_last_question(
     await sandbox.press_button(worker, unsure["message_id"], data="q:petugas")
     [prompt] = await sandbox.wait_for_messages(worker)
     await sandbox.press_button(worker, prompt["message_id"], data="hd:last")
+    [where] = await sandbox.wait_for_messages(worker)  # no lead: where does the worker live?
+    assert "di mana" in where["text"]
+    await sandbox.send_text(worker, "Kota Kupang")  # a branch without a group
     [receipt] = await sandbox.wait_for_messages(worker)
     assert receipt["text"].startswith("✅")
     deadline = asyncio.get_running_loop().time() + 15
@@ -162,7 +165,7 @@ async def test_fallback_button_sends_the_last_question(
         if posted:
             break
         await asyncio.sleep(0.2)
-    assert posted and "Belum ada cabang" in posted[0]["text"]
+    assert posted and "Belum terdaftar" in posted[0]["text"]  # routed by place: admin fallback
 
 
 async def test_deep_link_start_is_attributed_in_the_funnel(
