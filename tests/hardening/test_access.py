@@ -202,7 +202,12 @@ async def test_lead_buttons(sandbox: SandboxClient, bot: BotProcess, bot_db: Dat
                                        user_id=user, forge=True)
     answer = await sandbox.callback_answer(query_id(press))
     if allowed is not None and "A" in allowed:
-        assert answer["text"] in (says(SAVED, "id"), says("This lead is already closed.", "id"))
+        # (an earlier actor may have set the same status already: the card was out of date)
+        assert answer["text"] in (
+            says(SAVED, "id"),
+            says("This lead is already closed.", "id"),
+            says("This card was out of date: it now shows the lead as it is.", "id"),
+        )
         status, claimed_by = await _status(bot_db, w.lead_a)
         assert status == "dihubungi" and claimed_by is not None
     else:
