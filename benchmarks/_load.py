@@ -21,7 +21,8 @@ from pathlib import Path
 from sandbox.client import SandboxClient, SandboxError, SandboxTimeout
 
 ROOT = Path(__file__).resolve().parents[1]
-QUESTION_FILES = (ROOT / "tests/data/questions_eval.tsv", ROOT / "tests/data/questions_train.tsv")
+# Workers ask the held-out questions: typed the way workers type, never trained on.
+QUESTION_FILES = (ROOT / "tests/data/questions_eval.tsv", ROOT / "tests/data/questions_heldout.tsv")
 OCCUPATIONS = ("ojek_driver", "pedagang", "petani", "nelayan", "buruh", "art", "rt_rw")
 PLACES = ("lamongan", "merauke", "kota bandung", "sleman", "makassar", "kabupaten bogor")
 LOCATIONS = ((-7.12, 112.42), (-6.59, 106.79), (-5.14, 119.42), (3.59, 98.67))
