@@ -13,7 +13,7 @@ from bot.clock import utcnow
 from bot.i18n import N_, _, babel_locale, format_rupiah
 from bot.leads import ACTION_TARGET, LeadCard, LeadStatus, StaffAction, is_open
 from bot.stats import campaign_time
-from bot.vocabulary import lead_status_badge
+from bot.vocabulary import contact_time_name, lead_status_badge, occupation_name
 from handlers.ids import parse_small_int
 
 STAFF_LANGUAGE = "id"
@@ -48,22 +48,6 @@ STATUS_HEADERS = {
 RELEASED_HEADER = N_("🆕 <b>Lead #{id} released by {staff}</b>: new again")
 # When staff read the time of a change: WIB, "14:05, 6 Des".
 HISTORY_TIME_FORMAT = "HH:mm, d MMM"
-OCCUPATION_NAMES = {
-    "ojek_driver": N_("Ojek / online driver / courier"),
-    "pedagang": N_("Trader / street vendor"),
-    "petani": N_("Farmer"),
-    "nelayan": N_("Fisher"),
-    "buruh": N_("Day / construction labourer"),
-    "art": N_("Domestic worker"),
-    "rt_rw": N_("RT/RW head"),
-    "lainnya": N_("Other"),
-}
-CONTACT_TIME_NAMES = {
-    "pagi": N_("morning (08–12)"),
-    "siang": N_("midday (12–15)"),
-    "sore": N_("afternoon (15–18)"),
-    "kapan_saja": N_("any time"),
-}
 
 
 class LeadPress(NamedTuple):
@@ -156,7 +140,7 @@ def card_text(card: LeadCard, *, reminder: bool = False, updated: bool = False) 
         return (
             header + "\n" + _("Status: {status}", lang, status=_(STATUS_LABELS[card.status], lang))
         )
-    occupation = _(OCCUPATION_NAMES.get(card.occupation, "Other"), lang)
+    occupation = occupation_name(card.occupation, lang)
     if card.occupation_other:
         occupation += f" ({e(card.occupation_other)})"
     acted = status_header(card, lang)
@@ -185,7 +169,7 @@ def card_text(card: LeadCard, *, reminder: bool = False, updated: bool = False) 
         _(
             "Call: {time}",
             lang,
-            time=_(CONTACT_TIME_NAMES.get(card.contact_time, "any time"), lang),
+            time=contact_time_name(card.contact_time, lang),
         ),
         _("Language: {language}", lang, language=card.language),
         _("Status: {status}", lang, status=_(STATUS_LABELS[card.status], lang)),
