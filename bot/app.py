@@ -36,8 +36,9 @@ from bot.flood import FloodControl
 from bot.i18n import N_, SUPPORTED_LANGUAGES, _
 from bot.ordering import PerChatOrderedProcessor
 from bot.presentation import followups as followup_views
+from bot.presentation.lead_cards import LEAD_CALLBACK_PATTERN
 from bot.routing import DirectoryWatcher
-from bot.services import Services
+from bot.services import SERVICES_KEY, Services
 from bot.settings import Settings
 from bot.telegram_bot import CampaignBot
 from bot.telegram_request import AiohttpRequest
@@ -59,7 +60,7 @@ from handlers import (
     users,
 )
 from handlers import followup as followup_handlers
-from handlers.context import SERVICES_KEY, BotContext
+from handlers.context import BotContext
 from handlers.errors import error_handler
 from handlers.keyboards import (
     LANGUAGE_PATTERN,
@@ -68,7 +69,6 @@ from handlers.keyboards import (
     MENU_PATTERN,
     MENU_REGISTER,
 )
-from handlers.lead_cards import LEAD_CALLBACK_PATTERN
 
 log = logging.getLogger(__name__)
 

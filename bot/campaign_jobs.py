@@ -47,17 +47,15 @@ from bot.outbox_sending import (
 )
 from bot.presentation import broadcasts as broadcast_views
 from bot.presentation import followups as followup_views
-from bot.services import Services
+from bot.presentation import handoff as handoff_views
+from bot.presentation.lead_cards import STAFF_LANGUAGE, card_keyboard
+from bot.services import SERVICES_KEY, Services
 from bot.settings import Settings
 from bot.users import mark_blocked
 from db.engine import Database, UnitOfWork
 from db.models import CampaignMessage
 from db.repositories.outbox import CampaignOutboxRepository
 from db.repositories.send_attempts import end_send
-from handlers import followup as followup_handlers
-from handlers import handoff as handoff_views
-from handlers.context import SERVICES_KEY
-from handlers.lead_cards import STAFF_LANGUAGE, card_keyboard
 
 log = logging.getLogger(__name__)
 
@@ -554,7 +552,7 @@ async def _followup_alert(
 
     return Outgoing(
         alert.targets,
-        followup_handlers.alert_text(alert.card),
+        followup_views.alert_text(alert.card),
         card_keyboard(alert.card),
         after_sent=alerted,
     )

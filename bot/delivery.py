@@ -28,6 +28,7 @@ from bot.clock import utcnow
 from bot.delivery_health import card_target
 from bot.leads import OUTBOX_LEAD_ESCALATION, OUTBOX_LEAD_REMINDER, load_card
 from bot.outbox_sending import LEASE, READ_TIMEOUT, Attempt, TrackedOutboxSender, retry_backoff
+from bot.presentation.lead_cards import CARD_REPEAT_MARKER, STAFF_LANGUAGE, card_keyboard, card_text
 from bot.reminders import queue_due_reminders
 from bot.settings import Settings
 from bot.update_log import prune as prune_update_log
@@ -36,7 +37,6 @@ from db.models import Lead, OutboxMessage
 from db.repositories.branches import BranchRepository
 from db.repositories.outbox import OutboxRepository
 from db.repositories.send_attempts import end_send
-from handlers.lead_cards import CARD_REPEAT_MARKER, STAFF_LANGUAGE, card_keyboard, card_text
 
 log = logging.getLogger(__name__)
 

@@ -13,10 +13,9 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.delivery_health import NO_TARGET, CardTarget, card_target
 from bot.events import EventKind
+from db.engine import UnitOfWork
 from db.models import Lead, LeadStatusChange
 from db.repositories.branches import BranchRepository
 from db.repositories.events import EventRepository
@@ -79,7 +78,7 @@ class StatusEntry:
 
 @dataclass(frozen=True)
 class LeadCard:
-    """Everything a branch card shows; rendered by ``handlers.lead_cards``."""
+    """Everything a branch card shows; rendered by ``bot.presentation.lead_cards``."""
 
     id: int
     status: str
@@ -122,7 +121,7 @@ class Confirmation:
     area: str = ""  # the regency the branch serves the worker in: "Kabupaten Muna Barat"
 
 
-async def branch_info(session: AsyncSession, code: str) -> BranchInfo:
+async def branch_info(session: UnitOfWork, code: str) -> BranchInfo:
     branch = await BranchRepository(session).get(code)
     if branch is None:
         return BranchInfo(code, code, "", "", True)
@@ -130,7 +129,7 @@ async def branch_info(session: AsyncSession, code: str) -> BranchInfo:
 
 
 async def confirm_registration(
-    session: AsyncSession,
+    session: UnitOfWork,
     *,
     user_id: int,
     data: dict[str, Any],
@@ -185,7 +184,7 @@ async def confirm_registration(
     )
 
 
-async def load_card(session: AsyncSession, lead: Lead) -> LeadCard:
+async def load_card(session: UnitOfWork, lead: Lead) -> LeadCard:
     branch = await branch_info(session, lead.branch_code)
     regency = await _regency_names(session, lead.regency_code)
     changes = await LeadRepository(session).status_history(lead.id)
@@ -228,7 +227,7 @@ def undoable_change(changes: Sequence[LeadStatusChange]) -> LeadStatusChange | N
     return changes[-1]
 
 
-async def _regency_names(session: AsyncSession, code: str) -> tuple[str, str]:
+async def _regency_names(session: UnitOfWork, code: str) -> tuple[str, str]:
     from db.models import Regency
 
     regency = await session.get(Regency, code)

@@ -19,6 +19,10 @@ from db.engine import Database
 CAMPAIGN_TIMEZONE = ZoneInfo("Asia/Jakarta")
 
 
+# Where the Application keeps the Services (``application.bot_data[SERVICES_KEY]``).
+SERVICES_KEY = "services"
+
+
 @dataclass
 class Services:
     settings: Settings

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.events import EventKind
 from bot.leads import (
     ACTION_TARGET,
@@ -30,7 +28,7 @@ from bot.leads import (
 )
 from bot.settings import Settings
 from bot.stats import campaign_time
-from db.engine import Database
+from db.engine import Database, UnitOfWork
 from db.models import Lead, LinkCode
 from db.repositories.branches import BranchRepository
 from db.repositories.events import EventRepository
@@ -54,7 +52,7 @@ class StaffScope:
 
 
 async def scope_for(
-    session: AsyncSession, *, chat_id: int, user_telegram_id: int, settings: Settings
+    session: UnitOfWork, *, chat_id: int, user_telegram_id: int, settings: Settings
 ) -> StaffScope | None:
     if settings.admin_group_id is not None and chat_id == settings.admin_group_id:
         return StaffScope(None)

@@ -13,10 +13,10 @@ from bot.amounts import MAX_INCOME, InvalidIncome, check_income, parse_income
 from bot.calculator import calculate
 from bot.events import EventKind
 from bot.i18n import _, format_rupiah
+from bot.presentation.ids import parse_small_int
 from bot.stats_events import record_event
 from handlers.context import BotContext
 from handlers.estimate import render_estimate
-from handlers.ids import parse_small_int
 from handlers.keyboards import MENU_CALCULATOR, MENU_HOME, MENU_REGISTER
 
 PREFIX = "c:"

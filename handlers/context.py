@@ -11,10 +11,8 @@ from typing import Any
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.i18n import DEFAULT_LANGUAGE
-from bot.services import Services
+from bot.services import SERVICES_KEY, Services
 from bot.users import UserView
-
-SERVICES_KEY = "services"
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

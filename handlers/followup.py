@@ -11,10 +11,8 @@ from telegram import Message, Update
 from bot import followup
 from bot.clock import utcnow
 from bot.i18n import _
-from bot.leads import LeadCard
 from handlers.context import BotContext
 from handlers.handoff import wake_campaign_sender
-from handlers.lead_cards import STAFF_LANGUAGE, card_text
 
 
 async def followup_button(update: Update, context: BotContext) -> None:
@@ -58,13 +56,3 @@ def _thanks(result: followup.AnswerResult, lang: str) -> str:
     if result.answer == followup.ContactAnswer.REGISTERED:
         return _("🎉 Great, you are protected. Thank you for telling us!", lang)
     return _("🙏 Thank you! We are glad the branch reached you.", lang)
-
-
-def alert_text(card: LeadCard) -> str:
-    header = _(
-        "⚠️ <b>The worker says nobody has contacted them yet.</b> Lead #{id} is open again: "
-        "please claim it and call.",
-        STAFF_LANGUAGE,
-        id=card.id,
-    )
-    return header + "\n\n" + card_text(card)

@@ -12,9 +12,14 @@ from bot import staff
 from bot.clock import utcnow
 from bot.i18n import _
 from bot.leads import StaffAction
+from bot.presentation.ids import parse_small_int
+from bot.presentation.lead_cards import (
+    STAFF_LANGUAGE,
+    card_keyboard,
+    card_text,
+    parse_lead_callback,
+)
 from handlers.context import BotContext
-from handlers.ids import parse_small_int
-from handlers.lead_cards import STAFF_LANGUAGE, card_keyboard, card_text, parse_lead_callback
 
 LANG = STAFF_LANGUAGE
 

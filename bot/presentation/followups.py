@@ -8,6 +8,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import followup
 from bot.i18n import _
+from bot.leads import LeadCard
+from bot.presentation.lead_cards import STAFF_LANGUAGE, card_text
 
 PREFIX = "fu:"
 PATTERN = r"^fu:\d{1,12}:(yes|no|registered|[1-5])$"
@@ -53,3 +55,13 @@ def question_keyboard(question: followup.Question) -> InlineKeyboardMarkup:
             ]
         ]
     )
+
+
+def alert_text(card: LeadCard) -> str:
+    header = _(
+        "⚠️ <b>The worker says nobody has contacted them yet.</b> Lead #{id} is open again: "
+        "please claim it and call.",
+        STAFF_LANGUAGE,
+        id=card.id,
+    )
+    return header + "\n\n" + card_text(card)

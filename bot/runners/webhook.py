@@ -17,10 +17,9 @@ from telegram import Update
 from bot.app import BotApplication, on_shutdown, on_startup, on_stop
 from bot.runners.signals import stop_event_on_signals
 from bot.runners.startup import prepare
-from bot.services import Services
+from bot.services import SERVICES_KEY, Services
 from bot.settings import Settings
 from bot.update_log import first_delivery
-from handlers.context import SERVICES_KEY
 
 log = logging.getLogger(__name__)
 

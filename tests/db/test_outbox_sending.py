@@ -21,10 +21,10 @@ from bot.clock import utcnow
 from bot.delivery import OutboxSender
 from bot.i18n import _
 from bot.outbox_sending import POSSIBLE_REPEAT, READ_TIMEOUT, maybe_delivered
+from bot.presentation.lead_cards import CARD_REPEAT_MARKER
 from db.engine import Database
 from db.models import CampaignMessage, OutboxMessage
 from db.repositories.outbox import OutboxRepository
-from handlers.lead_cards import CARD_REPEAT_MARKER
 from tests.campaign.helpers import ADMIN, ADMIN_GROUP, NOW, SETTINGS, worker
 from tests.campaign.test_campaign_jobs import drain, outbox_sender
 from tests.campaign.test_handoff import submit

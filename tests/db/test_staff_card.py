@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from bot import staff
 from bot.leads import UNDO_WINDOW, LeadCard, StaffAction
+from bot.presentation.lead_cards import card_keyboard, card_text, lead_callback, parse_lead_callback
 from db.engine import Database
 from db.models import Lead, LeadStatusChange
-from handlers.lead_cards import card_keyboard, card_text, lead_callback, parse_lead_callback
 from tests.db.test_leads import ADMIN, NOW, SETTINGS, register
 
 BUDI, ANI = (ADMIN, "Budi Santoso"), (ADMIN + 1, "Ani Rahma")

@@ -16,6 +16,7 @@ from sqlalchemy import String
 from bot.geo import Directory, OutsideIndonesiaError, load_default_directory
 from bot.geo.resolve import MAX_CANDIDATES
 from bot.offices import MAX_CHOICES, office_for_point, office_for_text
+from bot.presentation.lead_cards import parse_lead_callback
 from bot.registration.flow import (
     MAX_PLACE_CHOICES,
     Back,
@@ -31,7 +32,6 @@ from bot.registration.flow import (
 from bot.routing import DirectoryPlaces
 from db.models import Lead
 from handlers.calculator import _parse as parse_calculator_data
-from handlers.lead_cards import parse_lead_callback
 from handlers.registration import ERRORS
 
 TODAY = date(2026, 6, 1)

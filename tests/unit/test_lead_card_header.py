@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from bot.leads import LeadCard
-from handlers.lead_cards import card_text
+from bot.presentation.lead_cards import card_text
 
 CARD = LeadCard(
     id=7, status="baru", name="Sri", phone="+6281234567890", phone_is_own=True,

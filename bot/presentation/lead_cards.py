@@ -12,9 +12,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.clock import utcnow
 from bot.i18n import N_, _, babel_locale, format_rupiah
 from bot.leads import ACTION_TARGET, LeadCard, LeadStatus, StaffAction, is_open
+from bot.presentation.ids import parse_small_int
 from bot.stats import campaign_time
 from bot.vocabulary import contact_time_name, lead_status_badge, occupation_name
-from handlers.ids import parse_small_int
 
 STAFF_LANGUAGE = "id"
 LEAD_CALLBACK_PREFIX = "ld:"
