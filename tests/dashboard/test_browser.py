@@ -24,7 +24,7 @@ from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 import pytest
@@ -33,29 +33,26 @@ from sqlalchemy.engine import make_url
 
 from db.engine import Database
 from db.models import Event, Lead, User
+from tests.browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    MISSING,
+    needs_browser,
+    sync_playwright,
+)
 from tests.conftest import _truncate_all
 from tests.dashboard.data import ACEH, TIMUR, seed
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "test-output" / "browser"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 PASSWORD = "sandi-peramban-123"
 T = TypeVar("T")
 
-try:
-    from playwright.sync_api import Browser, Page, sync_playwright
-except ImportError:  # pragma: no cover - depends on the environment
-    sync_playwright = None  # type: ignore[assignment]
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
-_missing = "playwright is not installed" if sync_playwright is None else (
-    None if CHROMIUM.exists() else f"{CHROMIUM} is missing (apt-get install chromium)")
-if _missing and os.environ.get("CI"):
-    raise RuntimeError(f"browser tests must run in CI: {_missing}")
-pytestmark = pytest.mark.skipif(_missing is not None, reason=_missing or "")
+_missing = MISSING
+pytestmark = needs_browser
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
@@ -25,25 +26,17 @@ import pytest
 from bot.i18n import _
 from bot.sandbox_demo import DEMO_GROUP_ID, DEMO_STAFF_NAME, DEMO_WORKER_ID
 from bot.vocabulary import contact_time_button, occupation_button
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, needs_browser, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "test-output" / "browser"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update"]
 DESKTOP = {"width": 1400, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
-try:
-    from playwright.sync_api import Browser, Locator, Page, sync_playwright
-except ImportError:  # pragma: no cover - depends on the environment
-    sync_playwright = None  # type: ignore[assignment]
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Locator, Page
 
-_missing = "playwright is not installed" if sync_playwright is None else (
-    None if CHROMIUM.exists() else f"{CHROMIUM} is missing (apt-get install chromium)")
-if _missing and os.environ.get("CI"):
-    raise RuntimeError(f"browser tests must run in CI: {_missing}")
-pytestmark = pytest.mark.skipif(_missing is not None, reason=_missing or "")
+pytestmark = needs_browser
 
 
 class Running:
