@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.nlu.evaluate import (  # after the path set-up above
     EVAL_FILE,
     HELDOUT_2_FILE,
+    HELDOUT_3_FILE,
     HELDOUT_FILE,
     Report,
     answer_verdicts,
@@ -38,7 +39,14 @@ from bot.nlu.evaluate import (  # after the path set-up above
     load_questions,
 )
 
-GRID = [(a, o) for a in (0.6, 0.7, 0.8, 0.9) for o in (0.3, 0.4, 0.45, 0.5) if o <= a]
+# (answer_at, offer_at, min_margin) triples; see bot/nlu/policy.py.
+GRID = [
+    (a, o, m)
+    for a in (0.7, 0.8, 0.9)
+    for o in (0.35, 0.45, 0.55)
+    for m in (0.0, 0.1, 0.2, 0.3)
+    if o <= a
+]
 
 
 def main() -> int:
@@ -59,7 +67,7 @@ def main() -> int:
     print(f"Start-up (imports, cached classifier, answer tables): {startup * 1000:.0f} ms")
     print(f"Classifier: {len(model.topics)} topics, {len(model.space.idf)} features\n")
 
-    for path in (EVAL_FILE, HELDOUT_FILE, HELDOUT_2_FILE):
+    for path in (EVAL_FILE, HELDOUT_FILE, HELDOUT_2_FILE, HELDOUT_3_FILE):
         report = evaluate(load_questions(path), answer_verdicts("id", today, model))
         print(f"{path.name}: {summary(report)}")
     report = evaluate(load_held_out(), answer_verdicts("id", today, model))
@@ -113,10 +121,10 @@ def _verdicts(model, policy, today):  # type: ignore[no-untyped-def]
 def grid(run) -> None:  # type: ignore[no-untyped-def]
     from bot.nlu.policy import AnswerPolicy
 
-    for answer_at, offer_at in GRID:
-        r = run(AnswerPolicy(answer_at=answer_at, offer_at=offer_at))
+    for answer_at, offer_at, margin in GRID:
+        r = run(AnswerPolicy(answer_at=answer_at, offer_at=offer_at, min_margin=margin))
         print(
-            f"  {answer_at:.2f}/{offer_at:.2f}: right {r.answered_right_rate:.1%}, "
+            f"  {answer_at:.2f}/{offer_at:.2f}/{margin:.2f}: right {r.answered_right_rate:.1%}, "
             f"wrong {r.answered_wrong_rate:.1%} (outright {r.confidently_wrong_rate:.1%}), "
             f"off-topic answered {r.off_topic_rate:.1%}"
         )
@@ -136,8 +144,8 @@ def cross_validated_grid(folds: int = 5) -> None:
         held = examples[k::folds]
         model = train([e for i, e in enumerate(examples) if i % folds != k])
         predictions += [(e, model.predict(e.text)) for e in held]
-    for answer_at, offer_at in GRID:
-        policy = AnswerPolicy(answer_at=answer_at, offer_at=offer_at)
+    for answer_at, offer_at, margin in GRID:
+        policy = AnswerPolicy(answer_at=answer_at, offer_at=offer_at, min_margin=margin)
         decided = {
             e.text: Verdict(d.topic, d.answered, d.tier == "answer")
             for e, p in predictions
@@ -145,7 +153,7 @@ def cross_validated_grid(folds: int = 5) -> None:
         }
         r = evaluate([(e.text, e.topic) for e, _ in predictions], decided.__getitem__)
         print(
-            f"  {answer_at:.2f}/{offer_at:.2f}: right {r.answered_right_rate:.1%}, "
+            f"  {answer_at:.2f}/{offer_at:.2f}/{margin:.2f}: right {r.answered_right_rate:.1%}, "
             f"wrong {r.answered_wrong_rate:.1%} (outright {r.confidently_wrong_rate:.1%}), "
             f"off-topic answered {r.off_topic_rate:.1%}"
         )

@@ -212,6 +212,11 @@ def answer_question(
 
     # A message that asks two things gets both answers, in the order they were asked.
     parts = _part_topics(text, model, policy)
+    if decision.tier == "answer" and decision.topic in parts:
+        # The whole message is plainly about one of them: the other part was context
+        # ("suami sy meninggal, klaim jkm nya gmn" asks how to claim), so that answer leads.
+        parts.remove(decision.topic)
+        parts.insert(0, decision.topic)
     asked = parts[:2] if len(parts) >= 2 else None
     estimate: str | None = None
     discounted = False
@@ -246,7 +251,7 @@ def answer_question(
         return Answer(
             topic=decision.topic,
             confidence=decision.probability,
-            text=catalog(lang).snippets["unsure"],
+            text=catalog(lang).snippets["which_one" if decision.close_call else "unsure"],
             alternatives=list(decision.offers[:MAX_SUGGESTIONS]),
             followups=[],
             answered=False,

@@ -323,3 +323,25 @@ def test_unsure_answers_offer_the_best_guess_first() -> None:
     assert answer.topic == "klaim"
     assert answer.alternatives[0] == "klaim"
     assert len(answer.alternatives) <= 3
+
+
+def test_context_before_the_question_does_not_lead_the_answer() -> None:
+    # "My husband died" is context; the question is how to claim. Both are answered, the claim first.
+    answer = answer_question(
+        "suami sy meninggal peserta bpu, klaim jkm nya gmn", lang="id", today=TODAY
+    )
+    assert answer.topic == "klaim"
+    assert answer.answered
+
+
+def test_two_questions_are_still_answered_in_the_order_asked() -> None:
+    answer = answer_question(
+        "ojol gaji 3jt iurannya brp trs kalo meninggal dpt apa", lang="id", today=TODAY
+    )
+    assert answer.topic == "iuran" and "manfaat_jkm" in answer.also
+
+
+def test_bpjs_kesehatan_leading_narrowly_never_opens_the_calculator() -> None:
+    answer = answer_question("gaji 3jt iuran bpjs kesehatan brp", lang="id", today=TODAY)
+    assert answer.topic == "bpjs_kesehatan"
+    assert "Rp16.800" not in answer.text and "Rp8.400" not in answer.text

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.answers import TOPICS, answer_question
-from bot.nlu.classifier import OFF_TOPIC, IntentModel
+from bot.nlu.classifier import OFF_TOPIC, IntentModel, Prediction
 from bot.nlu.evaluate import (
     EVAL_FILE,
     HELDOUT_FILE,
@@ -232,3 +232,30 @@ def test_a_corrupt_cached_model_is_retrained(tmp_path: Path) -> None:
     again = load_or_train([], tmp_path)
     assert again.fingerprint == model.fingerprint
     assert IntentModel.load(path).fingerprint == model.fingerprint
+
+
+def _prediction(*ranked: tuple[str, float]) -> Prediction:
+    return Prediction(ranked=ranked, normalized=default_model().normalizer("meninggal dapat apa"))
+
+
+def test_a_close_call_in_the_middle_band_asks_which_instead_of_guessing() -> None:
+    policy = AnswerPolicy(answer_at=0.80, offer_at=0.45, min_margin=0.20)
+    close = policy.decide(_prediction(("manfaat_jkm", 0.52), ("manfaat_jkk", 0.44), ("klaim", 0.04)))
+    assert close.tier == "menu" and close.close_call and not close.answered
+    assert close.offers[:2] == ("manfaat_jkm", "manfaat_jkk")
+    clear = policy.decide(_prediction(("manfaat_jkm", 0.62), ("manfaat_jkk", 0.30), ("klaim", 0.08)))
+    assert clear.tier == "answer_and_offer" and not clear.close_call
+    sure = policy.decide(_prediction(("manfaat_jkm", 0.85), ("manfaat_jkk", 0.15)))
+    assert sure.tier == "answer"
+    lost = policy.decide(_prediction(("manfaat_jkm", 0.30), ("manfaat_jkk", 0.28), ("klaim", 0.2)))
+    assert lost.tier == "menu" and not lost.close_call
+
+
+def test_a_death_from_an_unnamed_accident_is_asked_about_not_guessed() -> None:
+    # Work accident (JKK, the larger benefit) or not (JKM)? The worker picks.
+    answer = answer_question(
+        "meninggal kecelakaan dapat berapa", lang="id", today=dt.date(2026, 12, 5)
+    )
+    assert not answer.answered and answer.tier == "menu"
+    assert answer.text.startswith("Pertanyaan Bapak/Ibu bisa berarti beberapa hal")
+    assert {"manfaat_jkm", "manfaat_jkk"} <= set(answer.alternatives)

@@ -34,7 +34,13 @@ HELDOUT_FILE = DATA_DIR / "questions_heldout.tsv"
 # Written later in 2026-12 by a third person, other regions' voices (Batak, Makassar, Banjar...),
 # after the training phrasings had been improved on the first two: the cleanest measurement.
 HELDOUT_2_FILE = DATA_DIR / "questions_heldout_2.tsv"
-HELD_OUT_FILES = (EVAL_FILE, HELDOUT_FILE, HELDOUT_2_FILE)
+# Written 2026-12-06 by a fourth writer who saw neither the training phrasings nor the other
+# sets (420 questions, a quarter Javanese/Sundanese/Betawi, formal ones, 50 look-alikes). On
+# first contact: answered right 96.8%, wrong 2.7% (outright 2.2%), off-topic answered 3/50. Its
+# eight one-word greetings and thanks ("pagi", "makasih") were then dropped: they are training
+# phrasings too, and the classifier must know them.
+HELDOUT_3_FILE = DATA_DIR / "questions_heldout_3.tsv"
+HELD_OUT_FILES = (EVAL_FILE, HELDOUT_FILE, HELDOUT_2_FILE, HELDOUT_3_FILE)
 
 
 @dataclass(frozen=True)

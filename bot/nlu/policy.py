@@ -4,9 +4,12 @@
 - probability >= ``answer_at``: answer the topic;
 - ``offer_at`` <= probability < ``answer_at``: answer the likeliest topic *and* offer the next
   two as buttons, because the runner-up is often what was meant;
-- below ``offer_at``: do not guess; offer the likeliest topics and a person.
+- below ``offer_at``, or a medium probability with the runner-up closer than ``min_margin``:
+  do not guess; offer the likeliest topics and a person. A close call ("kalau meninggal karena
+  kecelakaan kerja dapat apa": JKK or JKM?) is where a guess goes wrong most often, and asking
+  "which one?" costs the worker one tap where a wrong answer costs their trust.
 
-The thresholds were chosen on out-of-fold predictions over the training phrasings (every
+The thresholds (and the margin) were chosen on out-of-fold predictions over the training phrasings (every
 phrasing predicted by a model that did not see it) so that at most 1% of on-topic questions get
 a confidently wrong answer, then checked on the held-out questions: ``benchmarks/answers.py``
 prints both, and ``python -m bot nlu latih`` prints the figures for a new training set.
@@ -51,6 +54,8 @@ class Decision:
     probability: float
     tier: Tier
     offers: tuple[str, ...]
+    # The menu because two topics were nearly as likely (not because nothing matched).
+    close_call: bool = False
 
     @property
     def answered(self) -> bool:
@@ -61,6 +66,7 @@ class Decision:
 class AnswerPolicy:
     answer_at: float = 0.80
     offer_at: float = 0.45
+    min_margin: float = 0.20
     offer_count: int = 2
     menu_count: int = 3
 
@@ -69,19 +75,30 @@ class AnswerPolicy:
         if not tokens:
             return Decision(OFF_TOPIC, 0.0, "menu", DEFAULT_OFFERS)
         topic, probability = prediction.topic, prediction.probability
-        if HEALTH_WORD in tokens and not tokens & EMPLOYMENT_WORDS and topic not in HEALTH_AWARE:
+        health_only = HEALTH_WORD in tokens and not tokens & EMPLOYMENT_WORDS
+        # Also when BPJS Kesehatan itself leads only narrowly ("gaji 3jt iuran bpjs kesehatan
+        # brp"): a close call must not open the way to BPJS Ketenagakerjaan figures.
+        if health_only and (topic not in HEALTH_AWARE or topic == HEALTH_TOPIC):
             return Decision(HEALTH_TOPIC, max(probability, self.answer_at), "answer", ())
         likely = [t for t, _ in prediction.ranked if t not in NOT_OFFERED and t != topic]
         if probability >= self.answer_at:
             return Decision(topic, probability, "answer", ())
+        runner_up = prediction.ranked[1][1] if len(prediction.ranked) > 1 else 0.0
+        close_call = False
         if probability >= self.offer_at and topic != OFF_TOPIC:
-            return Decision(
-                topic, probability, "answer_and_offer", tuple(likely[: self.offer_count])
-            )
+            if probability - runner_up >= self.min_margin:
+                return Decision(
+                    topic, probability, "answer_and_offer", tuple(likely[: self.offer_count])
+                )
+            close_call = True
         menu = [topic] if topic not in NOT_OFFERED else []
         menu += likely
         return Decision(
-            topic, probability, "menu", tuple(menu[: self.menu_count]) or DEFAULT_OFFERS
+            topic,
+            probability,
+            "menu",
+            tuple(menu[: self.menu_count]) or DEFAULT_OFFERS,
+            close_call=close_call,
         )
 
 
