@@ -326,7 +326,7 @@ def test_unsure_answers_offer_the_best_guess_first() -> None:
 
 
 def test_context_before_the_question_does_not_lead_the_answer() -> None:
-    # "My husband died" is context; the question is how to claim. Both are answered, the claim first.
+    # "My husband died" is context; the question is how to claim. Both answered, the claim first.
     answer = answer_question(
         "suami sy meninggal peserta bpu, klaim jkm nya gmn", lang="id", today=TODAY
     )

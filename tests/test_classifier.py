@@ -240,10 +240,14 @@ def _prediction(*ranked: tuple[str, float]) -> Prediction:
 
 def test_a_close_call_in_the_middle_band_asks_which_instead_of_guessing() -> None:
     policy = AnswerPolicy(answer_at=0.80, offer_at=0.45, min_margin=0.20)
-    close = policy.decide(_prediction(("manfaat_jkm", 0.52), ("manfaat_jkk", 0.44), ("klaim", 0.04)))
+    close = policy.decide(
+        _prediction(("manfaat_jkm", 0.52), ("manfaat_jkk", 0.44), ("klaim", 0.04))
+    )
     assert close.tier == "menu" and close.close_call and not close.answered
     assert close.offers[:2] == ("manfaat_jkm", "manfaat_jkk")
-    clear = policy.decide(_prediction(("manfaat_jkm", 0.62), ("manfaat_jkk", 0.30), ("klaim", 0.08)))
+    clear = policy.decide(
+        _prediction(("manfaat_jkm", 0.62), ("manfaat_jkk", 0.30), ("klaim", 0.08))
+    )
     assert clear.tier == "answer_and_offer" and not clear.close_call
     sure = policy.decide(_prediction(("manfaat_jkm", 0.85), ("manfaat_jkk", 0.15)))
     assert sure.tier == "answer"

@@ -9,10 +9,11 @@
   kecelakaan kerja dapat apa": JKK or JKM?) is where a guess goes wrong most often, and asking
   "which one?" costs the worker one tap where a wrong answer costs their trust.
 
-The thresholds (and the margin) were chosen on out-of-fold predictions over the training phrasings (every
-phrasing predicted by a model that did not see it) so that at most 1% of on-topic questions get
-a confidently wrong answer, then checked on the held-out questions: ``benchmarks/answers.py``
-prints both, and ``python -m bot nlu latih`` prints the figures for a new training set.
+The thresholds (and the margin) were chosen on out-of-fold predictions over the training
+phrasings (every phrasing predicted by a model that did not see it) so that at most 1% of
+on-topic questions get a confidently wrong answer, then checked on the held-out questions:
+``benchmarks/answers.py`` prints both, and ``python -m bot nlu latih`` prints the figures for
+a new training set.
 
 One guard overrides the model: a health-insurance question (BPJS Kesehatan, KIS, JKN, faskes)
 that does not also name BPJS Ketenagakerjaan or one of its programmes (JKK, JKM, JHT) never gets
