@@ -2,7 +2,7 @@
 
 Features never call each other: a handler that finds the worker wants something another feature
 does returns one of these, and :mod:`handlers.dispatch` (the one router) carries it out on the
-same update. Plain values, so a test can see which way an update was sent."""
+same update. Plain values with no fields yet: the router hands the same update on."""
 
 from __future__ import annotations
 
