@@ -184,7 +184,7 @@ def register_handlers(application: BotApplication) -> None:
             ),
             CallbackQueryHandler(calculator.calculator_button, pattern=calculator.PATTERN),
             CallbackQueryHandler(office.office_choice, pattern=office.PATTERN),
-            CallbackQueryHandler(questions.topic_button, pattern=questions.TOPIC_PATTERN),
+            CallbackQueryHandler(dispatch.topic_button, pattern=questions.TOPIC_PATTERN),
             CallbackQueryHandler(privacy.delete_button, pattern=privacy.PRIVACY_PATTERN),
             CallbackQueryHandler(staff.lead_button, pattern=LEAD_CALLBACK_PATTERN),
             CallbackQueryHandler(handoff.handoff_button, pattern=handoff.PATTERN),

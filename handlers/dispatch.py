@@ -1,4 +1,6 @@
-"""Routes a private text, location or contact to the conversation the user is in, if any, and
+"""The one router: decides which feature handles a private message or a topic button, and
+carries out the intents features hand back (:mod:`handlers.intents`), so features never call
+each other. A text, location or contact goes to the conversation the user is in, if any, and
 otherwise to the question answerer. The user's conversation was loaded with the user in group
 -1, so this costs no extra query."""
 
@@ -12,6 +14,7 @@ from bot.i18n import _
 from bot.registration.flow import FLOW as REGISTRATION_FLOW
 from handlers import calculator, handoff, office, questions, registration
 from handlers.context import BotContext
+from handlers.intents import AnswerQuestion, Intent, StartHandoff, StartRegistration
 from handlers.keyboards import main_menu
 
 
@@ -24,9 +27,9 @@ async def private_text(update: Update, context: BotContext) -> None:
     elif flow == conversation.OFFICE_FLOW:
         await office.office_input(update, context)
     elif flow == HANDOFF_FLOW:
-        await handoff.handoff_text(update, context)
+        await follow(await handoff.handoff_text(update, context), update, context)
     else:
-        await questions.answer_text(update, context)
+        await follow(await questions.answer_text(update, context), update, context)
 
 
 async def private_location(update: Update, context: BotContext) -> None:
@@ -50,3 +53,19 @@ async def private_contact(update: Update, context: BotContext) -> None:
             _("Thanks! To have a branch office contact you, register with /daftar.", context.lang),
             reply_markup=main_menu(context.lang),
         )
+
+
+async def topic_button(update: Update, context: BotContext) -> None:
+    """A topic under an answer (``q:…``): its text, or registration / "Tanya petugas"."""
+    await follow(await questions.topic_button(update, context), update, context)
+
+
+async def follow(intent: Intent | None, update: Update, context: BotContext) -> None:
+    """Carry out what a feature handed back, on the same update; answering a question may hand
+    back another intent (a question that asks to register), which is followed in turn."""
+    if isinstance(intent, StartRegistration):
+        await registration.start_registration(update, context)
+    elif isinstance(intent, StartHandoff):
+        await handoff.start_handoff(update, context)
+    elif isinstance(intent, AnswerQuestion):
+        await follow(await questions.answer_text(update, context), update, context)

@@ -23,9 +23,11 @@ from bot.knowledge.facts import fact
 from bot.office_hours import in_words
 from bot.offices import office_name_for_worker
 from bot.presentation.handoff import CLOSE_PREFIX, REPLY, when_text
+from bot.presentation.input_errors import ERRORS
 from bot.presentation.lead_cards import STAFF_LANGUAGE
 from bot.registration.flow import Choice, Location, Text
 from handlers.context import BotContext
+from handlers.intents import AnswerQuestion, Intent
 
 # For the command menu (bot.app.COMMANDS).
 COMMAND = ("petugas", N_("Ask a person: BPJS Ketenagakerjaan staff"))
@@ -36,11 +38,6 @@ PLACE_PREFIX = "hd:place:"
 PATTERN = r"^hd:(last|cancel|reply|close:\d{1,12}|place:\d{1,2})$"
 CANCEL_LABEL = N_("✖️ Cancel")
 QUOTE_PREVIEW = 60
-
-
-def wake_campaign_sender(context: BotContext) -> None:
-    """Send queued campaign messages now rather than at the sender's next round."""
-    context.services.wake_campaign_sender()
 
 
 # --- the worker ------------------------------------------------------------------------------
@@ -95,19 +92,24 @@ async def start_handoff(update: Update, context: BotContext) -> None:
     await context.bot.send_message(chat.id, text, reply_markup=InlineKeyboardMarkup(rows))
 
 
-async def handoff_text(update: Update, context: BotContext) -> None:
+async def handoff_text(update: Update, context: BotContext) -> Intent | None:
     """A text in the handoff conversation: the question, or the worker's place."""
     message = update.effective_message
     if message is None or context.user_view is None:
-        return
+        return None
     text = message.text or ""
     if any(text == _(CANCEL_LABEL, lang) for lang in SUPPORTED_LANGUAGES):
         await handoff.cancel_handoff(context.services.db, context.user_view.id)
         await message.reply_html(
             _("OK, cancelled.", context.lang), reply_markup=ReplyKeyboardRemove()
         )
-        return
-    await _continue(update, context, Text(text))
+        return None
+    result = await _next_step(context, context.user_view.id, Text(text))
+    if result == handoff.NotSent.PROMPT_EXPIRED:
+        # A stale prompt: this is a question for the bot after all.
+        return AnswerQuestion()
+    await _render(update, context, result)
+    return None
 
 
 async def handoff_location(update: Update, context: BotContext) -> None:
@@ -154,16 +156,21 @@ async def handoff_button(update: Update, context: BotContext) -> None:
 async def _continue(update: Update, context: BotContext, event: handoff.HandoffInput) -> None:
     if context.user_view is None:
         return
-    result = await handoff.continue_handoff(
+    await _render(update, context, await _next_step(context, context.user_view.id, event))
+
+
+async def _next_step(
+    context: BotContext, user_id: int, event: handoff.HandoffInput
+) -> handoff.HandoffResult:
+    return await handoff.continue_handoff(
         context.services.db,
         context.services.settings,
         context.services.places,
-        user_id=context.user_view.id,
+        user_id=user_id,
         event=event,
         language=context.lang,
         now=utcnow(),
     )
-    await _render(update, context, result)
 
 
 async def _submit(
@@ -200,12 +207,6 @@ async def _render(update: Update, context: BotContext, result: handoff.HandoffRe
         await query.answer()
         if isinstance(query.message, Message):
             await query.message.edit_reply_markup(None)
-    if result == handoff.NotSent.PROMPT_EXPIRED:
-        # A stale prompt: this is a question for the bot after all.
-        from handlers.questions import answer_text
-
-        await answer_text(update, context)
-        return
     if isinstance(result, handoff.PlaceNeeded):
         await _ask_place(chat.id, context, result)
         return
@@ -219,7 +220,7 @@ async def _render(update: Update, context: BotContext, result: handoff.HandoffRe
             chat.id, _("Please type your question as a text message, or /petugas again.", lang)
         )
         return
-    wake_campaign_sender(context)
+    context.services.wake_campaign_sender()
     await context.bot.send_message(
         chat.id, receipt_text(result, lang), reply_markup=ReplyKeyboardRemove()
     )
@@ -227,8 +228,6 @@ async def _render(update: Update, context: BotContext, result: handoff.HandoffRe
 
 async def _ask_place(chat_id: int, context: BotContext, needed: handoff.PlaceNeeded) -> None:
     """Where does the worker live: the place picks the branch whose staff answer."""
-    from handlers.registration import ERRORS
-
     lang = context.lang
     prefix = _(ERRORS[needed.error], lang) + "\n\n" if needed.error in ERRORS else ""
     if needed.options:
@@ -350,7 +349,7 @@ async def staff_reply(update: Update, context: BotContext) -> None:
     lang = STAFF_LANGUAGE
     outcome = result.outcome
     if outcome == handoff.ReplyOutcome.RELAYED:
-        wake_campaign_sender(context)
+        context.services.wake_campaign_sender()
         await message.reply_html(
             _("📨 Sent to the worker (ticket #{id}).", lang, id=result.ticket_id)
         )

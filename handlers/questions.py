@@ -1,5 +1,6 @@
 """Free-text questions: the answer with its follow-up buttons, or, when unsure, the likeliest
-topics plus "Ask staff"."""
+topics plus "Ask staff". A question that asks to register or to talk to staff is handed back
+as an intent for :mod:`handlers.dispatch` to carry out."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from bot.answers import Answer, answer_topic, topic_title
 from bot.i18n import _
 from bot.questions import ask
 from handlers.context import BotContext
-from handlers.handoff import start_handoff
+from handlers.intents import Intent, StartHandoff, StartRegistration
 from handlers.keyboards import MENU_CALCULATOR, MENU_OFFICE, MENU_REGISTER
 
 TOPIC_PREFIX = "q:"
@@ -46,10 +47,10 @@ def followup_keyboard(answer: Answer, lang: str) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(rows) if rows else None
 
 
-async def answer_text(update: Update, context: BotContext) -> None:
+async def answer_text(update: Update, context: BotContext) -> Intent | None:
     message = update.effective_message
     if message is None or context.user_view is None:
-        return
+        return None
     text = message.text or ""
     lang = context.lang
     if len(text) > MAX_QUESTION_LENGTH:
@@ -60,45 +61,39 @@ async def answer_text(update: Update, context: BotContext) -> None:
                 lang,
             )
         )
-        return
+        return None
     services = context.services
     answer = await ask(
         services.db, context.user_view.id, text, lang=lang, today=services.today(),
         model=services.model,
     )
     if answer.topic == "daftar_minat" and answer.answered:
-        from handlers.registration import start_registration
-
-        await start_registration(update, context)
-        return
+        return StartRegistration()
     if answer.topic == "petugas" and answer.answered:
-        await start_handoff(update, context)
-        return
+        return StartHandoff()
     await message.reply_html(answer.text, reply_markup=followup_keyboard(answer, lang))
+    return None
 
 
-async def topic_button(update: Update, context: BotContext) -> None:
+async def topic_button(update: Update, context: BotContext) -> Intent | None:
     query = update.callback_query
     if query is None or query.data is None or not isinstance(query.message, Message):
-        return
+        return None
     topic = query.data.removeprefix(TOPIC_PREFIX)
     if topic == "petugas":
         # "Tanya petugas": a ticket for a person, not the topic's text.
-        await start_handoff(update, context)
-        return
+        return StartHandoff()
     answer = answer_topic(topic, lang=context.lang, today=context.services.today())
     if answer is None:
         await query.answer(
             _("This button is no longer active. Type /start for the menu.", context.lang),
             show_alert=True,
         )
-        return
+        return None
     await query.answer()
     if topic == "daftar_minat":
-        from handlers.registration import start_registration
-
-        await start_registration(update, context)
-        return
+        return StartRegistration()
     await query.message.reply_html(
         answer.text, reply_markup=followup_keyboard(answer, context.lang)
     )
+    return None
