@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
-from typing import ClassVar, Self
+from typing import ClassVar, Self, TypeVar
 
 from bot.amounts import MAX_INCOME, InvalidIncome, check_income
 from bot.calculator import Sector
@@ -34,11 +34,17 @@ from bot.registration.flow import Step
 
 # Telegram refuses a button whose callback data is longer.
 MAX_CALLBACK_BYTES = 64
+E = TypeVar("E", bound=Enum)
 
 
 def _after(data: str, prefix: str) -> str | None:
     """What follows ``prefix``, or None when ``data`` has another prefix."""
     return data[len(prefix) :] if data.startswith(prefix) else None
+
+
+def _member(enum: type[E], code: str | None) -> E | None:
+    """The member of ``enum`` whose value is ``code``, if any."""
+    return next((member for member in enum if member.value == code), None)
 
 
 def _pattern_for(prefix: str, codes: tuple[str, ...]) -> str:
@@ -71,9 +77,8 @@ class MenuButton:
 
     @classmethod
     def decode(cls, data: str) -> Self | None:
-        code = _after(data, cls.prefix)
-        known = {item.value: item for item in MenuItem}
-        return cls(known[code]) if code in known else None
+        item = _member(MenuItem, _after(data, cls.prefix))
+        return None if item is None else cls(item)
 
     @classmethod
     def pattern_for(cls, item: MenuItem) -> str:
@@ -147,9 +152,8 @@ class PrivacyButton:
 
     @classmethod
     def decode(cls, data: str) -> Self | None:
-        code = _after(data, cls.prefix)
-        known = {choice.value: choice for choice in PrivacyChoice}
-        return cls(known[code]) if code in known else None
+        choice = _member(PrivacyChoice, _after(data, cls.prefix))
+        return None if choice is None else cls(choice)
 
 
 # --- o: one of several places with the same name (nearest office) -----------------------------
@@ -283,9 +287,8 @@ class RegistrationNavButton:
 
     @classmethod
     def decode(cls, data: str) -> Self | None:
-        code = _after(data, cls.prefix)
-        known = {nav.value: nav for nav in RegistrationNav}
-        return cls(known[code]) if code in known else None
+        nav = _member(RegistrationNav, _after(data, cls.prefix))
+        return None if nav is None else cls(nav)
 
 
 @dataclass(frozen=True)
@@ -386,9 +389,8 @@ class HandoffButton:
 
     @classmethod
     def decode(cls, data: str) -> Self | None:
-        code = _after(data, cls.prefix)
-        known = {action.value: action for action in HandoffAction}
-        return cls(known[code]) if code in known else None
+        action = _member(HandoffAction, _after(data, cls.prefix))
+        return None if action is None else cls(action)
 
 
 @dataclass(frozen=True)
