@@ -9,6 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.amounts import MAX_INCOME
 from bot.answers import catalog
@@ -233,6 +235,20 @@ FORGED: dict[type[Codec], list[str]] = {
 def test_forged_data_decodes_to_none(codec: type[Codec]) -> None:
     for data in FORGED[codec]:
         assert codec.decode(data) is None, data
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(list(FORGED)),
+    st.sampled_from(["", "m:", "lang:", "q:", "p:", "o:", "c:", "r:", "ld:", "hd:", "hd:place:",
+                     "hd:close:", "fu:"]),
+    st.text(max_size=64),
+)
+def test_any_data_decodes_or_is_refused_without_an_error(
+    codec: type[Codec], prefix: str, rest: str
+) -> None:
+    decoded = codec.decode(prefix + rest)
+    assert decoded is None or len(decoded.encode().encode("utf-8")) <= MAX_CALLBACK_BYTES
 
 
 def test_only_lead_cards_and_ticket_closing_belong_in_groups() -> None:
