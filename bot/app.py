@@ -35,8 +35,19 @@ from bot.delivery import OutboxSender
 from bot.flood import FloodControl
 from bot.i18n import N_, SUPPORTED_LANGUAGES, _
 from bot.ordering import PerChatOrderedProcessor
-from bot.presentation import followups as followup_views
-from bot.presentation.lead_cards import LEAD_CALLBACK_PATTERN
+from bot.presentation.callbacks import (
+    CALCULATOR_PATTERN,
+    HANDOFF_PATTERN,
+    REGISTRATION_PATTERN,
+    FollowUpButton,
+    LanguageButton,
+    LeadButton,
+    MenuButton,
+    MenuItem,
+    OfficeChoice,
+    PrivacyButton,
+    TopicButton,
+)
 from bot.routing import DirectoryWatcher
 from bot.services import SERVICES_KEY, Services
 from bot.settings import Settings
@@ -51,7 +62,6 @@ from handlers import (
     language,
     office,
     privacy,
-    questions,
     registration,
     staff,
     start,
@@ -62,13 +72,6 @@ from handlers import (
 from handlers import followup as followup_handlers
 from handlers.context import BotContext
 from handlers.errors import error_handler
-from handlers.keyboards import (
-    LANGUAGE_PATTERN,
-    MENU_CALCULATOR,
-    MENU_OFFICE,
-    MENU_PATTERN,
-    MENU_REGISTER,
-)
 
 log = logging.getLogger(__name__)
 
@@ -173,24 +176,27 @@ def register_handlers(application: BotApplication) -> None:
             CommandHandler("lead", staff.lead_command, filters=groups | private),
             CommandHandler(["ekspor", "export"], staff.export_command, filters=groups | private),
             CommandHandler(["statistik", "stats"], statistik.statistik_command),
-            # Buttons, by callback-data prefix.
-            CallbackQueryHandler(language.language_chosen, pattern=LANGUAGE_PATTERN),
-            CallbackQueryHandler(registration.start_registration, pattern=f"^{MENU_REGISTER}$"),
-            CallbackQueryHandler(calculator.start_calculator, pattern=f"^{MENU_CALCULATOR}$"),
-            CallbackQueryHandler(office.start_office, pattern=f"^{MENU_OFFICE}$"),
-            CallbackQueryHandler(start.menu_button, pattern=MENU_PATTERN),
+            # Buttons, by callback-data prefix (bot.presentation.callbacks). The menu entries
+            # that open a feature come before the menu's own handler.
+            CallbackQueryHandler(language.language_chosen, pattern=LanguageButton.pattern),
             CallbackQueryHandler(
-                registration.registration_button, pattern=registration.CALLBACK_PATTERN
+                registration.start_registration, pattern=MenuButton.pattern_for(MenuItem.REGISTER)
             ),
-            CallbackQueryHandler(calculator.calculator_button, pattern=calculator.PATTERN),
-            CallbackQueryHandler(office.office_choice, pattern=office.PATTERN),
-            CallbackQueryHandler(dispatch.topic_button, pattern=questions.TOPIC_PATTERN),
-            CallbackQueryHandler(privacy.delete_button, pattern=privacy.PRIVACY_PATTERN),
-            CallbackQueryHandler(staff.lead_button, pattern=LEAD_CALLBACK_PATTERN),
-            CallbackQueryHandler(handoff.handoff_button, pattern=handoff.PATTERN),
             CallbackQueryHandler(
-                followup_handlers.followup_button, pattern=followup_views.PATTERN
+                calculator.start_calculator, pattern=MenuButton.pattern_for(MenuItem.CALCULATOR)
             ),
+            CallbackQueryHandler(
+                office.start_office, pattern=MenuButton.pattern_for(MenuItem.OFFICE)
+            ),
+            CallbackQueryHandler(start.menu_button, pattern=MenuButton.pattern),
+            CallbackQueryHandler(registration.registration_button, pattern=REGISTRATION_PATTERN),
+            CallbackQueryHandler(calculator.calculator_button, pattern=CALCULATOR_PATTERN),
+            CallbackQueryHandler(office.office_choice, pattern=OfficeChoice.pattern),
+            CallbackQueryHandler(dispatch.topic_button, pattern=TopicButton.pattern),
+            CallbackQueryHandler(privacy.delete_button, pattern=PrivacyButton.pattern),
+            CallbackQueryHandler(staff.lead_button, pattern=LeadButton.pattern),
+            CallbackQueryHandler(handoff.handoff_button, pattern=HANDOFF_PATTERN),
+            CallbackQueryHandler(followup_handlers.followup_button, pattern=FollowUpButton.pattern),
             # Staff answering a ticket: a reply in their group to the bot's message.
             MessageHandler(
                 groups & filters.REPLY & ~filters.COMMAND & ~filters.UpdateType.EDITED,

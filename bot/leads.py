@@ -32,12 +32,14 @@ class LeadStatus(StrEnum):
 
 
 class StaffAction(StrEnum):
-    CLAIM = "ambil"
-    CONTACTED = "hubungi"
-    ENROLLED = "daftar"
-    DECLINED = "tolak"
-    UNCLAIM = "lepas"  # back to "baru", for anyone in the group to take
-    UNDO = "urung"  # revert the latest change, within UNDO_WINDOW
+    """A lead card's buttons. Their codes in callback data are bot.presentation.callbacks'."""
+
+    CLAIM = "claim"
+    CONTACTED = "contacted"
+    ENROLLED = "enrolled"
+    DECLINED = "declined"
+    UNCLAIM = "unclaim"  # back to "baru", for anyone in the group to take
+    UNDO = "undo"  # revert the latest change, within UNDO_WINDOW
 
 
 # The status each action sets; UNDO sets the one before the latest change.

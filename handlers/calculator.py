@@ -1,30 +1,27 @@
 """The guided contribution calculator (/iuran, menu button): income → sector → JHT → months.
 
-The choices so far ride in the callback data (``c:<income>:<sector>:<jht>:<months>``), so the
-calculator needs no stored state except when the worker types their own amount.
+The choices so far ride in the callback data (``CalculatorChoice``), so the calculator needs no
+stored state except when the worker types their own amount.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot import conversation
-from bot.amounts import MAX_INCOME, InvalidIncome, check_income, parse_income
-from bot.calculator import calculate
+from bot.amounts import InvalidIncome, parse_income
+from bot.calculator import Sector, calculate
 from bot.events import EventKind
 from bot.i18n import _, format_rupiah
-from bot.presentation.ids import parse_small_int
+from bot.presentation.callbacks import CalculatorChoice, CalculatorOwnAmount, MenuItem
 from bot.stats_events import record_event
 from handlers.context import BotContext
 from handlers.estimate import render_estimate
-from handlers.keyboards import MENU_CALCULATOR, MENU_HOME, MENU_REGISTER
+from handlers.keyboards import menu_data
 
-PREFIX = "c:"
-PATTERN = r"^c:"
-OWN_AMOUNT = "c:own"
 INCOME_CHOICES = (1_000_000, 2_000_000, 3_000_000, 5_000_000)
-SECTORS = {"t": "transportasi", "l": "lainnya"}
-MONTHS = (1, 3, 6, 12)
 
 
 def _kb(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
@@ -34,12 +31,15 @@ def _kb(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
 
 
 def income_keyboard(lang: str) -> InlineKeyboardMarkup:
-    rows = [[(format_rupiah(amount, lang), f"{PREFIX}{amount}")] for amount in INCOME_CHOICES]
+    rows = [
+        [(format_rupiah(amount, lang), CalculatorChoice(amount).encode())]
+        for amount in INCOME_CHOICES
+    ]
     rows[0][0] = (
         _("up to {amount}", lang, amount=format_rupiah(INCOME_CHOICES[0], lang)),
-        f"{PREFIX}{INCOME_CHOICES[0]}",
+        CalculatorChoice(INCOME_CHOICES[0]).encode(),
     )
-    rows.append([(_("✏️ Type my income", lang), OWN_AMOUNT)])
+    rows.append([(_("✏️ Type my income", lang), CalculatorOwnAmount().encode())])
     return _kb(rows)
 
 
@@ -60,7 +60,7 @@ async def calculator_button(update: Update, context: BotContext) -> None:
     if query is None or query.data is None or not isinstance(query.message, Message):
         return
     lang = context.lang
-    if query.data == OWN_AMOUNT:
+    if CalculatorOwnAmount.decode(query.data) is not None:
         await query.answer()
         started = context.user_view is not None and await conversation.begin(
             context.services.db, context.user_view.id, conversation.CALCULATOR_FLOW
@@ -72,73 +72,57 @@ async def calculator_button(update: Update, context: BotContext) -> None:
         )
         await query.message.reply_html(text)
         return
-    parts = query.data.removeprefix(PREFIX).split(":")
-    parsed = _parse(parts)
-    if parsed is None:
+    choice = CalculatorChoice.decode(query.data)
+    if choice is None:
         await query.answer(
             _("This button is no longer active. Type /start for the menu.", lang), show_alert=True
         )
         return
     await query.answer()
-    income, sector, jht, months = parsed
-    base = f"{PREFIX}{income}"
-    if sector is None:
+    if choice.sector is None:
         await query.message.reply_html(
             _("Do you work in transport (ojek, online driver, courier, logistics)?", lang),
-            reply_markup=_kb(
-                [
-                    [(_("🛵 Yes, transport", lang), f"{base}:t")],
-                    [(_("🧺 No, other work", lang), f"{base}:l")],
-                ]
-            ),
+            reply_markup=_sector_keyboard(choice.income, lang),
         )
-    elif jht is None:
+    elif choice.with_jht is None:
         await query.message.reply_html(
             _("Add the optional JHT old-age savings?", lang),
             reply_markup=_kb(
                 [
-                    [(_("Only JKK + JKM", lang), f"{base}:{sector}:0")],
-                    [(_("With JHT", lang), f"{base}:{sector}:1")],
+                    [(_("Only JKK + JKM", lang), replace(choice, with_jht=False).encode())],
+                    [(_("With JHT", lang), replace(choice, with_jht=True).encode())],
                 ]
             ),
         )
-    elif months is None:
+    elif choice.months is None:
         await query.message.reply_html(
             _("Pay for how many months at once?", lang),
-            reply_markup=_kb([[(str(m), f"{base}:{sector}:{jht}:{m}") for m in MONTHS]]),
+            reply_markup=_kb(
+                [[(str(m), replace(choice, months=m).encode()) for m in CalculatorChoice.MONTHS]]
+            ),
         )
     else:
-        await show_estimate(query.message, context, income, SECTORS[sector], jht == "1", months)
+        await show_estimate(
+            query.message, context, choice.income, choice.sector, choice.with_jht, choice.months
+        )
 
 
-def _parse(parts: list[str]) -> tuple[int, str | None, str | None, int | None] | None:
-    """Validate every field of forged or stale callback data; None when anything is off."""
-    income_value = parse_small_int(parts[0], MAX_INCOME) if 1 <= len(parts) <= 4 else None
-    if income_value is None:
-        return None
-    try:
-        income = check_income(income_value)
-    except InvalidIncome:
-        return None
-    sector = parts[1] if len(parts) > 1 else None
-    jht = parts[2] if len(parts) > 2 else None
-    months = parts[3] if len(parts) > 3 else None
-    if sector is not None and sector not in SECTORS:
-        return None
-    if jht is not None and jht not in ("0", "1"):
-        return None
-    if months is not None and parse_small_int(months) not in MONTHS:
-        return None
-    return income, sector, jht, int(months) if months else None
+def _sector_keyboard(income: int, lang: str) -> InlineKeyboardMarkup:
+    return _kb(
+        [
+            [(_("🛵 Yes, transport", lang), CalculatorChoice(income, "transportasi").encode())],
+            [(_("🧺 No, other work", lang), CalculatorChoice(income, "lainnya").encode())],
+        ]
+    )
 
 
 async def show_estimate(
-    message: Message, context: BotContext, income: int, sector: str, with_jht: bool, months: int
+    message: Message, context: BotContext, income: int, sector: Sector, with_jht: bool, months: int
 ) -> None:
     lang = context.lang
     estimate = calculate(
         income,
-        sector=sector,  # type: ignore[arg-type]
+        sector=sector,
         with_jht=with_jht,
         months=months,
         start=context.services.today(),
@@ -155,9 +139,9 @@ async def show_estimate(
         render_estimate(estimate, lang),
         reply_markup=_kb(
             [
-                [(_("📝 Register interest", lang), MENU_REGISTER)],
-                [(_("🔁 Calculate again", lang), MENU_CALCULATOR)],
-                [(_("🏠 Main menu", lang), MENU_HOME)],
+                [(_("📝 Register interest", lang), menu_data(MenuItem.REGISTER))],
+                [(_("🔁 Calculate again", lang), menu_data(MenuItem.CALCULATOR))],
+                [(_("🏠 Main menu", lang), menu_data(MenuItem.HOME))],
             ]
         ),
     )
@@ -191,10 +175,5 @@ async def typed_income(update: Update, context: BotContext) -> None:
             lang,
             amount=format_rupiah(income, lang),
         ),
-        reply_markup=_kb(
-            [
-                [(_("🛵 Yes, transport", lang), f"{PREFIX}{income}:t")],
-                [(_("🧺 No, other work", lang), f"{PREFIX}{income}:l")],
-            ]
-        ),
+        reply_markup=_sector_keyboard(income, lang),
     )

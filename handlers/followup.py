@@ -11,6 +11,7 @@ from telegram import Message, Update
 from bot import followup
 from bot.clock import utcnow
 from bot.i18n import _
+from bot.presentation.callbacks import FollowUpButton
 from handlers.context import BotContext
 
 
@@ -19,15 +20,19 @@ async def followup_button(update: Update, context: BotContext) -> None:
     if query is None or query.data is None or context.user_view is None:
         return
     lang = context.lang
-    _prefix, raw_id, answer = query.data.split(":")
-    result = await followup.record_answer(
-        context.services.db,
-        followup_id=int(raw_id),
-        user_id=context.user_view.id,
-        answer=answer,
-        now=utcnow(),
+    pressed = FollowUpButton.decode(query.data)
+    result = (
+        await followup.record_answer(
+            context.services.db,
+            followup_id=pressed.followup_id,
+            user_id=context.user_view.id,
+            answer=pressed.answer,
+            now=utcnow(),
+        )
+        if pressed is not None
+        else None
     )
-    if result.outcome == followup.AnswerOutcome.INVALID:
+    if result is None or result.outcome == followup.AnswerOutcome.INVALID:
         await query.answer(
             _("This button is no longer active. Type /start for the menu.", lang), show_alert=True
         )

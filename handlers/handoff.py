@@ -22,7 +22,8 @@ from bot.i18n import N_, SUPPORTED_LANGUAGES, _
 from bot.knowledge.facts import fact
 from bot.office_hours import in_words
 from bot.offices import office_name_for_worker
-from bot.presentation.handoff import CLOSE_PREFIX, REPLY, when_text
+from bot.presentation.callbacks import HandoffAction, HandoffButton, HandoffPlace, TicketClose
+from bot.presentation.handoff import when_text
 from bot.presentation.input_errors import ERRORS
 from bot.presentation.lead_cards import STAFF_LANGUAGE
 from bot.registration.flow import Choice, Location, Text
@@ -31,11 +32,8 @@ from handlers.intents import AnswerQuestion, Intent
 
 # For the command menu (bot.app.COMMANDS).
 COMMAND = ("petugas", N_("Ask a person: BPJS Ketenagakerjaan staff"))
-PREFIX = "hd:"
-LAST_QUESTION = "hd:last"
-CANCEL = "hd:cancel"
-PLACE_PREFIX = "hd:place:"
-PATTERN = r"^hd:(last|cancel|reply|close:\d{1,12}|place:\d{1,2})$"
+LAST_QUESTION = HandoffButton(HandoffAction.LAST_QUESTION).encode()
+CANCEL = HandoffButton(HandoffAction.CANCEL).encode()
 CANCEL_LABEL = N_("✖️ Cancel")
 QUOTE_PREVIEW = 60
 
@@ -126,13 +124,24 @@ async def handoff_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is None or query.data is None:
         return
-    if query.data.startswith(CLOSE_PREFIX):
-        await _close_button(update, context)
+    close = TicketClose.decode(query.data)
+    if close is not None:
+        await _close_button(update, context, close.ticket_id)
         return
     if context.user_view is None:
         await query.answer()
         return
-    if query.data == CANCEL:
+    pressed = HandoffButton.decode(query.data)
+    place = HandoffPlace.decode(query.data)
+    if pressed is None and place is None:
+        # Data the pattern lets through but no button carries ("hd:close:" with a huge id).
+        await query.answer(
+            _("This button is no longer active. Type /start for the menu.", context.lang),
+            show_alert=True,
+        )
+        return
+    action = pressed.action if pressed is not None else None
+    if action == HandoffAction.CANCEL:
         await query.answer()
         await handoff.cancel_handoff(context.services.db, context.user_view.id)
         if isinstance(query.message, Message):
@@ -141,11 +150,11 @@ async def handoff_button(update: Update, context: BotContext) -> None:
                 _("OK, cancelled.", context.lang), reply_markup=ReplyKeyboardRemove()
             )
         return
-    if query.data == REPLY:
+    if action == HandoffAction.REPLY:
         await start_handoff(update, context)
         return
-    if query.data.startswith(PLACE_PREFIX):
-        await _continue(update, context, Choice(query.data.removeprefix(PLACE_PREFIX)))
+    if place is not None:
+        await _continue(update, context, Choice(str(place.index)))
         return
     await query.answer()
     if isinstance(query.message, Message):
@@ -199,7 +208,7 @@ async def _render(update: Update, context: BotContext, result: handoff.HandoffRe
     if chat is None:
         return
     lang = context.lang
-    pressed_place = query is not None and (query.data or "").startswith(PLACE_PREFIX)
+    pressed_place = query is not None and HandoffPlace.decode(query.data or "") is not None
     if query is not None and pressed_place:
         if result == handoff.NotSent.STALE:
             await query.answer(_("That button is from an earlier step.", lang))
@@ -232,7 +241,7 @@ async def _ask_place(chat_id: int, context: BotContext, needed: handoff.PlaceNee
     prefix = _(ERRORS[needed.error], lang) + "\n\n" if needed.error in ERRORS else ""
     if needed.options:
         rows = [
-            [InlineKeyboardButton(label[:60], callback_data=f"{PLACE_PREFIX}{i}")]
+            [InlineKeyboardButton(label[:60], callback_data=HandoffPlace(i).encode())]
             for i, label in enumerate(needed.options)
         ]
         rows.append([InlineKeyboardButton(_(CANCEL_LABEL, lang), callback_data=CANCEL)])
@@ -374,20 +383,21 @@ def _ticket_on(message: Message) -> int | None:
     for row in markup.inline_keyboard if markup else ():
         for button in row:
             data = button.callback_data
-            if isinstance(data, str) and data.startswith(CLOSE_PREFIX):
-                return int(data.removeprefix(CLOSE_PREFIX))
+            close = TicketClose.decode(data) if isinstance(data, str) else None
+            if close is not None:
+                return close.ticket_id
     return None
 
 
-async def _close_button(update: Update, context: BotContext) -> None:
+async def _close_button(update: Update, context: BotContext, ticket_id: int) -> None:
     query, user, chat = update.callback_query, update.effective_user, update.effective_chat
-    if query is None or query.data is None or user is None or chat is None:
+    if query is None or user is None or chat is None:
         return
     lang = STAFF_LANGUAGE
     outcome = await handoff.close_ticket(
         context.services.db,
         context.services.settings,
-        ticket_id=int(query.data.removeprefix(CLOSE_PREFIX)),
+        ticket_id=ticket_id,
         chat_id=chat.id,
         staff_telegram_id=user.id,
         now=utcnow(),

@@ -1,53 +1,48 @@
-"""Inline and reply keyboards with their callback data, kept together so a button and the handler
-pattern that answers it can't drift apart. Callback data stays far below Telegram's 64 bytes."""
+"""The main menu and the language chooser (their callback data: bot.presentation.callbacks)."""
 
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import SUPPORTED_LANGUAGES, _
-
-MENU_ASK = "m:ask"
-MENU_CALCULATOR = "m:calc"
-MENU_REGISTER = "m:reg"
-MENU_OFFICE = "m:office"
-MENU_LANGUAGE = "m:lang"
-MENU_HOME = "m:home"
-MENU_PATTERN = r"^m:(ask|calc|reg|office|lang|home)$"
-
-LANGUAGE_PREFIX = "lang:"
-LANGUAGE_PATTERN = r"^lang:(" + "|".join(SUPPORTED_LANGUAGES) + ")$"
+from bot.presentation.callbacks import LanguageButton, MenuButton, MenuItem
 
 LANGUAGE_NAMES = {"id": "🇮🇩 Bahasa Indonesia", "en": "🇬🇧 English"}
 
 
+def menu_data(item: MenuItem) -> str:
+    """The callback data of a main-menu entry, for the buttons that offer one elsewhere."""
+    return MenuButton(item).encode()
+
+
 def main_menu(lang: str) -> InlineKeyboardMarkup:
     """The start menu: one big button per row, easy to hit on a small phone."""
+    entries = [
+        (_("❓ Ask a question", lang), MenuItem.ASK),
+        (_("🧮 Contribution calculator", lang), MenuItem.CALCULATOR),
+        (_("📝 Register interest", lang), MenuItem.REGISTER),
+        (_("📍 Nearest office", lang), MenuItem.OFFICE),
+        (_("🌐 Language / Bahasa", lang), MenuItem.LANGUAGE),
+    ]
     return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(_("❓ Ask a question", lang), callback_data=MENU_ASK)],
-            [
-                InlineKeyboardButton(
-                    _("🧮 Contribution calculator", lang), callback_data=MENU_CALCULATOR
-                )
-            ],
-            [InlineKeyboardButton(_("📝 Register interest", lang), callback_data=MENU_REGISTER)],
-            [InlineKeyboardButton(_("📍 Nearest office", lang), callback_data=MENU_OFFICE)],
-            [InlineKeyboardButton(_("🌐 Language / Bahasa", lang), callback_data=MENU_LANGUAGE)],
-        ]
+        [[InlineKeyboardButton(label, callback_data=menu_data(item))] for label, item in entries]
     )
 
 
 def back_to_menu(lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(_("🏠 Main menu", lang), callback_data=MENU_HOME)]]
+        [[InlineKeyboardButton(_("🏠 Main menu", lang), callback_data=menu_data(MenuItem.HOME))]]
     )
 
 
 def language_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(LANGUAGE_NAMES[code], callback_data=LANGUAGE_PREFIX + code)]
+            [
+                InlineKeyboardButton(
+                    LANGUAGE_NAMES[code], callback_data=LanguageButton(code).encode()
+                )
+            ]
             for code in SUPPORTED_LANGUAGES
         ]
     )

@@ -5,9 +5,10 @@ from __future__ import annotations
 from telegram import Message, Update
 
 from bot.i18n import _
+from bot.presentation.callbacks import LanguageButton
 from bot.users import set_language
 from handlers.context import BotContext
-from handlers.keyboards import LANGUAGE_PREFIX, language_keyboard, main_menu
+from handlers.keyboards import language_keyboard, main_menu
 
 
 async def language_command(update: Update, context: BotContext) -> None:
@@ -20,11 +21,10 @@ async def language_command(update: Update, context: BotContext) -> None:
 
 async def language_chosen(update: Update, context: BotContext) -> None:
     query = update.callback_query
-    if query is None or query.data is None or update.effective_user is None:
+    chosen = LanguageButton.decode(query.data or "") if query is not None else None
+    if query is None or chosen is None or update.effective_user is None:
         return
-    language = await set_language(
-        context.services.db, update.effective_user.id, query.data.removeprefix(LANGUAGE_PREFIX)
-    )
+    language = await set_language(context.services.db, update.effective_user.id, chosen.language)
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.reply_html(

@@ -24,11 +24,9 @@ from bot.offices import (
     office_for_text,
     office_name_for_worker,
 )
+from bot.presentation.callbacks import MenuItem, OfficeChoice
 from handlers.context import BotContext
-from handlers.keyboards import MENU_REGISTER, main_menu
-
-PREFIX = "o:"
-PATTERN = r"^o:"
+from handlers.keyboards import main_menu, menu_data
 
 
 async def start_office(update: Update, context: BotContext) -> None:
@@ -77,7 +75,13 @@ async def office_choice(update: Update, context: BotContext) -> None:
     if query is None or query.data is None or not isinstance(query.message, Message):
         return
     await query.answer()
-    answer = office_for_regency(context.services.directory, query.data.removeprefix(PREFIX)[:20])
+    # Forged data finds no place, as an unknown code does.
+    chosen = OfficeChoice.decode(query.data)
+    answer = (
+        office_for_regency(context.services.directory, chosen.regency_code)
+        if chosen is not None
+        else OfficeAnswer()
+    )
     await _reply(query.message, context, answer)
 
 
@@ -98,7 +102,8 @@ async def _reply(message: Message, context: BotContext, answer: OfficeAnswer) ->
                 [
                     [
                         InlineKeyboardButton(
-                            _("📝 Register interest", lang), callback_data=MENU_REGISTER
+                            _("📝 Register interest", lang),
+                            callback_data=menu_data(MenuItem.REGISTER),
                         )
                     ]
                 ]
@@ -109,7 +114,7 @@ async def _reply(message: Message, context: BotContext, answer: OfficeAnswer) ->
             _("I found several places with that name. Which one is yours?", lang),
             reply_markup=InlineKeyboardMarkup(
                 [
-                    [InlineKeyboardButton(label[:60], callback_data=f"{PREFIX}{code}")]
+                    [InlineKeyboardButton(label[:60], callback_data=OfficeChoice(code).encode())]
                     for code, label in answer.choices
                 ]
             ),

@@ -8,13 +8,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.clock import utcnow
 from bot.i18n import _, format_rupiah
+from bot.presentation.callbacks import PrivacyButton, PrivacyChoice
 from bot.privacy import delete_personal_data, stored_data
 from bot.vocabulary import contact_time_name, lead_status_badge, occupation_name
 from handlers.context import BotContext
-
-DELETE_CONFIRM = "p:delete"
-DELETE_KEEP = "p:keep"
-PRIVACY_PATTERN = r"^p:(delete|keep)$"
 
 
 async def my_data_command(update: Update, context: BotContext) -> None:
@@ -92,10 +89,16 @@ async def delete_command(update: Update, context: BotContext) -> None:
             [
                 [
                     InlineKeyboardButton(
-                        _("🗑️ Yes, delete my data", lang), callback_data=DELETE_CONFIRM
+                        _("🗑️ Yes, delete my data", lang),
+                        callback_data=PrivacyButton(PrivacyChoice.DELETE).encode(),
                     )
                 ],
-                [InlineKeyboardButton(_("↩️ No, keep it", lang), callback_data=DELETE_KEEP)],
+                [
+                    InlineKeyboardButton(
+                        _("↩️ No, keep it", lang),
+                        callback_data=PrivacyButton(PrivacyChoice.KEEP).encode(),
+                    )
+                ],
             ]
         ),
     )
@@ -107,7 +110,8 @@ async def delete_button(update: Update, context: BotContext) -> None:
         return
     lang = context.lang
     await query.answer()
-    if query.data == DELETE_KEEP:
+    pressed = PrivacyButton.decode(query.data or "")
+    if pressed is None or pressed.choice == PrivacyChoice.KEEP:
         await query.message.reply_html(_("Nothing was deleted.", lang))
         return
     await delete_personal_data(context.services.db, context.user_view.id, utcnow())

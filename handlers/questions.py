@@ -8,19 +8,18 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.answers import Answer, answer_topic, topic_title
 from bot.i18n import _
+from bot.presentation.callbacks import MenuItem, TopicButton
 from bot.questions import ask
 from handlers.context import BotContext
 from handlers.intents import Intent, StartHandoff, StartRegistration
-from handlers.keyboards import MENU_CALCULATOR, MENU_OFFICE, MENU_REGISTER
+from handlers.keyboards import menu_data
 
-TOPIC_PREFIX = "q:"
-TOPIC_PATTERN = r"^q:[a-z_]{2,30}$"
 MAX_QUESTION_LENGTH = 1000
-# Follow-ups that are actions rather than topics.
+# Follow-ups that are actions rather than topics: they press the main menu's entry.
 ACTION_CALLBACKS = {
-    "action:calculator": MENU_CALCULATOR,
-    "action:register": MENU_REGISTER,
-    "action:office": MENU_OFFICE,
+    "action:calculator": MenuItem.CALCULATOR,
+    "action:register": MenuItem.REGISTER,
+    "action:office": MenuItem.OFFICE,
 }
 
 
@@ -33,17 +32,9 @@ def followup_keyboard(answer: Answer, lang: str) -> InlineKeyboardMarkup | None:
     else:
         items = [*answer.alternatives[:3], "petugas"]
     for item in items:
-        if item in ACTION_CALLBACKS:
-            data = ACTION_CALLBACKS[item]
-            rows.append([InlineKeyboardButton(topic_title(item, lang), callback_data=data)])
-        else:
-            rows.append(
-                [
-                    InlineKeyboardButton(
-                        topic_title(item, lang), callback_data=f"{TOPIC_PREFIX}{item}"
-                    )
-                ]
-            )
+        action = ACTION_CALLBACKS.get(item)
+        data = menu_data(action) if action is not None else TopicButton(item).encode()
+        rows.append([InlineKeyboardButton(topic_title(item, lang), callback_data=data)])
     return InlineKeyboardMarkup(rows) if rows else None
 
 
@@ -79,7 +70,8 @@ async def topic_button(update: Update, context: BotContext) -> Intent | None:
     query = update.callback_query
     if query is None or query.data is None or not isinstance(query.message, Message):
         return None
-    topic = query.data.removeprefix(TOPIC_PREFIX)
+    pressed = TopicButton.decode(query.data)
+    topic = pressed.topic if pressed is not None else ""
     if topic == "petugas":
         # "Tanya petugas": a ticket for a person, not the topic's text.
         return StartHandoff()

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from telegram import (
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
@@ -20,6 +21,11 @@ from telegram import (
 from bot.i18n import N_, SUPPORTED_LANGUAGES, _, format_rupiah
 from bot.leads import Confirmation
 from bot.offices import office_name_for_worker
+from bot.presentation.callbacks import (
+    RegistrationChoice,
+    RegistrationNav,
+    RegistrationNavButton,
+)
 from bot.presentation.input_errors import ERRORS
 from bot.registration import service
 from bot.registration.flow import (
@@ -44,10 +50,9 @@ from handlers.context import BotContext
 from handlers.estimate import render_estimate
 from handlers.keyboards import main_menu
 
-CALLBACK_PREFIX = "r:"
-CALLBACK_PATTERN = r"^r:"
-BACK = "back"
-CANCEL = "cancel"
+# The reply-keyboard labels read as these (a pressed inline button decodes to them).
+BACK = RegistrationNav.BACK
+CANCEL = RegistrationNav.CANCEL
 
 FIELD_LABELS = {
     "name": N_("Name"),
@@ -62,15 +67,18 @@ BACK_LABEL = N_("⬅️ Back")
 CANCEL_LABEL = N_("✖️ Cancel")
 
 
-def _button(label: str, value: str, step: Step | None = None) -> InlineKeyboardButton:
+def _button(label: str, value: str, step: Step) -> InlineKeyboardButton:
     # The step rides along so a button pressed on an old message is recognised as stale.
-    data = f"{CALLBACK_PREFIX}{step}:{value}" if step else f"{CALLBACK_PREFIX}{value}"
-    return InlineKeyboardButton(label, callback_data=data)
+    return InlineKeyboardButton(label, callback_data=RegistrationChoice(step, value).encode())
+
+
+def _nav_button(label: str, nav: RegistrationNav) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=RegistrationNavButton(nav).encode())
 
 
 def _nav_row(lang: str, back: bool = True) -> list[InlineKeyboardButton]:
-    row = [_button(_(BACK_LABEL, lang), BACK)] if back else []
-    row.append(_button(_(CANCEL_LABEL, lang), CANCEL))
+    row = [_nav_button(_(BACK_LABEL, lang), BACK)] if back else []
+    row.append(_nav_button(_(CANCEL_LABEL, lang), CANCEL))
     return row
 
 
@@ -228,7 +236,7 @@ async def render(
         )
 
 
-def _nav_text(text: str) -> str | None:
+def _nav_text(text: str) -> RegistrationNav | None:
     """BACK or CANCEL when ``text`` is one of the reply-keyboard navigation labels."""
     for lang in SUPPORTED_LANGUAGES:
         if text == _(BACK_LABEL, lang):
@@ -294,17 +302,34 @@ async def registration_button(update: Update, context: BotContext) -> None:
         return
     message = query.message
     assert isinstance(message, Message)
-    payload = query.data.removeprefix(CALLBACK_PREFIX)
-    if payload == CANCEL:
+    nav = RegistrationNavButton.decode(query.data)
+    if nav is not None and nav.nav == CANCEL:
         await query.answer()
         await cancel_command(update, context)
         return
-    if payload == BACK:
+    if nav is not None:
         await query.answer()
         await _advance(update, context, message, Back())
         return
-    step_name, _sep, value = payload.partition(":")
-    await _advance(update, context, message, Choice(value), button_step=step_name)
+    choice = RegistrationChoice.decode(query.data)
+    if choice is None:
+        await _show_current_step(query, context, message)
+        return
+    await _advance(update, context, message, Choice(choice.value), button_step=choice.step)
+
+
+async def _show_current_step(query: CallbackQuery, context: BotContext, message: Message) -> None:
+    """A forged or mangled press: like a stale one, it shows the step the worker is at."""
+    user = context.user_view
+    state = await service.current(context.services.db, user.id) if user is not None else None
+    lang = context.lang
+    if state is None:
+        await query.answer(
+            _("This registration has ended. Type /daftar to start again.", lang), show_alert=True
+        )
+        return
+    await query.answer(_("That button is from an earlier step.", lang))
+    await render(message, state, lang, context.services.today())
 
 
 async def _advance(

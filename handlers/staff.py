@@ -12,13 +12,9 @@ from bot import staff
 from bot.clock import utcnow
 from bot.i18n import _
 from bot.leads import StaffAction
+from bot.presentation.callbacks import LeadButton
 from bot.presentation.ids import parse_small_int
-from bot.presentation.lead_cards import (
-    STAFF_LANGUAGE,
-    card_keyboard,
-    card_text,
-    parse_lead_callback,
-)
+from bot.presentation.lead_cards import STAFF_LANGUAGE, card_keyboard, card_text
 from handlers.context import BotContext
 
 LANG = STAFF_LANGUAGE
@@ -136,7 +132,7 @@ async def lead_button(update: Update, context: BotContext) -> None:
     query, user, chat = update.callback_query, update.effective_user, update.effective_chat
     if query is None or query.data is None or user is None or chat is None:
         return
-    parsed = parse_lead_callback(query.data)
+    parsed = LeadButton.decode(query.data)
     if parsed is None:
         await query.answer(_("This button is not valid.", LANG), show_alert=True)
         return

@@ -8,15 +8,9 @@ from telegram import Message, Update
 
 from bot.i18n import _
 from bot.knowledge.facts import fact
+from bot.presentation.callbacks import MenuButton, MenuItem
 from handlers.context import BotContext
-from handlers.keyboards import (
-    MENU_ASK,
-    MENU_HOME,
-    MENU_LANGUAGE,
-    back_to_menu,
-    language_keyboard,
-    main_menu,
-)
+from handlers.keyboards import back_to_menu, language_keyboard, main_menu
 from handlers.sources import record_start_source
 
 
@@ -79,7 +73,9 @@ async def menu_button(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     lang = context.lang
-    if query.data == MENU_ASK:
+    pressed = MenuButton.decode(query.data or "")
+    item = pressed.item if pressed is not None else None
+    if item == MenuItem.ASK:
         await query.message.reply_html(
             _(
                 "Type your question in your own words, for example:\n"
@@ -89,10 +85,10 @@ async def menu_button(update: Update, context: BotContext) -> None:
                 lang,
             )
         )
-    elif query.data == MENU_LANGUAGE:
+    elif item == MenuItem.LANGUAGE:
         await query.message.reply_html(
             _("Choose your language:", lang), reply_markup=language_keyboard()
         )
-    elif query.data == MENU_HOME:
+    elif item == MenuItem.HOME:
         first_name = update.effective_user.first_name if update.effective_user else None
         await query.message.reply_html(greeting(first_name, lang), reply_markup=main_menu(lang))

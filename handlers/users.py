@@ -7,12 +7,9 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
 from bot.i18n import _, normalize_language
+from bot.presentation.callbacks import is_group_button
 from bot.users import mark_blocked, touch_user
 from handlers.context import BotContext
-
-# Buttons that belong in groups (lead cards, ticket closing); every other button is a worker's
-# and means nothing outside their private chat.
-GROUP_BUTTON_PREFIXES = ("ld:", "hd:close:")
 
 
 async def load_user(update: Update, context: BotContext) -> None:
@@ -23,7 +20,7 @@ async def load_user(update: Update, context: BotContext) -> None:
         query is not None
         and chat is not None
         and chat.type != ChatType.PRIVATE
-        and not (query.data or "").startswith(GROUP_BUTTON_PREFIXES)
+        and not is_group_button(query.data)
     ):
         # A worker's button forged (or forwarded) into a group: refuse it here, once.
         await query.answer(

@@ -9,10 +9,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import followup
 from bot.i18n import _
 from bot.leads import LeadCard
+from bot.presentation.callbacks import FollowUpButton
 from bot.presentation.lead_cards import STAFF_LANGUAGE, card_text
-
-PREFIX = "fu:"
-PATTERN = r"^fu:\d{1,12}:(yes|no|registered|[1-5])$"
 
 
 def question_text(question: followup.Question) -> str:
@@ -43,14 +41,14 @@ def question_keyboard(question: followup.Question) -> InlineKeyboardMarkup:
         }
         return InlineKeyboardMarkup(
             [
-                [InlineKeyboardButton(label, callback_data=f"{PREFIX}{fid}:{answer}")]
+                [InlineKeyboardButton(label, callback_data=FollowUpButton(fid, answer).encode())]
                 for answer, label in labels.items()
             ]
         )
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(score, callback_data=f"{PREFIX}{fid}:{score}")
+                InlineKeyboardButton(score, callback_data=FollowUpButton(fid, score).encode())
                 for score in followup.SATISFACTION_SCORES
             ]
         ]

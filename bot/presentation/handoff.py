@@ -15,11 +15,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import handoff
 from bot.answers import catalog, topic_title
 from bot.i18n import _, babel_locale
+from bot.presentation.callbacks import HandoffAction, HandoffButton, TicketClose
 from bot.presentation.lead_cards import STAFF_LANGUAGE
-
-# Callback data of the buttons rendered here (handlers/handoff.py reads them).
-REPLY = "hd:reply"
-CLOSE_PREFIX = "hd:close:"
 
 
 def when_text(moment: datetime, zone: str, lang: str) -> str:
@@ -84,7 +81,8 @@ def ticket_keyboard(ticket_id: int) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    _("✅ Close ticket", STAFF_LANGUAGE), callback_data=f"{CLOSE_PREFIX}{ticket_id}"
+                    _("✅ Close ticket", STAFF_LANGUAGE),
+                    callback_data=TicketClose(ticket_id).encode(),
                 )
             ]
         ]
@@ -134,7 +132,14 @@ def staff_answer_text(answer: handoff.StaffAnswer) -> str:
 
 def staff_answer_keyboard(lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(_("↩️ Reply to staff", lang), callback_data=REPLY)]]
+        [
+            [
+                InlineKeyboardButton(
+                    _("↩️ Reply to staff", lang),
+                    callback_data=HandoffButton(HandoffAction.REPLY).encode(),
+                )
+            ]
+        ]
     )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 from datetime import datetime
-from typing import NamedTuple
 
 from babel.dates import format_datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -12,13 +11,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.clock import utcnow
 from bot.i18n import N_, _, babel_locale, format_rupiah
 from bot.leads import ACTION_TARGET, LeadCard, LeadStatus, StaffAction, is_open
-from bot.presentation.ids import parse_small_int
+from bot.presentation.callbacks import LeadButton
 from bot.stats import campaign_time
 from bot.vocabulary import contact_time_name, lead_status_badge, occupation_name
 
 STAFF_LANGUAGE = "id"
-LEAD_CALLBACK_PREFIX = "ld:"
-LEAD_CALLBACK_PATTERN = r"^ld:"
 # The first line of a card sent again after a send whose outcome is unknown (bot.delivery).
 CARD_REPEAT_MARKER = N_("🔁 Sent again — this card may already be above.")
 
@@ -48,39 +45,6 @@ STATUS_HEADERS = {
 RELEASED_HEADER = N_("🆕 <b>Lead #{id} released by {staff}</b>: new again")
 # When staff read the time of a change: WIB, "14:05, 6 Des".
 HISTORY_TIME_FORMAT = "HH:mm, d MMM"
-
-
-class LeadPress(NamedTuple):
-    lead_id: int
-    action: StaffAction
-    # The status change an undo button takes back (``ld:<id>:urung:<change id>``).
-    change_id: int | None = None
-
-
-def lead_callback(lead_id: int, action: StaffAction, change_id: int | None = None) -> str:
-    data = f"{LEAD_CALLBACK_PREFIX}{lead_id}:{action}"
-    return data if change_id is None else f"{data}:{change_id}"
-
-
-def parse_lead_callback(data: str) -> LeadPress | None:
-    """``ld:<id>:<action>`` with a known action, or ``ld:<id>:urung:<change id>``, else None
-    (forged or mangled data)."""
-    parts = data.split(":")
-    if len(parts) not in (3, 4) or parts[0] + ":" != LEAD_CALLBACK_PREFIX:
-        return None
-    lead_id = parse_small_int(parts[1])
-    if lead_id is None:
-        return None
-    try:
-        action = StaffAction(parts[2])
-    except ValueError:
-        return None
-    if (len(parts) == 4) != (action == StaffAction.UNDO):
-        return None
-    if action != StaffAction.UNDO:
-        return LeadPress(lead_id, action)
-    change_id = parse_small_int(parts[3])
-    return None if change_id is None else LeadPress(lead_id, action, change_id)
 
 
 def status_header(card: LeadCard, lang: str) -> str | None:
@@ -205,7 +169,11 @@ def card_keyboard(card: LeadCard, now: datetime | None = None) -> InlineKeyboard
         if card.status == LeadStatus.CLAIMED:
             actions.append(StaffAction.UNCLAIM)
     rows = [
-        [InlineKeyboardButton(_(ACTION_LABELS[a], lang), callback_data=lead_callback(card.id, a))]
+        [
+            InlineKeyboardButton(
+                _(ACTION_LABELS[a], lang), callback_data=LeadButton(card.id, a).encode()
+            )
+        ]
         for a in actions
     ]
     if card.undo_change_id is not None and card.can_undo(now or utcnow()):
@@ -213,7 +181,9 @@ def card_keyboard(card: LeadCard, now: datetime | None = None) -> InlineKeyboard
             [
                 InlineKeyboardButton(
                     _(ACTION_LABELS[StaffAction.UNDO], lang),
-                    callback_data=lead_callback(card.id, StaffAction.UNDO, card.undo_change_id),
+                    callback_data=LeadButton(
+                        card.id, StaffAction.UNDO, card.undo_change_id
+                    ).encode(),
                 )
             ]
         )

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from bot import staff
 from bot.leads import UNDO_WINDOW, LeadCard, StaffAction
-from bot.presentation.lead_cards import card_keyboard, card_text, lead_callback, parse_lead_callback
+from bot.presentation.callbacks import LeadButton
+from bot.presentation.lead_cards import card_keyboard, card_text
 from db.engine import Database
 from db.models import Lead, LeadStatusChange
 from tests.db.test_leads import ADMIN, NOW, SETTINGS, register
@@ -163,10 +164,10 @@ async def test_a_stale_press_of_the_current_status_changes_nothing(db: Database)
 def test_callback_codec_round_trips_and_refuses_forgeries() -> None:
     for action in StaffAction:
         change = 7 if action == StaffAction.UNDO else None
-        parsed = parse_lead_callback(lead_callback(12, action, change))
-        assert parsed == (12, action, change)
+        parsed = LeadButton.decode(LeadButton(12, action, change).encode())
+        assert parsed == LeadButton(12, action, change)
     for forged in ("ld:1:urung", "ld:1:urung:x", "ld:1:ambil:3", "ld:1:urung:3:4", "ld:1:lepas:"):
-        assert parse_lead_callback(forged) is None, forged
+        assert LeadButton.decode(forged) is None, forged
 
 
 def test_card_keyboard_follows_the_status() -> None:

@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bot.i18n import _
+from bot.presentation.input_errors import ERRORS
 from bot.presentation.lead_cards import CARD_REPEAT_MARKER, STAFF_LANGUAGE
 from db.engine import Database
 from db.models import ConversationState, Lead, OutboxMessage, User
-from handlers.registration import ERRORS
 from sandbox.client import SandboxClient, SentUpdate
 from tests.e2e.harness import ROOT, BotProcess, new_user_id
 

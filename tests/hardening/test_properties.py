@@ -16,7 +16,8 @@ from sqlalchemy import String
 from bot.geo import Directory, OutsideIndonesiaError, load_default_directory
 from bot.geo.resolve import MAX_CANDIDATES
 from bot.offices import MAX_CHOICES, office_for_point, office_for_text
-from bot.presentation.lead_cards import parse_lead_callback
+from bot.presentation.callbacks import CalculatorChoice, LeadButton
+from bot.presentation.input_errors import ERRORS
 from bot.registration.flow import (
     MAX_PLACE_CHOICES,
     Back,
@@ -31,8 +32,6 @@ from bot.registration.flow import (
 )
 from bot.routing import DirectoryPlaces
 from db.models import Lead
-from handlers.calculator import _parse as parse_calculator_data
-from handlers.registration import ERRORS
 
 TODAY = date(2026, 6, 1)
 _LABEL_TYPE = Lead.__table__.c.place_label.type
@@ -198,12 +197,12 @@ CALLBACK_PARTS = st.lists(st.one_of(st.text(max_size=12),
 
 
 def _check_calculator(parts: list[str]) -> None:
-    parsed = parse_calculator_data(parts)
+    parsed = CalculatorChoice.decode("c:" + ":".join(parts))
     if parsed is not None:
-        income, sector, jht, months = parsed
-        assert 0 < income <= 1_000_000_000
-        assert sector in (None, "t", "l") and jht in (None, "0", "1")
-        assert months in (None, 1, 3, 6, 12)
+        assert 0 < parsed.income <= 1_000_000_000
+        assert parsed.sector in (None, "transportasi", "lainnya")
+        assert parsed.with_jht in (None, False, True)
+        assert parsed.months in (None, 1, 3, 6, 12)
 
 
 @COMMON
@@ -226,13 +225,13 @@ def test_any_calculator_data_is_parsed_or_refused(parts: list[str]) -> None:
 @example("ld:²:ambil")
 @example("ld:1:ambil:x")
 def test_lead_callback_data_is_parsed_or_refused(data: str) -> None:
-    parsed = parse_lead_callback(data)
-    assert parsed is None or (parsed[0] >= 0 and parsed[1] is not None)
+    parsed = LeadButton.decode(data)
+    assert parsed is None or (parsed.lead_id >= 0 and parsed.action is not None)
 
 
 @COMMON
 @given(st.integers(min_value=0, max_value=10**25))
 @example(99999999999999999999)
 def test_a_parsed_lead_id_fits_the_database(lead_id: int) -> None:
-    parsed = parse_lead_callback(f"ld:{lead_id}:ambil")
-    assert parsed is None or parsed[0] <= LEAD_ID_MAX
+    parsed = LeadButton.decode(f"ld:{lead_id}:ambil")
+    assert parsed is None or parsed.lead_id <= LEAD_ID_MAX
