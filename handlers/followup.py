@@ -12,7 +12,6 @@ from bot import followup
 from bot.clock import utcnow
 from bot.i18n import _
 from handlers.context import BotContext
-from handlers.handoff import wake_campaign_sender
 
 
 async def followup_button(update: Update, context: BotContext) -> None:
@@ -39,7 +38,7 @@ async def followup_button(update: Update, context: BotContext) -> None:
     if result.outcome == followup.AnswerOutcome.ALREADY_ANSWERED:
         return
     if result.reopened_lead_id is not None:
-        wake_campaign_sender(context)
+        context.services.wake_outbox()
     if isinstance(query.message, Message):
         await query.message.reply_html(_thanks(result, lang))
 

@@ -1,4 +1,4 @@
-"""Tracked outbox sends (bot.outbox_sending) in both senders, with a scripted Bot stand-in on
+"""Tracked outbox sends (bot.outbox.tracking) in both queues, with a scripted Bot stand-in on
 the real database: the start of a send is committed before the request; a send whose outcome
 is unknown (a timeout, a dropped connection, a crash mid-request) is sent again marked as a
 possible repeat; a refusal that proves nothing was sent is retried unmarked."""
@@ -18,9 +18,10 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot import handoff
 from bot.clock import utcnow
-from bot.delivery import OutboxSender
 from bot.i18n import _
-from bot.outbox_sending import POSSIBLE_REPEAT, READ_TIMEOUT, maybe_delivered
+from bot.outbox.queues import LEADS
+from bot.outbox.sender import OutboxSender
+from bot.outbox.tracking import POSSIBLE_REPEAT, READ_TIMEOUT, maybe_delivered
 from bot.presentation.lead_cards import CARD_REPEAT_MARKER
 from db.engine import Database
 from db.models import CampaignMessage, OutboxMessage
@@ -115,8 +116,8 @@ def hung_bot() -> tuple[ScriptedBot, asyncio.Event]:
 
 
 def lead_sender(db: Database, bot: ScriptedBot) -> OutboxSender:
-    sender = OutboxSender(db, bot, SETTINGS)  # type: ignore[arg-type]
-    sender._next_reminder_check = utcnow() + timedelta(days=1)  # no reminders in these tests
+    sender = OutboxSender(db, bot, SETTINGS, LEADS)  # type: ignore[arg-type]
+    sender._next_housekeeping = utcnow() + timedelta(days=1)  # no reminders in these tests
     return sender
 
 
@@ -222,7 +223,7 @@ async def test_a_sender_whose_claim_was_taken_does_not_send(db: Database) -> Non
         )
     bot = ScriptedBot()
     assert my_lease is not None
-    await lead_sender(db, bot)._deliver(theirs.id, my_lease)
+    await lead_sender(db, bot)._deliver(theirs.id, my_lease, later, lambda: later)
     assert bot.tried == []
     assert (await outbox_row(db)).send_started_at is None
 
