@@ -6,7 +6,7 @@ possible repeat; a refusal that proves nothing was sent is retried unmarked."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,14 +19,16 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot import handoff
 from bot.clock import utcnow
 from bot.i18n import _
+from bot.leads import OUTBOX_LEAD_CARD
 from bot.outbox.queues import LEADS
 from bot.outbox.sender import OutboxSender
 from bot.outbox.tracking import POSSIBLE_REPEAT, READ_TIMEOUT, maybe_delivered
 from bot.presentation.lead_cards import CARD_REPEAT_MARKER
+from bot.settings import Settings
 from db.engine import Database
 from db.models import CampaignMessage, OutboxMessage
 from db.repositories.outbox import OutboxRepository
-from tests.campaign.helpers import ADMIN, ADMIN_GROUP, NOW, SETTINGS, worker
+from tests.campaign.helpers import ADMIN, ADMIN_GROUP, NOW, SETTINGS, lead_of, link_group, worker
 from tests.campaign.test_campaign_jobs import drain, outbox_sender
 from tests.campaign.test_handoff import submit
 from tests.db.test_leads import register
@@ -85,6 +87,8 @@ class ScriptedBot:
     tried: list[str] = field(default_factory=list)
     before_send: Any = None
     next_id: int = 5000
+    edited: list[Sent] = field(default_factory=list)
+    edit_error: BaseException | None = None  # raised by every edit_message_text
 
     async def send_message(self, chat_id: int, text: str, **kwargs: Any) -> Any:
         self.tried.append(text)
@@ -97,6 +101,14 @@ class ScriptedBot:
         self.sent.append(Sent(chat_id, text, kwargs))
         self.next_id += 1
         return _Message(self.next_id)
+
+
+    async def edit_message_text(self, text: str, **kwargs: Any) -> Any:
+        self.tried.append(text)
+        if self.edit_error is not None:
+            raise self.edit_error
+        self.edited.append(Sent(kwargs["chat_id"], text, kwargs))
+        return True
 
 
 @dataclass
@@ -115,8 +127,8 @@ def hung_bot() -> tuple[ScriptedBot, asyncio.Event]:
     return ScriptedBot(before_send=never_answers), in_flight
 
 
-def lead_sender(db: Database, bot: ScriptedBot) -> OutboxSender:
-    sender = OutboxSender(db, bot, SETTINGS, LEADS)  # type: ignore[arg-type]
+def lead_sender(db: Database, bot: ScriptedBot, settings: Settings = SETTINGS) -> OutboxSender:
+    sender = OutboxSender(db, bot, settings, LEADS)  # type: ignore[arg-type]
     sender._next_housekeeping = utcnow() + timedelta(days=1)  # no reminders in these tests
     return sender
 
@@ -226,6 +238,63 @@ async def test_a_sender_whose_claim_was_taken_does_not_send(db: Database) -> Non
     await lead_sender(db, bot)._deliver(theirs.id, my_lease, later, lambda: later)
     assert bot.tried == []
     assert (await outbox_row(db)).send_started_at is None
+
+
+KICKED = Forbidden("Forbidden: bot was kicked from the supergroup chat")
+BRANCH_GROUP = -100_4242
+
+
+async def test_a_card_its_branch_group_refuses_goes_to_the_admin_group(db: Database) -> None:
+    lead_id = await register(db, 7106, place="Lamongan")
+    await link_group(db, BRANCH_GROUP, (await lead_of(db, lead_id)).branch_code)
+    bot = ScriptedBot(script=[KICKED])
+    sender = lead_sender(db, bot)
+    await drain_leads(sender)
+    [card] = bot.sent  # the refused try proves nothing arrived: no repeat line
+    assert card.chat_id == ADMIN_GROUP and card.text.startswith(f"📝 <b>Lead baru #{lead_id}")
+    row = await outbox_row(db)
+    assert row.status == "sent" and row.chat_id == ADMIN_GROUP and row.attempts == 2
+    assert row.payload["tried"] == [BRANCH_GROUP] and row.uncertain_sends == 0
+    lead = await lead_of(db, lead_id)
+    assert (lead.card_chat_id, lead.card_message_id) == (ADMIN_GROUP, bot.next_id)
+
+
+async def test_a_card_refused_with_no_admin_group_waits_for_a_group(db: Database) -> None:
+    lead_id = await register(db, 7107, place="Lamongan")
+    await link_group(db, BRANCH_GROUP, (await lead_of(db, lead_id)).branch_code)
+    bot = ScriptedBot(script=[KICKED])
+    sender = lead_sender(db, bot, replace(SETTINGS, admin_group_id=None))
+    for round_ in range(1, 16):  # more rounds than MAX_ATTEMPTS: a card is never given up
+        await sender.run_once(utcnow() + timedelta(minutes=10 * round_))
+    assert bot.sent == [] and len(bot.tried) == 1
+    row = await outbox_row(db)
+    assert row.status == "pending" and row.last_error == "no branch group and no admin group"
+    assert row.payload["tried"] == [BRANCH_GROUP] and row.send_started_at is None
+
+
+async def test_a_card_already_posted_is_edited_in_place(db: Database) -> None:
+    lead_id = await register(db, 7108, place="Lamongan")
+    bot = ScriptedBot()
+    sender = lead_sender(db, bot)
+    await drain_leads(sender)
+    [posted] = bot.sent
+    async with db.transaction() as session:  # as a deletion re-renders the card
+        OutboxRepository(session).add(
+            OUTBOX_LEAD_CARD, lead_id=lead_id, payload={"updated": False}, now=utcnow()
+        )
+    await drain_leads(sender)
+    [edit] = bot.edited
+    assert len(bot.sent) == 1 and edit.kwargs["message_id"] == bot.next_id
+    assert edit.chat_id == ADMIN_GROUP and edit.text == posted.text
+    assert edit.kwargs["read_timeout"] == READ_TIMEOUT
+    bot.edit_error = BadRequest("Message to edit not found")  # staff deleted it: post anew
+    async with db.transaction() as session:
+        OutboxRepository(session).add(
+            OUTBOX_LEAD_CARD, lead_id=lead_id, payload={"updated": False}, now=utcnow()
+        )
+    await drain_leads(sender)
+    assert len(bot.sent) == 2 and bot.sent[1].text == posted.text
+    assert (await lead_of(db, lead_id)).card_message_id == bot.next_id
 
 
 # --- the campaign outbox -----------------------------------------------------------------------
