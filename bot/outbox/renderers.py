@@ -10,7 +10,13 @@ from __future__ import annotations
 from bot import broadcasts, followup, handoff
 from bot.clock import utcnow
 from bot.delivery_health import TargetKind, card_target
-from bot.leads import OUTBOX_LEAD_CARD, OUTBOX_LEAD_ESCALATION, OUTBOX_LEAD_REMINDER, load_card
+from bot.leads import (
+    OUTBOX_LEAD_CARD,
+    OUTBOX_LEAD_ESCALATION,
+    OUTBOX_LEAD_REMINDER,
+    LeadCard,
+    load_card,
+)
 from bot.outbox.outgoing import Outgoing, Renderer
 from bot.presentation import broadcasts as broadcast_views
 from bot.presentation import followups as followup_views
@@ -44,13 +50,18 @@ async def _lead_reminder(
     return await _card(session, settings, message, reminder=True)
 
 
+async def _lead_of(session: UnitOfWork, message: OutboxMessage) -> tuple[Lead, LeadCard] | None:
+    lead = await session.get(Lead, message.lead_id) if message.lead_id else None
+    return None if lead is None else (lead, await load_card(session, lead))
+
+
 async def _card(
     session: UnitOfWork, settings: Settings, message: OutboxMessage, *, reminder: bool
 ) -> Outgoing | None:
-    lead = await session.get(Lead, message.lead_id) if message.lead_id else None
-    if lead is None:
+    found = await _lead_of(session, message)
+    if found is None:
         return None
-    card = await load_card(session, lead)
+    lead, card = found
     admin = settings.admin_group_id
     # The branch's group, else the admin group (also when that group refused the card: a row
     # queued before the sender recorded refusals in "tried" says "fallback"), else none.
@@ -92,10 +103,10 @@ async def _card(
 async def _lead_escalation(
     session: UnitOfWork, settings: Settings, message: OutboxMessage
 ) -> Outgoing | None:
-    lead = await session.get(Lead, message.lead_id) if message.lead_id else None
-    if lead is None:
+    found = await _lead_of(session, message)
+    if found is None:
         return None
-    card = await load_card(session, lead)
+    _lead, card = found
     admin = settings.admin_group_id
     text = escalation_text(card.id, card.branch_name, settings.lead_escalation_hours)
     return Outgoing(

@@ -158,8 +158,14 @@ class OutboxSender:
                     message_id, outgoing, "no group took it", blocked=False, attempted=False
                 )
                 return
+            # A lead card waits for a group to be linked (which releases it for that group:
+            # bot.staff.link_group); other messages start over from their first group.
             await self._reschedule(
-                message_id, now + NO_TARGET_RETRY, outgoing.no_target_error, tried, attempted=False
+                message_id,
+                now + NO_TARGET_RETRY,
+                outgoing.no_target_error,
+                tried if outgoing.keep_trying else [],
+                attempted=False,
             )
             return
         if attempt is None:
@@ -352,7 +358,7 @@ class OutboxSender:
             message.last_error = error[:500]
             if attempted:
                 end_send(message, outcome_unknown=outcome_unknown)
-            if tried:
+            if message.payload.get("tried", []) != tried:
                 message.payload = {**message.payload, "tried": tried}
         log.warning("%s %s: %s; retry at %s", self.name, message_id, error[:200], retry_at)
 

@@ -376,3 +376,20 @@ async def test_an_admin_group_that_refuses_cards_is_retried_with_backoff(
     assert delays[0] >= timedelta(seconds=1.5)
     assert delays[0] < delays[1] < delays[2]
     assert bot.sent == [] and len(bot.tried) == 3
+
+
+async def test_a_ticket_every_group_refused_starts_over_after_a_wait(db: Database) -> None:
+    """The admin group refused the ticket (its only group): five minutes on, it is tried again
+    rather than given up."""
+    user = await worker(db, 7203)
+    await submit(db, user, "Kapan?")
+    bot = ScriptedBot(script=[KICKED])
+    sender = outbox_sender(db, bot)
+    for minute in range(10):
+        await sender.run_once(NOW + timedelta(hours=1, minutes=minute))
+    [post] = bot.sent
+    assert post.chat_id == ADMIN_GROUP and len(bot.tried) == 2
+    async with db.transaction() as session:
+        row = (await session.execute(select(CampaignMessage))).scalars().one()
+    assert row.status == "sent" and row.attempts == 3 and row.payload["tried"] == []
+    assert row.uncertain_sends == 0
