@@ -22,8 +22,11 @@ from bot.i18n import _
 from bot.leads import OUTBOX_LEAD_CARD
 from bot.outbox.queues import LEADS
 from bot.outbox.sender import OutboxSender
+from bot.outbox.tasks import TASKS_KEY, start_outbox, stop_outbox
 from bot.outbox.tracking import POSSIBLE_REPEAT, READ_TIMEOUT, maybe_delivered
 from bot.presentation.lead_cards import CARD_REPEAT_MARKER
+from bot.routing import load_directory
+from bot.services import SERVICES_KEY, Services
 from bot.settings import Settings
 from db.engine import Database
 from db.models import CampaignMessage, OutboxMessage
@@ -393,3 +396,57 @@ async def test_a_ticket_every_group_refused_starts_over_after_a_wait(db: Databas
         row = (await session.execute(select(CampaignMessage))).scalars().one()
     assert row.status == "sent" and row.attempts == 3 and row.payload["tried"] == []
     assert row.uncertain_sends == 0
+
+
+# --- the running senders ------------------------------------------------------------------------
+
+
+@dataclass
+class _Application:
+    bot: ScriptedBot
+    bot_data: dict[str, Any]
+
+
+async def test_the_outbox_tasks_send_what_either_queue_holds(db: Database) -> None:
+    """bot.app starts one sender task per queue, sharing Services' one wake event."""
+    services = Services(SETTINGS, db, await load_directory(db))
+    both_sent = asyncio.Event()
+
+    async def count() -> None:
+        if len(bot.tried) == 2:
+            both_sent.set()
+
+    bot = ScriptedBot(before_send=count)
+    application = _Application(bot, {SERVICES_KEY: services})
+    await start_outbox(application)
+    try:
+        assert services.outbox_wake is not None and not services.outbox_wake.is_set()
+        assert {task.get_name() for task in application.bot_data[TASKS_KEY]} == {
+            "outbox",
+            "campaign-outbox",
+        }
+        lead_id = await register(db, 7301, place="Lamongan")
+        await submit(db, await worker(db, 7302), "Kapan?", when=utcnow())
+        services.wake_outbox()
+        await asyncio.wait_for(both_sent.wait(), 20)
+        for _wait in range(100):  # until both sends are recorded
+            if await _all_sent(db):
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await stop_outbox(application)
+        # A sender cancelled mid-query leaves SQLite's worker thread an answer to deliver:
+        # let it arrive before the test's event loop closes.
+        await asyncio.sleep(0.2)
+    assert TASKS_KEY not in application.bot_data and await _all_sent(db)
+    card, ticket = sorted(bot.sent, key=lambda s: s.text)
+    assert card.text.startswith(f"📝 <b>Lead baru #{lead_id}") and "Kapan?" in ticket.text
+
+
+async def _all_sent(db: Database) -> bool:
+    async with db.transaction() as session:
+        rows = [
+            *(await session.execute(select(OutboxMessage.status))).scalars(),
+            *(await session.execute(select(CampaignMessage.status))).scalars(),
+        ]
+    return rows == ["sent", "sent"]
