@@ -31,10 +31,10 @@ from telegram.ext import (
 )
 
 from bot.campaign_jobs import start_campaign_jobs, stop_campaign_jobs
-from bot.delivery import OutboxSender
 from bot.flood import FloodControl
 from bot.i18n import N_, SUPPORTED_LANGUAGES, _
 from bot.ordering import PerChatOrderedProcessor
+from bot.outbox.tasks import start_outbox, stop_outbox
 from bot.presentation.callbacks import (
     CALCULATOR_PATTERN,
     HANDOFF_PATTERN,
@@ -90,7 +90,6 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("batal", N_("Cancel what you are doing")),
     ("bantuan", N_("Help")),
 )
-OUTBOX_TASK_KEY = "outbox_task"
 DIRECTORY_TASK_KEY = "directory_task"  # reloads the branch directory after managers' changes
 GROUP_MESSAGES_PER_MINUTE = 15  # Telegram allows about 20
 
@@ -223,7 +222,7 @@ def register_handlers(application: BotApplication) -> None:
 
 
 async def on_startup(application: BotApplication) -> None:
-    """After ``initialize()``: commands, the outbox sender. (The runners call this: they drive
+    """After ``initialize()``: commands, the outbox senders. (The runners call this: they drive
     the application themselves, so python-telegram-bot's post_init hook would not run.)"""
     bot = application.bot
     for lang in SUPPORTED_LANGUAGES:
@@ -236,9 +235,7 @@ async def on_startup(application: BotApplication) -> None:
         )
     me = await bot.get_me()
     services: Services = application.bot_data[SERVICES_KEY]
-    sender = OutboxSender(services.db, bot, services.settings)
-    services.outbox_wake = sender.wake
-    application.bot_data[OUTBOX_TASK_KEY] = asyncio.create_task(sender.run_forever(), name="outbox")
+    await start_outbox(application)
     await start_campaign_jobs(application)
     watcher = DirectoryWatcher(services.db, services.use_directory)
     application.bot_data[DIRECTORY_TASK_KEY] = asyncio.create_task(
@@ -248,14 +245,14 @@ async def on_startup(application: BotApplication) -> None:
 
 
 async def on_stop(application: BotApplication) -> None:
-    """Before ``stop()``: stop the outbox sender between two messages."""
+    """Before ``stop()``: stop the broadcast sender between two waves, then the outbox senders."""
     await stop_campaign_jobs(application)
-    for key in (OUTBOX_TASK_KEY, DIRECTORY_TASK_KEY):
-        task = application.bot_data.pop(key, None)
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+    await stop_outbox(application)
+    task = application.bot_data.pop(DIRECTORY_TASK_KEY, None)
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 async def on_shutdown(application: BotApplication) -> None:

@@ -12,7 +12,7 @@ from "Petugas BPJS Ketenagakerjaan Cabang X": never with the staff member's name
 ``TICKET_AUTOCLOSE_AFTER`` without news. Out of office hours the worker is told when to expect
 an answer.
 
-Sending goes through the campaign outbox (``bot.campaign_jobs``), written in the same
+Sending goes through the campaign outbox (``bot.outbox``), written in the same
 transaction as the ticket. Domain module: no telegram or aiohttp imports.
 """
 

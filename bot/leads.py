@@ -2,7 +2,7 @@
 
 Domain module: plain data in and out, persistence through repositories inside the caller's
 unit of work or its own. The Telegram side (cards, buttons) lives in ``handlers/``; sending goes
-through the outbox (``bot.delivery``), written in the same transaction as the lead.
+through the outbox (``bot.outbox``), written in the same transaction as the lead.
 """
 
 from __future__ import annotations

@@ -32,10 +32,9 @@ class Services:
     # None answers with the shipped phrasings alone.
     model: IntentModel | None = None
     places: DirectoryPlaces = field(init=False)
-    # Set by the two outbox senders (bot.delivery, bot.campaign_jobs): poked when something is
-    # queued so it goes out at once rather than at the sender's next round.
+    # Set by bot.outbox.tasks: poked when something is queued in either outbox so it goes out
+    # at once rather than at the senders' next round.
     outbox_wake: asyncio.Event | None = None
-    campaign_wake: asyncio.Event | None = None
 
     def __post_init__(self) -> None:
         self.places = DirectoryPlaces(self.directory)
@@ -51,10 +50,6 @@ class Services:
     def wake_outbox(self) -> None:
         if self.outbox_wake is not None:
             self.outbox_wake.set()
-
-    def wake_campaign_sender(self) -> None:
-        if self.campaign_wake is not None:
-            self.campaign_wake.set()
 
     @property
     def call_center(self) -> str:

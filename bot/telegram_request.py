@@ -10,7 +10,7 @@ Timeouts keep python-telegram-bot's meaning: ``read`` bounds the wait for the an
 poll's included), ``connect`` the TCP connect, ``pool`` the wait for a free connection. aiohttp
 has no write timeout; an upload is bounded as a whole instead (``media_write_timeout`` plus the
 read timeout). Errors are python-telegram-bot's: :class:`TimedOut` and :class:`NetworkError`,
-raised from the aiohttp error, so ``bot.outbox_sending.maybe_delivered`` can tell a request
+raised from the aiohttp error, so ``bot.outbox.tracking.maybe_delivered`` can tell a request
 that never left (no connection) from one whose answer was lost.
 
 Retries (``attempts``, the bot's sends use 3): a request that Telegram refused with a 5xx

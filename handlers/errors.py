@@ -10,7 +10,7 @@ from telegram.constants import ChatType
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.i18n import _, normalize_language
-from bot.outbox_sending import maybe_delivered
+from bot.outbox.tracking import maybe_delivered
 from bot.users import mark_blocked
 from handlers.context import BotContext
 

@@ -44,7 +44,7 @@ async def followup_button(update: Update, context: BotContext) -> None:
         return
     if result.reopened_lead_id is not None:
         # The alert to the branch is queued: send it now, not at the sender's next round.
-        context.services.wake_campaign_sender()
+        context.services.wake_outbox()
     if isinstance(query.message, Message):
         await query.message.reply_html(_thanks(result, lang))
 

@@ -1,6 +1,6 @@
 """ "Tanya petugas": /petugas, the fallback button and the ``petugas`` topic start a ticket; staff
 answer by replying to it in their group; the answer reaches the worker as coming from the
-branch (see ``bot.handoff``). Also the renderers ``bot.campaign_jobs`` sends tickets with."""
+branch (see ``bot.handoff``)."""
 
 from __future__ import annotations
 
@@ -229,7 +229,7 @@ async def _render(update: Update, context: BotContext, result: handoff.HandoffRe
             chat.id, _("Please type your question as a text message, or /petugas again.", lang)
         )
         return
-    context.services.wake_campaign_sender()
+    context.services.wake_outbox()
     await context.bot.send_message(
         chat.id, receipt_text(result, lang), reply_markup=ReplyKeyboardRemove()
     )
@@ -358,7 +358,7 @@ async def staff_reply(update: Update, context: BotContext) -> None:
     lang = STAFF_LANGUAGE
     outcome = result.outcome
     if outcome == handoff.ReplyOutcome.RELAYED:
-        context.services.wake_campaign_sender()
+        context.services.wake_outbox()
         await message.reply_html(
             _("📨 Sent to the worker (ticket #{id}).", lang, id=result.ticket_id)
         )

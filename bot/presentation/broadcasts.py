@@ -1,5 +1,5 @@
 """Broadcast messages as a worker receives them, and the note under a manager's preview.
-Shared by the campaign sender (bot.campaign_jobs) and the handlers."""
+Shared by the senders (bot.campaign_jobs, bot.outbox) and the handlers."""
 
 from __future__ import annotations
 

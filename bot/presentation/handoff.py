@@ -1,6 +1,6 @@
 """Handoff tickets as staff and workers read them: the worker's question posted to a staff
 group, a staff answer relayed to the worker. Rendered here for the campaign sender
-(bot.campaign_jobs) and the handoff handlers alike."""
+(bot.outbox) and the handoff handlers alike."""
 
 from __future__ import annotations
 

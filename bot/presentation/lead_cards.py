@@ -16,7 +16,7 @@ from bot.stats import campaign_time
 from bot.vocabulary import contact_time_name, lead_status_badge, occupation_name
 
 STAFF_LANGUAGE = "id"
-# The first line of a card sent again after a send whose outcome is unknown (bot.delivery).
+# The first line of a card sent again after a send whose outcome is unknown (bot.outbox).
 CARD_REPEAT_MARKER = N_("🔁 Sent again — this card may already be above.")
 
 STATUS_LABELS = {
@@ -188,3 +188,14 @@ def card_keyboard(card: LeadCard, now: datetime | None = None) -> InlineKeyboard
             ]
         )
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+def escalation_text(lead_id: int, branch: str, hours: int) -> str:
+    """The line above a card sent to the admin group when no one claimed the lead in time."""
+    return _(
+        "🚨 <b>Escalation:</b> lead #{id} for {branch} has not been claimed for {hours} hours.",
+        STAFF_LANGUAGE,
+        id=lead_id,
+        branch=branch,
+        hours=hours,
+    )

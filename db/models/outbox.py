@@ -18,7 +18,7 @@ class SendTracking:
     and cleared once the outcome is known; a later attempt that finds it still set knows that
     the sender died mid-request. ``uncertain_sends`` counts the attempts whose outcome is
     unknown; while it is above zero every further send carries a "possible repeat" line
-    (``bot.outbox_sending``), so a chat never sees a silent duplicate.
+    (``bot.outbox.tracking``), so a chat never sees a silent duplicate.
     """
 
     send_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)

@@ -100,8 +100,8 @@ class HealthRepository:
 
     async def release_cards_of(self, branch_code: str, now: datetime) -> int:
         """Make the branch's waiting cards due now, for its group again (a group was just
-        linked: a card that an earlier group refused was marked for the admin group); how
-        many."""
+        linked: a card that an earlier group refused lists it in ``tried``, or, queued before
+        refusals were listed, is marked ``fallback`` for the admin group); how many."""
         query = (
             select(OutboxMessage)
             .join(Lead, OutboxMessage.lead_id == Lead.id)
@@ -113,8 +113,10 @@ class HealthRepository:
         )
         released = 0
         for message in (await self.session.execute(query)).scalars():
-            if message.payload.get("fallback"):
-                message.payload = {k: v for k, v in message.payload.items() if k != "fallback"}
+            if {"fallback", "tried"} & message.payload.keys():
+                message.payload = {
+                    k: v for k, v in message.payload.items() if k not in ("fallback", "tried")
+                }
             elif message.next_attempt_at <= now:
                 continue
             message.next_attempt_at = min(message.next_attempt_at, now)

@@ -12,8 +12,10 @@ from telegram.error import Forbidden
 
 from bot import broadcasts, handoff
 from bot.broadcasts import Segment
-from bot.campaign_jobs import BroadcastSender, CampaignOutboxSender
+from bot.campaign_jobs import BroadcastSender
 from bot.clock import utcnow
+from bot.outbox.queues import CAMPAIGN
+from bot.outbox.sender import OutboxSender
 from db.engine import Database
 from db.models import BroadcastRecipient, CampaignMessage, User
 from tests.campaign.helpers import (
@@ -30,13 +32,14 @@ from tests.campaign.helpers import (
 from tests.campaign.test_handoff import submit
 
 
-def outbox_sender(db: Database, bot: FakeBot) -> CampaignOutboxSender:
-    sender = CampaignOutboxSender(db, bot, SETTINGS, asyncio.Event())  # type: ignore[arg-type]
+def outbox_sender(db: Database, bot: FakeBot) -> OutboxSender:
+    """The campaign queue's sender."""
+    sender = OutboxSender(db, bot, SETTINGS, CAMPAIGN)  # type: ignore[arg-type]
     sender._next_housekeeping = utcnow() + timedelta(days=1)
     return sender
 
 
-async def drain(sender: CampaignOutboxSender) -> None:
+async def drain(sender: OutboxSender) -> None:
     # Each round a minute later than the last, so that the round after a retry finds it due.
     for minute in range(20):
         if await sender.run_once(NOW + timedelta(hours=1, minutes=minute)) == 0:

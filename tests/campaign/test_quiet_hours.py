@@ -185,10 +185,9 @@ async def test_a_scheduled_broadcast_above_the_threshold_waits_for_approval(
 
 
 async def test_the_telegram_preview_names_the_segment_and_the_schedule(db: Database) -> None:
-    import asyncio
-
-    from bot.campaign_jobs import CampaignOutboxSender
     from bot.clock import utcnow
+    from bot.outbox.queues import CAMPAIGN
+    from bot.outbox.sender import OutboxSender
     from db.models import Branch, Regency
 
     async with db.transaction() as session:
@@ -206,7 +205,7 @@ async def test_the_telegram_preview_names_the_segment_and_the_schedule(db: Datab
         now=EVENING, scheduled_at=at, force=True,
     )
     bot = FakeBot()
-    sender = CampaignOutboxSender(db, bot, QUIET, asyncio.Event())  # type: ignore[arg-type]
+    sender = OutboxSender(db, bot, QUIET, CAMPAIGN)  # type: ignore[arg-type]
     sender._next_housekeeping = utcnow() + timedelta(days=1)
     assert await sender.run_once(EVENING) == 1
     preview, note = bot.to(42)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot import delivery_health, staff, stats
@@ -115,7 +116,14 @@ async def test_waiting_for_a_group_is_derived_from_the_undelivered_card(db: Data
     assert await delivery_health.waiting_for_group(db, every, -9) == set()
 
 
-async def test_linking_a_group_makes_the_branch_waiting_cards_due_now(db: Database) -> None:
+@pytest.mark.parametrize(
+    "refusal",
+    [{"tried": [-100_555]}, {"fallback": True}],
+    ids=["tried", "fallback (queued before refusals were listed)"],
+)
+async def test_linking_a_group_makes_the_branch_waiting_cards_due_now(
+    db: Database, refusal: dict[str, object]
+) -> None:
     ids = await seed(db)
     later = NOW + timedelta(minutes=5)
     async with db.transaction() as session:
@@ -126,10 +134,10 @@ async def test_linking_a_group_makes_the_branch_waiting_cards_due_now(db: Databa
         (await session.execute(select(OutboxMessage).where(OutboxMessage.lead_id == malang))
          ).scalar_one().next_attempt_at = later
     async with db.transaction() as session:
-        # A card an earlier Bogor group refused was marked for the admin group (none here).
+        # A card an earlier Bogor group refused skips that group (for the admin group, none).
         refused = (await session.execute(select(OutboxMessage).where(
             OutboxMessage.lead_id == ids["bogor_old"]))).scalar_one()
-        refused.payload = {"updated": False, "fallback": True}
+        refused.payload = {"updated": False, **refusal}
     code = await staff.create_link_code(db, BOGOR, NOW)
     result = await staff.link_group(db, code=code, chat_id=-100_777, by_telegram_id=1, now=NOW)
     assert result.outcome == staff.LinkOutcome.LINKED and result.released_cards == 2

@@ -1,4 +1,4 @@
-"""Tracked outbox sends (bot.outbox_sending) in both senders, with a scripted Bot stand-in on
+"""Tracked outbox sends (bot.outbox.tracking) in both queues, with a scripted Bot stand-in on
 the real database: the start of a send is committed before the request; a send whose outcome
 is unknown (a timeout, a dropped connection, a crash mid-request) is sent again marked as a
 possible repeat; a refusal that proves nothing was sent is retried unmarked."""
@@ -6,7 +6,7 @@ possible repeat; a refusal that proves nothing was sent is retried unmarked."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,14 +18,20 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot import handoff
 from bot.clock import utcnow
-from bot.delivery import OutboxSender
 from bot.i18n import _
-from bot.outbox_sending import POSSIBLE_REPEAT, READ_TIMEOUT, maybe_delivered
+from bot.leads import OUTBOX_LEAD_CARD
+from bot.outbox.queues import LEADS
+from bot.outbox.sender import OutboxSender
+from bot.outbox.tasks import TASKS_KEY, start_outbox, stop_outbox
+from bot.outbox.tracking import POSSIBLE_REPEAT, READ_TIMEOUT, maybe_delivered
 from bot.presentation.lead_cards import CARD_REPEAT_MARKER
+from bot.routing import load_directory
+from bot.services import SERVICES_KEY, Services
+from bot.settings import Settings
 from db.engine import Database
 from db.models import CampaignMessage, OutboxMessage
 from db.repositories.outbox import OutboxRepository
-from tests.campaign.helpers import ADMIN, ADMIN_GROUP, NOW, SETTINGS, worker
+from tests.campaign.helpers import ADMIN, ADMIN_GROUP, NOW, SETTINGS, lead_of, link_group, worker
 from tests.campaign.test_campaign_jobs import drain, outbox_sender
 from tests.campaign.test_handoff import submit
 from tests.db.test_leads import register
@@ -84,6 +90,8 @@ class ScriptedBot:
     tried: list[str] = field(default_factory=list)
     before_send: Any = None
     next_id: int = 5000
+    edited: list[Sent] = field(default_factory=list)
+    edit_error: BaseException | None = None  # raised by every edit_message_text
 
     async def send_message(self, chat_id: int, text: str, **kwargs: Any) -> Any:
         self.tried.append(text)
@@ -96,6 +104,14 @@ class ScriptedBot:
         self.sent.append(Sent(chat_id, text, kwargs))
         self.next_id += 1
         return _Message(self.next_id)
+
+
+    async def edit_message_text(self, text: str, **kwargs: Any) -> Any:
+        self.tried.append(text)
+        if self.edit_error is not None:
+            raise self.edit_error
+        self.edited.append(Sent(kwargs["chat_id"], text, kwargs))
+        return True
 
 
 @dataclass
@@ -114,9 +130,9 @@ def hung_bot() -> tuple[ScriptedBot, asyncio.Event]:
     return ScriptedBot(before_send=never_answers), in_flight
 
 
-def lead_sender(db: Database, bot: ScriptedBot) -> OutboxSender:
-    sender = OutboxSender(db, bot, SETTINGS)  # type: ignore[arg-type]
-    sender._next_reminder_check = utcnow() + timedelta(days=1)  # no reminders in these tests
+def lead_sender(db: Database, bot: ScriptedBot, settings: Settings = SETTINGS) -> OutboxSender:
+    sender = OutboxSender(db, bot, settings, LEADS)  # type: ignore[arg-type]
+    sender._next_housekeeping = utcnow() + timedelta(days=1)  # no reminders in these tests
     return sender
 
 
@@ -222,9 +238,66 @@ async def test_a_sender_whose_claim_was_taken_does_not_send(db: Database) -> Non
         )
     bot = ScriptedBot()
     assert my_lease is not None
-    await lead_sender(db, bot)._deliver(theirs.id, my_lease)
+    await lead_sender(db, bot)._deliver(theirs.id, my_lease, later, lambda: later)
     assert bot.tried == []
     assert (await outbox_row(db)).send_started_at is None
+
+
+KICKED = Forbidden("Forbidden: bot was kicked from the supergroup chat")
+BRANCH_GROUP = -100_4242
+
+
+async def test_a_card_its_branch_group_refuses_goes_to_the_admin_group(db: Database) -> None:
+    lead_id = await register(db, 7106, place="Lamongan")
+    await link_group(db, BRANCH_GROUP, (await lead_of(db, lead_id)).branch_code)
+    bot = ScriptedBot(script=[KICKED])
+    sender = lead_sender(db, bot)
+    await drain_leads(sender)
+    [card] = bot.sent  # the refused try proves nothing arrived: no repeat line
+    assert card.chat_id == ADMIN_GROUP and card.text.startswith(f"📝 <b>Lead baru #{lead_id}")
+    row = await outbox_row(db)
+    assert row.status == "sent" and row.chat_id == ADMIN_GROUP and row.attempts == 2
+    assert row.payload["tried"] == [BRANCH_GROUP] and row.uncertain_sends == 0
+    lead = await lead_of(db, lead_id)
+    assert (lead.card_chat_id, lead.card_message_id) == (ADMIN_GROUP, bot.next_id)
+
+
+async def test_a_card_refused_with_no_admin_group_waits_for_a_group(db: Database) -> None:
+    lead_id = await register(db, 7107, place="Lamongan")
+    await link_group(db, BRANCH_GROUP, (await lead_of(db, lead_id)).branch_code)
+    bot = ScriptedBot(script=[KICKED])
+    sender = lead_sender(db, bot, replace(SETTINGS, admin_group_id=None))
+    for round_ in range(1, 16):  # more rounds than MAX_ATTEMPTS: a card is never given up
+        await sender.run_once(utcnow() + timedelta(minutes=10 * round_))
+    assert bot.sent == [] and len(bot.tried) == 1
+    row = await outbox_row(db)
+    assert row.status == "pending" and row.last_error == "no branch group and no admin group"
+    assert row.payload["tried"] == [BRANCH_GROUP] and row.send_started_at is None
+
+
+async def test_a_card_already_posted_is_edited_in_place(db: Database) -> None:
+    lead_id = await register(db, 7108, place="Lamongan")
+    bot = ScriptedBot()
+    sender = lead_sender(db, bot)
+    await drain_leads(sender)
+    [posted] = bot.sent
+    async with db.transaction() as session:  # as a deletion re-renders the card
+        OutboxRepository(session).add(
+            OUTBOX_LEAD_CARD, lead_id=lead_id, payload={"updated": False}, now=utcnow()
+        )
+    await drain_leads(sender)
+    [edit] = bot.edited
+    assert len(bot.sent) == 1 and edit.kwargs["message_id"] == bot.next_id
+    assert edit.chat_id == ADMIN_GROUP and edit.text == posted.text
+    assert edit.kwargs["read_timeout"] == READ_TIMEOUT
+    bot.edit_error = BadRequest("Message to edit not found")  # staff deleted it: post anew
+    async with db.transaction() as session:
+        OutboxRepository(session).add(
+            OUTBOX_LEAD_CARD, lead_id=lead_id, payload={"updated": False}, now=utcnow()
+        )
+    await drain_leads(sender)
+    assert len(bot.sent) == 2 and bot.sent[1].text == posted.text
+    assert (await lead_of(db, lead_id)).card_message_id == bot.next_id
 
 
 # --- the campaign outbox -----------------------------------------------------------------------
@@ -306,3 +379,74 @@ async def test_an_admin_group_that_refuses_cards_is_retried_with_backoff(
     assert delays[0] >= timedelta(seconds=1.5)
     assert delays[0] < delays[1] < delays[2]
     assert bot.sent == [] and len(bot.tried) == 3
+
+
+async def test_a_ticket_every_group_refused_starts_over_after_a_wait(db: Database) -> None:
+    """The admin group refused the ticket (its only group): five minutes on, it is tried again
+    rather than given up."""
+    user = await worker(db, 7203)
+    await submit(db, user, "Kapan?")
+    bot = ScriptedBot(script=[KICKED])
+    sender = outbox_sender(db, bot)
+    for minute in range(10):
+        await sender.run_once(NOW + timedelta(hours=1, minutes=minute))
+    [post] = bot.sent
+    assert post.chat_id == ADMIN_GROUP and len(bot.tried) == 2
+    async with db.transaction() as session:
+        row = (await session.execute(select(CampaignMessage))).scalars().one()
+    assert row.status == "sent" and row.attempts == 3 and row.payload["tried"] == []
+    assert row.uncertain_sends == 0
+
+
+# --- the running senders ------------------------------------------------------------------------
+
+
+@dataclass
+class _Application:
+    bot: ScriptedBot
+    bot_data: dict[str, Any]
+
+
+async def test_the_outbox_tasks_send_what_either_queue_holds(db: Database) -> None:
+    """bot.app starts one sender task per queue, sharing Services' one wake event."""
+    services = Services(SETTINGS, db, await load_directory(db))
+    both_sent = asyncio.Event()
+
+    async def count() -> None:
+        if len(bot.tried) == 2:
+            both_sent.set()
+
+    bot = ScriptedBot(before_send=count)
+    application = _Application(bot, {SERVICES_KEY: services})
+    await start_outbox(application)
+    try:
+        assert services.outbox_wake is not None and not services.outbox_wake.is_set()
+        assert {task.get_name() for task in application.bot_data[TASKS_KEY]} == {
+            "outbox",
+            "campaign-outbox",
+        }
+        lead_id = await register(db, 7301, place="Lamongan")
+        await submit(db, await worker(db, 7302), "Kapan?", when=utcnow())
+        services.wake_outbox()
+        await asyncio.wait_for(both_sent.wait(), 20)
+        for _wait in range(100):  # until both sends are recorded
+            if await _all_sent(db):
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await stop_outbox(application)
+        # A sender cancelled mid-query leaves SQLite's worker thread an answer to deliver:
+        # let it arrive before the test's event loop closes.
+        await asyncio.sleep(0.2)
+    assert TASKS_KEY not in application.bot_data and await _all_sent(db)
+    card, ticket = sorted(bot.sent, key=lambda s: s.text)
+    assert card.text.startswith(f"📝 <b>Lead baru #{lead_id}") and "Kapan?" in ticket.text
+
+
+async def _all_sent(db: Database) -> bool:
+    async with db.transaction() as session:
+        rows = [
+            *(await session.execute(select(OutboxMessage.status))).scalars(),
+            *(await session.execute(select(CampaignMessage.status))).scalars(),
+        ]
+    return rows == ["sent", "sent"]

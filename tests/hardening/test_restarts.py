@@ -2,7 +2,7 @@
 waiting to go out, and a card in flight. After a restart the conversation resumes where the
 database says it is, and every confirmed lead reaches a group with exactly one plain card; a
 card whose send was in flight at the kill may have arrived, so it is sent again marked as a
-possible repeat (bot.outbox_sending). A test counts leads confirmed against cards delivered."""
+possible repeat (bot.outbox.tracking). A test counts leads confirmed against cards delivered."""
 
 from __future__ import annotations
 

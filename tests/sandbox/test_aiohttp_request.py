@@ -13,7 +13,7 @@ import pytest
 from telegram import Bot
 from telegram.error import NetworkError, TimedOut
 
-from bot.outbox_sending import maybe_delivered
+from bot.outbox.tracking import maybe_delivered
 from bot.telegram_request import AiohttpRequest
 from sandbox.client import SandboxClient
 from sandbox.server import SandboxHandle

@@ -29,11 +29,11 @@ WIRING: dict[str, frozenset[str]] = {
     "bot/runners/": frozenset({"telegram", "aiohttp", "handlers", "sqlalchemy"}),
     "bot/cli/": frozenset({"telegram", "aiohttp", "sqlalchemy"}),
     "bot/dashboard/": frozenset({"aiohttp", "sqlalchemy"}),
-    # Sending through the Bot API: errors and rate limits are python-telegram-bot's.
-    # Tells "never sent" from "maybe delivered" by the HTTP client's exception types.
-    "bot/outbox_sending.py": frozenset({"telegram", "aiohttp", "sqlalchemy"}),
+    # Sending through the Bot API: errors and rate limits are python-telegram-bot's; the
+    # outbox tells "never sent" from "maybe delivered" by the HTTP client's exception types
+    # (bot/outbox/tracking.py), and records each send before its request with SQL.
+    "bot/outbox/": frozenset({"telegram", "aiohttp", "sqlalchemy"}),
     "bot/ordering.py": frozenset({"telegram"}),
-    "bot/delivery.py": frozenset({"telegram", "sqlalchemy"}),
     "bot/campaign_jobs.py": frozenset({"telegram"}),
     # Parses DATABASE_URL with SQLAlchemy's own URL type.
     "bot/settings.py": frozenset({"sqlalchemy"}),
