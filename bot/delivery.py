@@ -67,7 +67,8 @@ class OutboxSender(TrackedOutboxSender):
         if now >= self._next_reminder_check:
             self._next_reminder_check = now + REMINDER_CHECK_EVERY
             await queue_due_reminders(self.db, self.settings, now)
-            await prune_update_log(self.db, now)
+            async with self.db.transaction() as uow:
+                await prune_update_log(uow, now)
         async with self.db.transaction() as session:
             claimed = await OutboxRepository(session).claim_due(
                 now, LEASE, BATCH, use_skip_locked=not self.db.is_sqlite

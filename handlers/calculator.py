@@ -62,9 +62,10 @@ async def calculator_button(update: Update, context: BotContext) -> None:
     lang = context.lang
     if query.data == OWN_AMOUNT:
         await query.answer()
-        started = context.user_view is not None and await conversation.begin(
-            context.services.db, context.user_view.id, conversation.CALCULATOR_FLOW
-        )
+        async with context.services.db.transaction() as uow:
+            started = context.user_view is not None and await conversation.begin(
+                uow, context.user_view.id, conversation.CALCULATOR_FLOW
+            )
         text = (
             _("Type your monthly income, e.g. <i>2,5 juta</i> or <i>2500000</i>.", lang)
             if started
@@ -182,9 +183,10 @@ async def typed_income(update: Update, context: BotContext) -> None:
         }
         await message.reply_html(hints[invalid.reason])
         return
-    await conversation.finish(
-        context.services.db, context.user_view.id, conversation.CALCULATOR_FLOW
-    )
+    async with context.services.db.transaction() as uow:
+        await conversation.finish(
+            uow, context.user_view.id, conversation.CALCULATOR_FLOW
+        )
     await message.reply_html(
         _(
             "Income {amount}. Do you work in transport (ojek, online driver, courier, logistics)?",
