@@ -131,7 +131,8 @@ class CampaignOutboxSender(TrackedOutboxSender):
         now = now or utcnow()
         if now >= self._next_housekeeping:
             self._next_housekeeping = now + self.housekeeping_every
-            queued = await followup.queue_due_followups(self.db, self.settings, now)
+            async with self.db.transaction() as uow:
+                queued = await followup.queue_due_followups(uow, self.settings, now)
             closed = await close_idle_tickets(self.db, self.settings, now)
             if queued or closed:
                 log.info("follow-up questions queued: %d; idle tickets closed: %d", queued, closed)

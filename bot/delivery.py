@@ -66,7 +66,8 @@ class OutboxSender(TrackedOutboxSender):
         now = now or utcnow()
         if now >= self._next_reminder_check:
             self._next_reminder_check = now + REMINDER_CHECK_EVERY
-            await queue_due_reminders(self.db, self.settings, now)
+            async with self.db.transaction() as uow:
+                await queue_due_reminders(uow, self.settings, now)
             async with self.db.transaction() as uow:
                 await prune_update_log(uow, now)
         async with self.db.transaction() as session:

@@ -24,7 +24,7 @@ from bot.events import EventKind
 from bot.leads import LeadCard, LeadStatus, branch_info, load_card
 from bot.offices import office_name_for_worker
 from bot.settings import Settings
-from db.engine import Database, UnitOfWork
+from db.engine import UnitOfWork
 from db.models import FollowUp, Lead, Regency, User
 from db.repositories.branches import BranchRepository
 from db.repositories.events import EventRepository
@@ -68,7 +68,7 @@ ANSWERS: dict[str, tuple[str, ...]] = {
 # --- scheduling ------------------------------------------------------------------------------
 
 
-async def queue_due_followups(db: Database, settings: Settings, now: datetime) -> int:
+async def queue_due_followups(uow: UnitOfWork, settings: Settings, now: datetime) -> int:
     """Queue the questions that are due; returns how many."""
     plans = (
         (FollowUpKind.CONTACT, "claimed_at", CONTACT_STATUSES, settings.followup_contact_after),
@@ -80,38 +80,37 @@ async def queue_due_followups(db: Database, settings: Settings, now: datetime) -
         ),
     )
     queued = 0
-    async with db.transaction() as session:
-        followups = FollowUpRepository(session)
-        outbox = CampaignOutboxRepository(session)
-        for kind, anchor, statuses, delay in plans:
-            before = now - delay
-            leads = await followups.leads_due(
-                kind,
-                anchor,
-                [s.value for s in statuses],
-                before - CATCH_UP_WINDOW,
-                before,
-                MAX_PER_ROUND,
+    followups = FollowUpRepository(uow)
+    outbox = CampaignOutboxRepository(uow)
+    for kind, anchor, statuses, delay in plans:
+        before = now - delay
+        leads = await followups.leads_due(
+            kind,
+            anchor,
+            [s.value for s in statuses],
+            before - CATCH_UP_WINDOW,
+            before,
+            MAX_PER_ROUND,
+        )
+        for lead in leads:
+            followup = FollowUp(
+                lead_id=lead.id,
+                user_id=lead.user_id,
+                kind=kind,
+                anchor_at=getattr(lead, anchor),
+                branch_code=lead.branch_code,
+                lead_status=lead.status,
+                status="pending",
+                created_at=now,
             )
-            for lead in leads:
-                followup = FollowUp(
-                    lead_id=lead.id,
-                    user_id=lead.user_id,
-                    kind=kind,
-                    anchor_at=getattr(lead, anchor),
-                    branch_code=lead.branch_code,
-                    lead_status=lead.status,
-                    status="pending",
-                    created_at=now,
+            if await followups.add_once(followup):
+                outbox.add(
+                    OUTBOX_FOLLOWUP_QUESTION,
+                    now=now,
+                    followup_id=followup.id,
+                    ordering_key=f"u{lead.user_id}:followup",
                 )
-                if await followups.add_once(followup):
-                    outbox.add(
-                        OUTBOX_FOLLOWUP_QUESTION,
-                        now=now,
-                        followup_id=followup.id,
-                        ordering_key=f"u{lead.user_id}:followup",
-                    )
-                    queued += 1
+                queued += 1
     return queued
 
 
@@ -178,26 +177,25 @@ class AnswerResult:
 
 
 async def record_answer(
-    db: Database, *, followup_id: int, user_id: int, answer: str, now: datetime
+    uow: UnitOfWork, *, followup_id: int, user_id: int, answer: str, now: datetime
 ) -> AnswerResult:
     """The worker pressed an answer; the first answer counts. A contact "no" re-opens the lead
     (unless it was enrolled meanwhile) and queues an alert to the branch."""
-    async with db.transaction() as session:
-        followup = await FollowUpRepository(session).get(followup_id, for_update=True)
-        if followup is None or followup.user_id != user_id:
-            return AnswerResult(AnswerOutcome.INVALID)
-        if answer not in ANSWERS.get(followup.kind, ()):
-            return AnswerResult(AnswerOutcome.INVALID)
-        branch = await branch_info(session, followup.branch_code)
-        if followup.answer is not None:
-            return AnswerResult(
-                AnswerOutcome.ALREADY_ANSWERED, followup.kind, followup.answer, branch.name
-            )
-        followup.answer, followup.answered_at, followup.status = answer, now, "answered"
-        reopened = None
-        if followup.kind == FollowUpKind.CONTACT and answer == ContactAnswer.NO:
-            reopened = await _reopen(session, followup, now)
-        return AnswerResult(AnswerOutcome.RECORDED, followup.kind, answer, branch.name, reopened)
+    followup = await FollowUpRepository(uow).get(followup_id, for_update=True)
+    if followup is None or followup.user_id != user_id:
+        return AnswerResult(AnswerOutcome.INVALID)
+    if answer not in ANSWERS.get(followup.kind, ()):
+        return AnswerResult(AnswerOutcome.INVALID)
+    branch = await branch_info(uow, followup.branch_code)
+    if followup.answer is not None:
+        return AnswerResult(
+            AnswerOutcome.ALREADY_ANSWERED, followup.kind, followup.answer, branch.name
+        )
+    followup.answer, followup.answered_at, followup.status = answer, now, "answered"
+    reopened = None
+    if followup.kind == FollowUpKind.CONTACT and answer == ContactAnswer.NO:
+        reopened = await _reopen(uow, followup, now)
+    return AnswerResult(AnswerOutcome.RECORDED, followup.kind, answer, branch.name, reopened)
 
 
 async def _reopen(session: UnitOfWork, followup: FollowUp, now: datetime) -> int | None:
@@ -287,11 +285,10 @@ class FollowUpSummary:
 
 
 async def followup_summaries(
-    db: Database, *, since: datetime | None = None, until: datetime | None = None
+    uow: UnitOfWork, *, since: datetime | None = None, until: datetime | None = None
 ) -> list[FollowUpSummary]:
     """Every branch together first, then one summary per branch with follow-ups."""
-    async with db.transaction() as session:
-        rows = await FollowUpRepository(session).answer_counts(since, until)
+    rows = await FollowUpRepository(uow).answer_counts(since, until)
     codes = sorted({row[0] for row in rows})
     return [_summary(None, rows)] + [
         _summary(code, [r for r in rows if r[0] == code]) for code in codes

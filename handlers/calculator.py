@@ -145,13 +145,14 @@ async def show_estimate(
         start=context.services.today(),
     )
     if context.user_view is not None:
-        await record_event(
-            context.services.db,
-            EventKind.CALCULATOR,
-            context.user_view.id,
-            language=lang,
-            details={"sector": sector, "jht": with_jht, "months": months},
-        )
+        async with context.services.db.transaction() as uow:
+            await record_event(
+                uow,
+                EventKind.CALCULATOR,
+                context.user_view.id,
+                language=lang,
+                details={"sector": sector, "jht": with_jht, "months": months},
+            )
     await message.reply_html(
         render_estimate(estimate, lang),
         reply_markup=_kb(

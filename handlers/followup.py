@@ -21,13 +21,14 @@ async def followup_button(update: Update, context: BotContext) -> None:
         return
     lang = context.lang
     _prefix, raw_id, answer = query.data.split(":")
-    result = await followup.record_answer(
-        context.services.db,
-        followup_id=int(raw_id),
-        user_id=context.user_view.id,
-        answer=answer,
-        now=utcnow(),
-    )
+    async with context.services.db.transaction() as uow:
+        result = await followup.record_answer(
+            uow,
+            followup_id=int(raw_id),
+            user_id=context.user_view.id,
+            answer=answer,
+            now=utcnow(),
+        )
     if result.outcome == followup.AnswerOutcome.INVALID:
         await query.answer(
             _("This button is no longer active. Type /start for the menu.", lang), show_alert=True

@@ -62,10 +62,11 @@ async def answer_text(update: Update, context: BotContext) -> None:
         )
         return
     services = context.services
-    answer = await ask(
-        services.db, context.user_view.id, text, lang=lang, today=services.today(),
-        model=services.model,
-    )
+    async with services.db.transaction() as uow:
+        answer = await ask(
+            uow, context.user_view.id, text, lang=lang, today=services.today(),
+            model=services.model,
+        )
     if answer.topic == "daftar_minat" and answer.answered:
         from handlers.registration import start_registration
 

@@ -197,17 +197,18 @@ async def _choices(request: web.Request) -> SegmentChoices:
     lang, db = keys.lang_of(request), request.app[keys.DB]
     names = await stats.names(db)
     by_name = lambda items: sorted(items, key=lambda item: item[1])  # noqa: E731
-    return SegmentChoices({
-        "provinces": by_name(names.provinces.items()),
-        "branches": by_name(names.branches.items()),
-        "occupations": [(code, fmt.occupation_label(code, lang))
-                        for code in OCCUPATIONS],
-        "languages": [(code, fmt.language_label(code, lang)) for code in SUPPORTED_LANGUAGES],
-        "sources": [(s.code, f"{s.code} · {s.description}" if s.description else s.code)
-                    for s in await sources.list_sources(db)],
-        "lead_statuses": [(code, pages_broadcasts.lead_status_label(code, lang))
-                          for code in broadcasts.LEAD_STATUS_CHOICES],
-    })
+    async with db.transaction() as uow:
+        return SegmentChoices({
+            "provinces": by_name(names.provinces.items()),
+            "branches": by_name(names.branches.items()),
+            "occupations": [(code, fmt.occupation_label(code, lang))
+                            for code in OCCUPATIONS],
+            "languages": [(code, fmt.language_label(code, lang)) for code in SUPPORTED_LANGUAGES],
+            "sources": [(s.code, f"{s.code} · {s.description}" if s.description else s.code)
+                        for s in await sources.list_sources(uow)],
+            "lead_statuses": [(code, pages_broadcasts.lead_status_label(code, lang))
+                              for code in broadcasts.LEAD_STATUS_CHOICES],
+        })
 
 
 def _schedule(raw: str) -> datetime | None:

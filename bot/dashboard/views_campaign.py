@@ -50,10 +50,11 @@ async def _source_figures(request: web.Request, choice: PeriodChoice,
                           attribution: sources.Attribution) -> SourceFigures:
     db = request.app[keys.DB]
     since, until = period_bounds(choice)
-    by = {
-        kind: await sources.funnel_by_source(db, attribution=kind, since=since, until=until)
-        for kind in ("first", "last")
-    }
+    async with db.transaction() as uow:
+        by = {
+            kind: await sources.funnel_by_source(uow, attribution=kind, since=since, until=until)
+            for kind in ("first", "last")
+        }
     # The channels that bring enrolments first; workers without a source stay last.
     rows = sorted(by[attribution], key=lambda row: (
         row.code is None, -row.enrolled, -row.registered, -row.workers, row.code or ""))
@@ -149,7 +150,8 @@ async def api_tickets(request: web.Request) -> web.StreamResponse:
 async def _followup_figures(request: web.Request, scope: stats.Scope,
                             choice: PeriodChoice) -> list[followup.FollowUpSummary]:
     since, until = period_bounds(choice)
-    summaries = await followup.followup_summaries(request.app[keys.DB], since=since, until=until)
+    async with request.app[keys.DB].transaction() as uow:
+        summaries = await followup.followup_summaries(uow, since=since, until=until)
     if scope.is_everything:
         return summaries
     # Only the branch's own row: the first one adds up every branch.

@@ -105,7 +105,8 @@ async def test_audience_skips_opted_out_blocked_and_deleted_workers(db: Database
     await broadcasts.opt_out(db, users[0], NOW)
     assert not await broadcasts.opt_out(db, users[0], NOW)  # once is enough
     await mark_blocked(db, 9001, True)
-    await delete_personal_data(db, users[2], NOW)
+    async with db.transaction() as uow:
+        await delete_personal_data(uow, users[2], NOW)
     assert await broadcasts.audience_size(db, Segment()) == 2
     assert await broadcasts.opt_in(db, users[0])
     assert await broadcasts.audience_size(db, Segment()) == 3
@@ -116,8 +117,10 @@ async def test_segments_by_lead_status_language_province_and_source(db: Database
     lead = await lead_of(db, lead_id)
     await worker(db, 9102)  # no lead
     english = await worker(db, 9103, language="en")
-    await sources.create_source(db, "RADIO", "", NOW)
-    await sources.record_touch(db, english, "RADIO", NOW)
+    async with db.transaction() as uow:
+        await sources.create_source(uow, "RADIO", "", NOW)
+    async with db.transaction() as uow:
+        await sources.record_touch(uow, english, "RADIO", NOW)
 
     async def size(**fields: object) -> int:
         return await broadcasts.audience_size(db, Segment.from_json(fields))

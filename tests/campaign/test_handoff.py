@@ -48,14 +48,15 @@ async def test_worker_without_lead_goes_to_the_admin_group_with_recent_conversat
     db: Database,
 ) -> None:
     user = await worker(db, 8001)
-    await ask(
-        db,
-        user,
-        "kalau rumah saya kebanjiran dapat ganti?",
-        lang="id",
-        today=NOW.date(),
-        now=NOW - timedelta(minutes=3),
-    )
+    async with db.transaction() as uow:
+        await ask(
+            uow,
+            user,
+            "kalau rumah saya kebanjiran dapat ganti?",
+            lang="id",
+            today=NOW.date(),
+            now=NOW - timedelta(minutes=3),
+        )
     prompt = await handoff.begin_handoff(db, user, NOW)
     assert prompt.started and prompt.last_question == "kalau rumah saya kebanjiran dapat ganti?"
     receipt = await submit(db, user, "<b>Tolong</b> & bantu")

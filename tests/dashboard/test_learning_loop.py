@@ -54,7 +54,8 @@ async def test_a_labelled_missed_question_is_answered_after_nlu_latih(
 ) -> None:
     assert not DEFAULT_POLICY.decide(default_model().predict(MISSED)).answered
     worker = await _worker(db, 880_001)
-    missed = await ask(db, worker, MISSED, lang="id", today=NOW.date(), now=NOW)
+    async with db.transaction() as uow:
+        missed = await ask(uow, worker, MISSED, lang="id", today=NOW.date(), now=NOW)
     assert not missed.answered
 
     # The manager sees it, picks the topic and saves.
@@ -92,7 +93,8 @@ async def test_branch_accounts_cannot_label(
     client: TestClient, campaign: Ids, db: Database
 ) -> None:
     worker = await _worker(db, 880_002)
-    await ask(db, worker, MISSED, lang="id", today=NOW.date(), now=NOW)
+    async with db.transaction() as uow:
+        await ask(uow, worker, MISSED, lang="id", today=NOW.date(), now=NOW)
     assert await login(client, "timur") == 303
     page = await (await client.get("/tak-terjawab")).text()
     assert 'action="/tak-terjawab/label"' not in page
@@ -107,7 +109,8 @@ async def test_branch_accounts_cannot_label(
 
 async def test_a_forged_topic_is_refused(client: TestClient, campaign: Ids, db: Database) -> None:
     worker = await _worker(db, 880_003)
-    await ask(db, worker, MISSED, lang="id", today=NOW.date(), now=NOW)
+    async with db.transaction() as uow:
+        await ask(uow, worker, MISSED, lang="id", today=NOW.date(), now=NOW)
     assert await login(client, "manajer") == 303
     page = await (await client.get("/tak-terjawab")).text()
     forged = await client.post(

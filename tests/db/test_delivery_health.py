@@ -149,12 +149,14 @@ async def register(db: Database, telegram_id: int, place: str, admin_group_id: i
                    ) -> CardTarget:
     user = await touch_user(db, telegram_id, "id")
     places = DirectoryPlaces(await load_directory(db))
-    await service.start(db, user.id, "id", now=NOW)
+    async with db.transaction() as uow:
+        await service.start(uow, user.id, "id", now=NOW)
     reply = None
     for event in (Choice("yes"), Text("Siti Aminah"), Text("0812-3456-7890"), Choice("petani"),
                   Text(place), Choice("skip"), Choice("pagi"), Choice("confirm")):
-        reply = await service.advance(db, user.id, event, places=places, language="id",
-                                      today=TODAY, now=NOW, admin_group_id=admin_group_id)
+        async with db.transaction() as uow:
+            reply = await service.advance(uow, user.id, event, places=places, language="id",
+                                          today=TODAY, now=NOW, admin_group_id=admin_group_id)
     assert reply is not None and reply.confirmation is not None
     return reply.confirmation.target
 

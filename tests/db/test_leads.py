@@ -31,7 +31,8 @@ async def register(
 ) -> int:
     user = await touch_user(db, telegram_id, "id")
     places = DirectoryPlaces(await load_directory(db))
-    await service.start(db, user.id, "id", now=NOW)
+    async with db.transaction() as uow:
+        await service.start(uow, user.id, "id", now=NOW)
     steps = [
         Choice("yes"),
         Text(name),
@@ -44,9 +45,10 @@ async def register(
     ]
     reply = None
     for event in steps:
-        reply = await service.advance(
-            db, user.id, event, places=places, language="id", today=TODAY, now=NOW
-        )
+        async with db.transaction() as uow:
+            reply = await service.advance(
+                uow, user.id, event, places=places, language="id", today=TODAY, now=NOW
+            )
         assert reply is not None and reply.outcome.error is None, (event, reply)
     assert reply is not None and reply.confirmation is not None
     return reply.confirmation.lead_id
@@ -85,13 +87,16 @@ async def test_registering_again_updates_the_open_lead(db: Database) -> None:
 async def test_restart_mid_registration_resumes_at_the_same_step(db: Database) -> None:
     user = await touch_user(db, 5003, "id")
     places = DirectoryPlaces(await load_directory(db))
-    await service.start(db, user.id, "id", now=NOW)
+    async with db.transaction() as uow:
+        await service.start(uow, user.id, "id", now=NOW)
     for event in (Choice("yes"), Text("Budi"), Text("081234567890")):
-        await service.advance(db, user.id, event, places=places, language="id", today=TODAY)
+        async with db.transaction() as uow:
+            await service.advance(uow, user.id, event, places=places, language="id", today=TODAY)
     # A new Database object stands for a restarted process.
     restarted = Database(db.url)
     try:
-        state = await service.current(restarted, user.id)
+        async with restarted.transaction() as uow:
+            state = await service.current(uow, user.id)
         assert state is not None and state.step == Step.OCCUPATION
         assert (await touch_user(restarted, 5003, "id")).flow == "registration"
     finally:
@@ -182,11 +187,16 @@ async def test_expired_link_code_is_refused(db: Database) -> None:
 async def test_reminder_and_escalation_are_queued_once(db: Database) -> None:
     await register(db, 5006)
     settings = Settings(lead_reminder_hours=24, lead_escalation_hours=48)
-    assert await queue_due_reminders(db, settings, NOW + timedelta(hours=1)) == 0
-    assert await queue_due_reminders(db, settings, NOW + timedelta(hours=25)) == 1
-    assert await queue_due_reminders(db, settings, NOW + timedelta(hours=26)) == 0
-    assert await queue_due_reminders(db, settings, NOW + timedelta(hours=49)) == 1
-    assert await queue_due_reminders(db, settings, NOW + timedelta(hours=99)) == 0
+    async with db.transaction() as uow:
+        assert await queue_due_reminders(uow, settings, NOW + timedelta(hours=1)) == 0
+    async with db.transaction() as uow:
+        assert await queue_due_reminders(uow, settings, NOW + timedelta(hours=25)) == 1
+    async with db.transaction() as uow:
+        assert await queue_due_reminders(uow, settings, NOW + timedelta(hours=26)) == 0
+    async with db.transaction() as uow:
+        assert await queue_due_reminders(uow, settings, NOW + timedelta(hours=49)) == 1
+    async with db.transaction() as uow:
+        assert await queue_due_reminders(uow, settings, NOW + timedelta(hours=99)) == 0
     async with db.transaction() as session:
         kinds = await session.execute(select(OutboxMessage.kind).order_by(OutboxMessage.id))
         assert [k for (k,) in kinds] == ["lead_card", "lead_reminder", "lead_escalation"]
@@ -200,11 +210,14 @@ async def test_delete_my_data_anonymises_leads_and_forgets_questions(db: Databas
         lead = await session.get(Lead, lead_id)
         assert lead is not None
         lead.card_chat_id, lead.card_message_id = -1001, 5
-    before = await stored_data(db, user.id)
+    async with db.transaction() as uow:
+        before = await stored_data(uow, user.id)
     assert before is not None and before.leads[0].phone == "+6281234567890"
     assert before.kept_questions == 1
-    assert await delete_personal_data(db, user.id, NOW) == 1
-    after = await stored_data(db, user.id)
+    async with db.transaction() as uow:
+        assert await delete_personal_data(uow, user.id, NOW) == 1
+    async with db.transaction() as uow:
+        after = await stored_data(uow, user.id)
     assert after is not None and after.leads[0].anonymized and after.leads[0].phone is None
     assert after.kept_questions == 0
     async with db.transaction() as session:
