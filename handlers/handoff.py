@@ -66,7 +66,8 @@ async def start_handoff(update: Update, context: BotContext) -> None:
     if update.callback_query is not None:
         await update.callback_query.answer()
     lang = context.lang
-    prompt = await handoff.begin_handoff(context.services.db, context.user_view.id, utcnow())
+    async with context.services.db.transaction() as uow:
+        prompt = await handoff.begin_handoff(uow, context.user_view.id, utcnow())
     if not prompt.started:
         await context.bot.send_message(
             chat.id, _("Please finish your registration first, or cancel it with /batal.", lang)
@@ -102,7 +103,8 @@ async def handoff_text(update: Update, context: BotContext) -> None:
         return
     text = message.text or ""
     if any(text == _(CANCEL_LABEL, lang) for lang in SUPPORTED_LANGUAGES):
-        await handoff.cancel_handoff(context.services.db, context.user_view.id)
+        async with context.services.db.transaction() as uow:
+            await handoff.cancel_handoff(uow, context.user_view.id)
         await message.reply_html(
             _("OK, cancelled.", context.lang), reply_markup=ReplyKeyboardRemove()
         )
@@ -132,7 +134,8 @@ async def handoff_button(update: Update, context: BotContext) -> None:
         return
     if query.data == CANCEL:
         await query.answer()
-        await handoff.cancel_handoff(context.services.db, context.user_view.id)
+        async with context.services.db.transaction() as uow:
+            await handoff.cancel_handoff(uow, context.user_view.id)
         if isinstance(query.message, Message):
             await query.message.edit_reply_markup(None)
             await query.message.reply_html(
@@ -154,15 +157,16 @@ async def handoff_button(update: Update, context: BotContext) -> None:
 async def _continue(update: Update, context: BotContext, event: handoff.HandoffInput) -> None:
     if context.user_view is None:
         return
-    result = await handoff.continue_handoff(
-        context.services.db,
-        context.services.settings,
-        context.services.places,
-        user_id=context.user_view.id,
-        event=event,
-        language=context.lang,
-        now=utcnow(),
-    )
+    async with context.services.db.transaction() as uow:
+        result = await handoff.continue_handoff(
+            uow,
+            context.services.settings,
+            context.services.places,
+            user_id=context.user_view.id,
+            event=event,
+            language=context.lang,
+            now=utcnow(),
+        )
     await _render(update, context, result)
 
 
@@ -175,15 +179,16 @@ async def _submit(
 ) -> None:
     if context.user_view is None:
         return
-    result = await handoff.submit_question(
-        context.services.db,
-        context.services.settings,
-        user_id=context.user_view.id,
-        text=text,
-        language=context.lang,
-        now=utcnow(),
-        use_last_question=use_last_question,
-    )
+    async with context.services.db.transaction() as uow:
+        result = await handoff.submit_question(
+            uow,
+            context.services.settings,
+            user_id=context.user_view.id,
+            text=text,
+            language=context.lang,
+            now=utcnow(),
+            use_last_question=use_last_question,
+        )
     await _render(update, context, result)
 
 
@@ -336,17 +341,18 @@ async def staff_reply(update: Update, context: BotContext) -> None:
     replied = message.reply_to_message
     if replied.from_user is None or replied.from_user.id != context.bot.id:
         return
-    result = await handoff.relay_staff_reply(
-        context.services.db,
-        context.services.settings,
-        chat_id=chat.id,
-        reply_to_message_id=replied.message_id,
-        staff_message_id=message.message_id,
-        staff_telegram_id=user.id,
-        text=message.text or "",
-        now=utcnow(),
-        ticket_hint=_ticket_on(replied),
-    )
+    async with context.services.db.transaction() as uow:
+        result = await handoff.relay_staff_reply(
+            uow,
+            context.services.settings,
+            chat_id=chat.id,
+            reply_to_message_id=replied.message_id,
+            staff_message_id=message.message_id,
+            staff_telegram_id=user.id,
+            text=message.text or "",
+            now=utcnow(),
+            ticket_hint=_ticket_on(replied),
+        )
     lang = STAFF_LANGUAGE
     outcome = result.outcome
     if outcome == handoff.ReplyOutcome.RELAYED:
@@ -385,14 +391,15 @@ async def _close_button(update: Update, context: BotContext) -> None:
     if query is None or query.data is None or user is None or chat is None:
         return
     lang = STAFF_LANGUAGE
-    outcome = await handoff.close_ticket(
-        context.services.db,
-        context.services.settings,
-        ticket_id=int(query.data.removeprefix(CLOSE_PREFIX)),
-        chat_id=chat.id,
-        staff_telegram_id=user.id,
-        now=utcnow(),
-    )
+    async with context.services.db.transaction() as uow:
+        outcome = await handoff.close_ticket(
+            uow,
+            context.services.settings,
+            ticket_id=int(query.data.removeprefix(CLOSE_PREFIX)),
+            chat_id=chat.id,
+            staff_telegram_id=user.id,
+            now=utcnow(),
+        )
     if outcome in (handoff.CloseOutcome.FORBIDDEN, handoff.CloseOutcome.NOT_FOUND):
         await query.answer(_("You cannot close this ticket.", lang), show_alert=True)
         return

@@ -22,9 +22,10 @@ async def language_chosen(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is None or query.data is None or update.effective_user is None:
         return
-    language = await set_language(
-        context.services.db, update.effective_user.id, query.data.removeprefix(LANGUAGE_PREFIX)
-    )
+    async with context.services.db.transaction() as uow:
+        language = await set_language(
+            uow, update.effective_user.id, query.data.removeprefix(LANGUAGE_PREFIX)
+        )
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.reply_html(

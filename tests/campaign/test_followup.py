@@ -17,16 +17,17 @@ DAY = timedelta(days=1)
 
 
 async def act(db: Database, lead_id: int, action: StaffAction, when=NOW) -> None:
-    result = await apply_action(
-        db,
-        lead_id=lead_id,
-        action=action,
-        staff_telegram_id=ADMIN,
-        staff_name="Budi",
-        chat_id=ADMIN_GROUP,
-        settings=SETTINGS,
-        now=when,
-    )
+    async with db.transaction() as uow:
+        result = await apply_action(
+            uow,
+            lead_id=lead_id,
+            action=action,
+            staff_telegram_id=ADMIN,
+            staff_name="Budi",
+            chat_id=ADMIN_GROUP,
+            settings=SETTINGS,
+            now=when,
+        )
     assert result.outcome == "done"
 
 

@@ -69,16 +69,17 @@ async def test_funnel_follows_workers_to_enrolment(db: Database) -> None:
         await sources.record_touch(uow, enrolled_user, "POSTER", NOW)
     lead_id = await register(db, 7101)
     for action in (StaffAction.CLAIM, StaffAction.ENROLLED):
-        await apply_action(
-            db,
-            lead_id=lead_id,
-            action=action,
-            staff_telegram_id=ADMIN,
-            staff_name="Budi",
-            chat_id=ADMIN_GROUP,
-            settings=SETTINGS,
-            now=NOW,
-        )
+        async with db.transaction() as uow:
+            await apply_action(
+                uow,
+                lead_id=lead_id,
+                action=action,
+                staff_telegram_id=ADMIN,
+                staff_name="Budi",
+                chat_id=ADMIN_GROUP,
+                settings=SETTINGS,
+                now=NOW,
+            )
     browsing = await worker(db, 7102)
     async with db.transaction() as uow:
         await sources.record_touch(uow, browsing, "POSTER", NOW)

@@ -83,7 +83,8 @@ async def test_a_labelled_missed_question_is_answered_after_nlu_latih(
     assert "DITERIMA" in trained.stdout and "Sebelum" in trained.stdout
     answer = json.loads(cli(database_url, "ask", "--json", MISSED).stdout)
     assert answer["topic"] == "manfaat_jkk" and answer["answered"] is True
-    assert (await learning.export_labels(db))[0].trained
+    async with db.transaction() as uow:
+        assert (await learning.export_labels(uow))[0].trained
 
     exported = cli(database_url, "nlu", "ekspor")
     assert exported.stdout.splitlines() == ["question\ttopic", f"{MISSED}\tmanfaat_jkk"]
@@ -104,7 +105,8 @@ async def test_branch_accounts_cannot_label(
         allow_redirects=False,
     )
     assert refused.status == 403
-    assert await learning.export_labels(db) == []
+    async with db.transaction() as uow:
+        assert await learning.export_labels(uow) == []
 
 
 async def test_a_forged_topic_is_refused(client: TestClient, campaign: Ids, db: Database) -> None:
@@ -119,7 +121,8 @@ async def test_a_forged_topic_is_refused(client: TestClient, campaign: Ids, db: 
         allow_redirects=False,
     )
     assert forged.headers["Location"].endswith("hasil=invalid")
-    assert await learning.export_labels(db) == []
+    async with db.transaction() as uow:
+        assert await learning.export_labels(uow) == []
 
 
 async def test_a_worse_model_is_refused(db: Database, database_url: str) -> None:
@@ -136,10 +139,12 @@ async def test_a_worse_model_is_refused(db: Database, database_url: str) -> None
                 )
             )
     for question in questions:
-        assert await learning.label_question(db, question, "salam", by="akun:uji", now=NOW)
+        async with db.transaction() as uow:
+            assert await learning.label_question(uow, question, "salam", by="akun:uji", now=NOW)
     refused = cli(database_url, "nlu", "latih")
     assert refused.returncode == 1, refused.stdout + refused.stderr
     assert "DITOLAK" in refused.stdout
-    assert not any(label.trained for label in await learning.export_labels(db))
+    async with db.transaction() as uow:
+        assert not any(label.trained for label in await learning.export_labels(uow))
     answer = json.loads(cli(database_url, "ask", "--json", "iuran sebulan brp").stdout)
     assert answer["topic"] == "iuran"

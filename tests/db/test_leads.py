@@ -30,7 +30,8 @@ async def register(
     db: Database, telegram_id: int, name: str = "Siti Aminah", place: str = "Lamongan"
 ) -> int:
     user = await touch_user(db, telegram_id, "id")
-    places = DirectoryPlaces(await load_directory(db))
+    async with db.transaction() as uow:
+        places = DirectoryPlaces(await load_directory(uow))
     async with db.transaction() as uow:
         await service.start(uow, user.id, "id", now=NOW)
     steps = [
@@ -60,8 +61,10 @@ async def count(db: Database, model: type) -> int:
 
 
 async def test_directory_is_seeded_once_into_the_database(db: Database) -> None:
-    first = await load_directory(db)
-    again = await load_directory(db)
+    async with db.transaction() as uow:
+        first = await load_directory(uow)
+    async with db.transaction() as uow:
+        again = await load_directory(uow)
     assert await count(db, Branch) == len(first.branches) == len(again.branches)
 
 
@@ -86,7 +89,8 @@ async def test_registering_again_updates_the_open_lead(db: Database) -> None:
 
 async def test_restart_mid_registration_resumes_at_the_same_step(db: Database) -> None:
     user = await touch_user(db, 5003, "id")
-    places = DirectoryPlaces(await load_directory(db))
+    async with db.transaction() as uow:
+        places = DirectoryPlaces(await load_directory(uow))
     async with db.transaction() as uow:
         await service.start(uow, user.id, "id", now=NOW)
     for event in (Choice("yes"), Text("Budi"), Text("081234567890")):
@@ -128,27 +132,33 @@ async def test_staff_access_matrix(db: Database) -> None:
         other_branch = (
             await session.execute(select(Branch.code).where(Branch.code != own_branch).limit(1))
         ).scalar_one()
-    own_code = await staff.create_link_code(db, own_branch, NOW)
-    other_code = await staff.create_link_code(db, other_branch, NOW)
-    assert (
-        await staff.link_group(db, code=own_code, chat_id=-1001, by_telegram_id=1, now=NOW)
-    ).outcome == staff.LinkOutcome.LINKED
-    assert (
-        await staff.link_group(db, code=own_code, chat_id=-1003, by_telegram_id=1, now=NOW)
-    ).outcome == staff.LinkOutcome.USED
-    await staff.link_group(db, code=other_code, chat_id=-1002, by_telegram_id=2, now=NOW)
+    async with db.transaction() as uow:
+        own_code = await staff.create_link_code(uow, own_branch, NOW)
+    async with db.transaction() as uow:
+        other_code = await staff.create_link_code(uow, other_branch, NOW)
+    async with db.transaction() as uow:
+        assert (
+            await staff.link_group(uow, code=own_code, chat_id=-1001, by_telegram_id=1, now=NOW)
+        ).outcome == staff.LinkOutcome.LINKED
+    async with db.transaction() as uow:
+        assert (
+            await staff.link_group(uow, code=own_code, chat_id=-1003, by_telegram_id=1, now=NOW)
+        ).outcome == staff.LinkOutcome.USED
+    async with db.transaction() as uow:
+        await staff.link_group(uow, code=other_code, chat_id=-1002, by_telegram_id=2, now=NOW)
 
     async def act(chat_id: int, user: int, action: StaffAction) -> staff.ActionOutcome:
-        result = await staff.apply_action(
-            db,
-            lead_id=lead_id,
-            action=action,
-            staff_telegram_id=user,
-            staff_name="Petugas",
-            chat_id=chat_id,
-            settings=SETTINGS,
-            now=NOW,
-        )
+        async with db.transaction() as uow:
+            result = await staff.apply_action(
+                uow,
+                lead_id=lead_id,
+                action=action,
+                staff_telegram_id=user,
+                staff_name="Petugas",
+                chat_id=chat_id,
+                settings=SETTINGS,
+                now=NOW,
+            )
         return result.outcome
 
     # An unlinked group, a private chat of a stranger, another branch: refused.
@@ -168,19 +178,29 @@ async def test_staff_access_matrix(db: Database) -> None:
         assert lead.contacted_at is not None and lead.closed_at is not None
     assert await count(db, LeadStatusChange) == 4
     # Other branches' leads are invisible to a group's listing and export.
-    assert await staff.open_leads(db, chat_id=-1002, user_telegram_id=2, settings=SETTINGS) == []
-    csv_bytes = await staff.export_csv(db, chat_id=-1002, user_telegram_id=2, settings=SETTINGS)
+    async with db.transaction() as uow:
+        assert await staff.open_leads(
+            uow, chat_id=-1002, user_telegram_id=2, settings=SETTINGS
+        ) == []
+    async with db.transaction() as uow:
+        csv_bytes = await staff.export_csv(
+            uow, chat_id=-1002, user_telegram_id=2, settings=SETTINGS
+        )
     assert csv_bytes is not None and b"Siti" not in csv_bytes
-    own_csv = await staff.export_csv(db, chat_id=-1001, user_telegram_id=10, settings=SETTINGS)
+    async with db.transaction() as uow:
+        own_csv = await staff.export_csv(uow, chat_id=-1001, user_telegram_id=10, settings=SETTINGS)
     assert own_csv is not None and b"Siti Aminah" in own_csv
 
 
 async def test_expired_link_code_is_refused(db: Database) -> None:
-    await load_directory(db)
+    async with db.transaction() as uow:
+        await load_directory(uow)
     async with db.transaction() as session:
         code = (await session.execute(select(Branch.code).limit(1))).scalar_one()
-    link = await staff.create_link_code(db, code, NOW - timedelta(days=2))
-    result = await staff.link_group(db, code=link, chat_id=-5, by_telegram_id=1, now=NOW)
+    async with db.transaction() as uow:
+        link = await staff.create_link_code(uow, code, NOW - timedelta(days=2))
+    async with db.transaction() as uow:
+        result = await staff.link_group(uow, code=link, chat_id=-5, by_telegram_id=1, now=NOW)
     assert result.outcome == staff.LinkOutcome.EXPIRED
 
 

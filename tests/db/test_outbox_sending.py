@@ -240,16 +240,17 @@ async def test_a_staff_answer_that_timed_out_is_sent_again_marked_in_the_workers
     await drain(sender)
     [ticket] = bot.sent
     assert ticket.chat_id == ADMIN_GROUP and ticket.kwargs["read_timeout"] == READ_TIMEOUT
-    await handoff.relay_staff_reply(
-        db,
-        SETTINGS,
-        chat_id=ADMIN_GROUP,
-        reply_to_message_id=bot.next_id,
-        staff_message_id=700,
-        staff_telegram_id=ADMIN,
-        text="Tomorrow at 9.",
-        now=NOW,
-    )
+    async with db.transaction() as uow:
+        await handoff.relay_staff_reply(
+            uow,
+            SETTINGS,
+            chat_id=ADMIN_GROUP,
+            reply_to_message_id=bot.next_id,
+            staff_message_id=700,
+            staff_telegram_id=ADMIN,
+            text="Tomorrow at 9.",
+            now=NOW,
+        )
     bot.script = [READ_TIMED_OUT]
     await drain(sender)
     [answer] = [s for s in bot.sent if s.chat_id == 7201]
