@@ -37,7 +37,7 @@ from bot.i18n import N_, SUPPORTED_LANGUAGES, _
 from bot.ordering import PerChatOrderedProcessor
 from bot.presentation import followups as followup_views
 from bot.presentation.lead_cards import LEAD_CALLBACK_PATTERN
-from bot.routing import DirectoryWatcher
+from bot.runners.directory_watcher import DirectoryWatcher
 from bot.services import SERVICES_KEY, Services
 from bot.settings import Settings
 from bot.telegram_bot import CampaignBot

@@ -68,9 +68,10 @@ async def export_labels(uow: UnitOfWork, *, trained_only: bool = False) -> list[
     ]
 
 
-async def load_model(uow: UnitOfWork, directory: Path = DEFAULT_MODEL_DIR) -> IntentModel:
-    """The classifier the bot answers with: the shipped phrasings plus the accepted labels."""
-    accepted = await export_labels(uow, trained_only=True)
+def load_model(accepted: list[Label], directory: Path = DEFAULT_MODEL_DIR) -> IntentModel:
+    """The classifier the bot answers with: the shipped phrasings plus the accepted labels
+    (``export_labels(uow, trained_only=True)``). It may train for a few seconds, so it takes
+    the labels rather than a unit of work: no transaction stays open meanwhile."""
     return load_or_train(_examples(accepted), directory)
 
 

@@ -3,14 +3,12 @@ the shipped data on first start) and adapted to what the registration flow asks.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Callable
 
 from bot.geo import Branch as GeoBranch
 from bot.geo import Directory, OutsideIndonesiaError, RoutingResult, load_default_directory
 from bot.registration.flow import RoutedPlace
-from db.engine import Database, UnitOfWork
+from db.engine import UnitOfWork
 from db.models import Branch, Regency
 from db.repositories.branches import BranchRepository
 
@@ -120,37 +118,3 @@ async def directory_version(uow: UnitOfWork) -> int:
     """The newest recorded change's id (0 before any): it moves with every change a manager
     makes on the dashboard. (``cabang import`` asks for a restart instead.)"""
     return await BranchRepository(uow).latest_change_id()
-
-
-class DirectoryWatcher:
-    """Reloads the directory when a manager changed it, and hands it to ``use`` (the bot's
-    ``Services.use_directory``), so routing follows the Cabang page without a restart."""
-
-    def __init__(
-        self, db: Database, use: Callable[[Directory], None],
-        interval: float = DIRECTORY_CHECK_SECONDS,
-    ) -> None:
-        self.db, self.use, self.interval = db, use, interval
-        self.version: int | None = None
-
-    async def check_once(self) -> bool:
-        """True when the directory was reloaded; the first call only notes the version."""
-        async with self.db.transaction() as uow:
-            version = await directory_version(uow)
-        if self.version is None or version == self.version:
-            self.version = version
-            return False
-        async with self.db.transaction() as uow:
-            directory = await load_directory(uow)
-        self.use(directory)
-        self.version = version
-        log.info("branch directory reloaded after change #%d", version)
-        return True
-
-    async def run_forever(self) -> None:
-        while True:
-            try:
-                await self.check_once()
-            except Exception:  # logged once per failed check; the old directory stays in force
-                log.exception("branch directory: reload failed")
-            await asyncio.sleep(self.interval)

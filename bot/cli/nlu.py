@@ -83,7 +83,8 @@ def _evaluate() -> DatabaseAction:
         from bot.nlu.evaluate import evaluate, load_held_out
 
         async with db.transaction() as uow:
-            model = await learning.load_model(uow)
+            accepted = await learning.export_labels(uow, trained_only=True)
+        model = learning.load_model(accepted)
         report = evaluate(load_held_out(), learning.verdicts(model))
         print(_figures("Model sekarang", report))
         return 0
@@ -145,7 +146,8 @@ def model_with_labels() -> IntentModel:
         db = Database(settings.database_url)
         try:
             async with db.transaction() as uow:
-                return await learning.load_model(uow)
+                accepted = await learning.export_labels(uow, trained_only=True)
+            return learning.load_model(accepted)
         finally:
             await db.dispose()
 

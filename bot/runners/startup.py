@@ -54,7 +54,8 @@ async def prepare(settings: Settings) -> BotApplication:
     # Loaded from the cache in milliseconds; trained (a few seconds, before any update is
     # taken) only when the phrasings or the accepted labels changed since the last start.
     async with db.transaction() as uow:
-        model = await learning.load_model(uow)
+        accepted = await learning.export_labels(uow, trained_only=True)
+    model = learning.load_model(accepted)
     services = Services(settings=settings, db=db, directory=directory, model=model)
     answers.warm_up(services.today(), model)
     return build_application(services)

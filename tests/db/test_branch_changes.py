@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from bot import branch_admin
 from bot.branch_admin import BranchEdit, ChangeRefused, Refusal
 from bot.geo import Directory
-from bot.routing import DirectoryWatcher, load_directory
+from bot.routing import load_directory
+from bot.runners.directory_watcher import DirectoryWatcher
 from bot.staff import LinkOutcome, link_group
 from db.engine import Database
 from db.models import BranchChange, LinkCode

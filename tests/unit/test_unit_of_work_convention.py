@@ -56,7 +56,7 @@ def _database_parameters(source: str) -> list[str]:
     return found
 
 
-def _offenders() -> dict[str, list[str]]:
+def _offenders() -> dict[str, str]:
     offenders = {}
     for path in sorted(BOT.rglob("*.py")):
         relative = path.relative_to(ROOT).as_posix()
