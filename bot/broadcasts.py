@@ -595,8 +595,8 @@ class Preview:
     ignore_quiet_hours: bool = False
 
 
-async def preview(session: UnitOfWork, settings: Settings, broadcast_id: int) -> Preview | None:
-    repository = BroadcastRepository(session)
+async def preview(uow: UnitOfWork, settings: Settings, broadcast_id: int) -> Preview | None:
+    repository = BroadcastRepository(uow)
     broadcast = await repository.get(broadcast_id)
     if broadcast is None:
         return None
@@ -617,9 +617,9 @@ async def preview(session: UnitOfWork, settings: Settings, broadcast_id: int) ->
 
 
 async def record_preview(
-    session: UnitOfWork, broadcast_id: int, now: datetime, error: str | None = None
+    uow: UnitOfWork, broadcast_id: int, now: datetime, error: str | None = None
 ) -> None:
-    broadcast = await BroadcastRepository(session).get(broadcast_id, for_update=True)
+    broadcast = await BroadcastRepository(uow).get(broadcast_id, for_update=True)
     if broadcast is None:
         return
     if error is None:

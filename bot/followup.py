@@ -127,16 +127,16 @@ class Question:
     answered: bool
 
 
-async def question(session: UnitOfWork, followup_id: int) -> Question | None:
-    followup = await FollowUpRepository(session).get(followup_id)
+async def question(uow: UnitOfWork, followup_id: int) -> Question | None:
+    followup = await FollowUpRepository(uow).get(followup_id)
     if followup is None:
         return None
-    user = await session.get(User, followup.user_id)
+    user = await uow.get(User, followup.user_id)
     if user is None:
         return None
-    branch = await branch_info(session, followup.branch_code)
-    lead = await session.get(Lead, followup.lead_id)
-    regency = await session.get(Regency, lead.regency_code) if lead is not None else None
+    branch = await branch_info(uow, followup.branch_code)
+    lead = await uow.get(Lead, followup.lead_id)
+    regency = await uow.get(Regency, lead.regency_code) if lead is not None else None
     area = regency.name if regency is not None else ""  # stored as "Kabupaten Lamongan"
     return Question(
         followup_id=followup.id,
@@ -150,9 +150,9 @@ async def question(session: UnitOfWork, followup_id: int) -> Question | None:
 
 
 async def record_asked(
-    session: UnitOfWork, followup_id: int, now: datetime, *, delivered: bool
+    uow: UnitOfWork, followup_id: int, now: datetime, *, delivered: bool
 ) -> None:
-    followup = await FollowUpRepository(session).get(followup_id)
+    followup = await FollowUpRepository(uow).get(followup_id)
     if followup is not None and followup.status == "pending":
         followup.status = "asked" if delivered else UNDELIVERED
         followup.asked_at = now if delivered else None
@@ -234,24 +234,24 @@ class Alert:
     targets: list[int]
 
 
-async def alert(session: UnitOfWork, settings: Settings, followup_id: int) -> Alert | None:
-    followup = await FollowUpRepository(session).get(followup_id)
-    lead = await session.get(Lead, followup.lead_id) if followup else None
+async def alert(uow: UnitOfWork, settings: Settings, followup_id: int) -> Alert | None:
+    followup = await FollowUpRepository(uow).get(followup_id)
+    lead = await uow.get(Lead, followup.lead_id) if followup else None
     if followup is None or lead is None:
         return None
-    groups = await BranchRepository(session).groups_of(lead.branch_code)
+    groups = await BranchRepository(uow).groups_of(lead.branch_code)
     targets = [g.chat_id for g in groups]
     if settings.admin_group_id is not None:
         targets.append(settings.admin_group_id)
-    return Alert(followup.id, await load_card(session, lead), list(dict.fromkeys(targets)))
+    return Alert(followup.id, await load_card(uow, lead), list(dict.fromkeys(targets)))
 
 
 async def record_alert_posted(
-    session: UnitOfWork, followup_id: int, chat_id: int, message_id: int
+    uow: UnitOfWork, followup_id: int, chat_id: int, message_id: int
 ) -> None:
     """The re-posted card is the lead's card now: status changes edit it."""
-    followup = await FollowUpRepository(session).get(followup_id)
-    lead = await session.get(Lead, followup.lead_id) if followup else None
+    followup = await FollowUpRepository(uow).get(followup_id)
+    lead = await uow.get(Lead, followup.lead_id) if followup else None
     if lead is not None:
         lead.card_chat_id, lead.card_message_id = chat_id, message_id
 

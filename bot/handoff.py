@@ -539,9 +539,9 @@ class TicketPost:
 
 
 async def ticket_post(
-    session: UnitOfWork, settings: Settings, ticket_message_id: int
+    uow: UnitOfWork, settings: Settings, ticket_message_id: int
 ) -> TicketPost | None:
-    tickets = TicketRepository(session)
+    tickets = TicketRepository(uow)
     message = await tickets.message(ticket_message_id)
     if message is None:
         return None
@@ -549,7 +549,7 @@ async def ticket_post(
     if ticket is None:
         return None
     messages = await tickets.messages(ticket.id)
-    branch = await _branch(session, ticket.branch_code)
+    branch = await _branch(uow, ticket.branch_code)
     opening = messages[0] if messages else None
     reply_to = None
     targets: list[int] = []
@@ -557,7 +557,7 @@ async def ticket_post(
         reply_to = (opening.group_chat_id, opening.group_message_id)
         targets.append(opening.group_chat_id)
     if ticket.branch_code is not None:
-        groups = await BranchRepository(session).groups_of(ticket.branch_code)
+        groups = await BranchRepository(uow).groups_of(ticket.branch_code)
         targets += [g.chat_id for g in groups]
     if settings.admin_group_id is not None:
         targets.append(settings.admin_group_id)
@@ -586,10 +586,10 @@ async def ticket_post(
 
 
 async def record_group_post(
-    session: UnitOfWork, ticket_message_id: int, chat_id: int, message_id: int
+    uow: UnitOfWork, ticket_message_id: int, chat_id: int, message_id: int
 ) -> None:
     """Where the worker's message sits in the group: staff replies to it find the ticket."""
-    message = await TicketRepository(session).message(ticket_message_id)
+    message = await TicketRepository(uow).message(ticket_message_id)
     if message is not None:
         message.group_chat_id, message.group_message_id = chat_id, message_id
 
@@ -604,16 +604,16 @@ class StaffAnswer:
     reply_chat_id: int | None  # the staff group, to report an answer that could not be delivered
 
 
-async def staff_answer(session: UnitOfWork, ticket_message_id: int) -> StaffAnswer | None:
-    tickets = TicketRepository(session)
+async def staff_answer(uow: UnitOfWork, ticket_message_id: int) -> StaffAnswer | None:
+    tickets = TicketRepository(uow)
     message = await tickets.message(ticket_message_id)
     if message is None:
         return None
     ticket = await tickets.get(message.ticket_id)
-    user = await session.get(User, ticket.user_id) if ticket else None
+    user = await uow.get(User, ticket.user_id) if ticket else None
     if ticket is None or user is None:
         return None
-    branch = await _branch(session, ticket.branch_code)
+    branch = await _branch(uow, ticket.branch_code)
     return StaffAnswer(
         ticket_id=ticket.id,
         worker_telegram_id=user.telegram_id,
@@ -734,6 +734,6 @@ def _minutes(start: datetime, end: datetime | None) -> float | None:
     return None if end is None else round((end - start).total_seconds() / 60, 1)
 
 
-async def forget_user(session: UnitOfWork, user_id: int) -> None:
+async def forget_user(uow: UnitOfWork, user_id: int) -> None:
     """/hapusdata: the worker's tickets (their questions are personal data) go."""
-    await TicketRepository(session).forget_user(user_id)
+    await TicketRepository(uow).forget_user(user_id)

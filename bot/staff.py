@@ -52,7 +52,7 @@ class StaffScope:
 
 
 async def scope_for(
-    session: UnitOfWork, *, chat_id: int, user_telegram_id: int, settings: Settings
+    uow: UnitOfWork, *, chat_id: int, user_telegram_id: int, settings: Settings
 ) -> StaffScope | None:
     if settings.admin_group_id is not None and chat_id == settings.admin_group_id:
         return StaffScope(None)
@@ -60,7 +60,7 @@ async def scope_for(
         # Admins see every branch in their private chat only: in any other group, the other
         # members would see the workers' names and numbers too.
         return StaffScope(None)
-    group = await BranchRepository(session).group(chat_id)
+    group = await BranchRepository(uow).group(chat_id)
     if group is None:
         return None
     return StaffScope(frozenset({group.branch_code}))
