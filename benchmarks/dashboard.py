@@ -227,8 +227,10 @@ Timing = tuple[str, str, float, float]  # account, path, first request ms, media
 
 async def time_pages(db: Database, settings: Settings, branch: str) -> list[Timing]:
     now = datetime.now(UTC)
-    await create_account(db, "manajer", PASSWORD, Role.MANAGER, None, now)
-    await create_account(db, "cabang", PASSWORD, Role.BRANCH, branch, now)
+    async with db.transaction() as uow:
+        await create_account(uow, "manajer", PASSWORD, Role.MANAGER, None, now)
+    async with db.transaction() as uow:
+        await create_account(uow, "cabang", PASSWORD, Role.BRANCH, branch, now)
     app = create_app(settings, db)
     results = []
     async with TestClient(TestServer(app)) as client:

@@ -119,9 +119,11 @@ async def _fill(url: str) -> None:
         now = datetime.now(UTC)
         ids = await seed(db, now)
         await seed_campaign_tools(db, ids, now)
-        await create_account(db, "manajer", PASSWORD, Role.MANAGER, None, now,
-                             telegram_id=4242)
-        await create_account(db, "petugas.timur", PASSWORD, Role.BRANCH, TIMUR, now)
+        async with db.transaction() as uow:
+            await create_account(uow, "manajer", PASSWORD, Role.MANAGER, None, now,
+                                 telegram_id=4242)
+        async with db.transaction() as uow:
+            await create_account(uow, "petugas.timur", PASSWORD, Role.BRANCH, TIMUR, now)
     finally:
         await db.dispose()
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from db.engine import Database, UnitOfWork
+from db.engine import UnitOfWork
 from db.models import DashboardAccount, DashboardSession
 from db.repositories.accounts import AccountRepository, SessionRepository
 from db.repositories.branches import BranchRepository
@@ -170,7 +170,7 @@ class CreatedAccount:
 
 
 async def create_account(
-    db: Database,
+    uow: UnitOfWork,
     username: str,
     password: str,
     role: Role,
@@ -186,30 +186,29 @@ async def create_account(
         raise AccountError("a cabang account needs --cabang KODE (the branch code)")
     if role == Role.MANAGER and branch_code:
         raise AccountError("a manajer account sees every branch: leave out --cabang")
+    # The KDF runs before the first query: the unit of work holds no connection while it does.
+    password_hash = await asyncio.to_thread(hash_password, password)
     known = True
     if branch_code:
-        branch_code, known = await _resolve_branch_code(db, branch_code.strip())
-    password_hash = await asyncio.to_thread(hash_password, password)
-    async with db.transaction() as session:
-        if await _by_username(session, name) is not None:
-            raise AccountError(f"the account {name!r} already exists")
-        account = DashboardAccount(
-            username=name,
-            password_hash=password_hash,
-            role=str(role),
-            branch_code=branch_code,
-            created_at=now,
-            telegram_id=telegram_id,
-        )
-        await AccountRepository(session).add(account)
-        return CreatedAccount(_view(account), known)
+        branch_code, known = await _resolve_branch_code(uow, branch_code.strip())
+    if await _by_username(uow, name) is not None:
+        raise AccountError(f"the account {name!r} already exists")
+    account = DashboardAccount(
+        username=name,
+        password_hash=password_hash,
+        role=str(role),
+        branch_code=branch_code,
+        created_at=now,
+        telegram_id=telegram_id,
+    )
+    await AccountRepository(uow).add(account)
+    return CreatedAccount(_view(account), known)
 
 
-async def _resolve_branch_code(db: Database, code: str) -> tuple[str, bool]:
+async def _resolve_branch_code(uow: UnitOfWork, code: str) -> tuple[str, bool]:
     """The directory's spelling of ``code`` and whether it is known: the database's branches,
     or the shipped directory when the bot has not seeded the database yet."""
-    async with db.transaction() as session:
-        codes = await BranchRepository(session).codes()
+    codes = await BranchRepository(uow).codes()
     if not codes:
         from bot.geo.shipped import load_default_directory
 
@@ -222,62 +221,69 @@ async def _resolve_branch_code(db: Database, code: str) -> tuple[str, bool]:
     return code, False
 
 
-async def set_password(db: Database, username: str, password: str) -> bool:
+async def set_password(uow: UnitOfWork, username: str, password: str) -> bool:
     check_new_password(password)
     password_hash = await asyncio.to_thread(hash_password, password)
-    async with db.transaction() as session:
-        account = await _by_username(session, username)
-        if account is None:
-            return False
-        account.password_hash = password_hash
-        # A new password ends every open session of that account.
-        await SessionRepository(session).delete_of_account(account.id)
-        return True
+    account = await _by_username(uow, username)
+    if account is None:
+        return False
+    account.password_hash = password_hash
+    # A new password ends every open session of that account.
+    await SessionRepository(uow).delete_of_account(account.id)
+    return True
 
 
-async def set_telegram_id(db: Database, username: str, telegram_id: int | None) -> bool:
+async def set_telegram_id(uow: UnitOfWork, username: str, telegram_id: int | None) -> bool:
     """Where the account's broadcast previews go; False when there is no such account."""
     check_telegram_id(telegram_id)
-    async with db.transaction() as session:
-        account = await _by_username(session, username)
-        if account is None:
-            return False
-        account.telegram_id = telegram_id
-        return True
+    account = await _by_username(uow, username)
+    if account is None:
+        return False
+    account.telegram_id = telegram_id
+    return True
 
 
-async def delete_account(db: Database, username: str) -> bool:
-    async with db.transaction() as session:
-        account = await _by_username(session, username)
-        if account is None:
-            return False
-        await SessionRepository(session).delete_of_account(account.id)
-        await AccountRepository(session).delete(account)
-        return True
+async def delete_account(uow: UnitOfWork, username: str) -> bool:
+    account = await _by_username(uow, username)
+    if account is None:
+        return False
+    await SessionRepository(uow).delete_of_account(account.id)
+    await AccountRepository(uow).delete(account)
+    return True
 
 
-async def list_accounts(db: Database) -> list[AccountView]:
-    async with db.transaction() as session:
-        rows = await AccountRepository(session).all_by_username()
-        return [_view(row) for row in rows]
+async def list_accounts(uow: UnitOfWork) -> list[AccountView]:
+    rows = await AccountRepository(uow).all_by_username()
+    return [_view(row) for row in rows]
 
 
-async def authenticate(
-    db: Database, username: str, password: str, now: datetime
-) -> AccountView | None:
-    """The account when ``password`` is right; None otherwise, at the same cost either way."""
-    async with db.transaction() as session:
-        account = await _by_username(session, username[:USERNAME_MAX_LENGTH + 10])
-        stored = account.password_hash if account is not None else _DUMMY_HASH
-    # Always exactly one KDF run, in a thread so the event loop keeps serving other requests.
-    ok = await asyncio.to_thread(verify_password, password[:MAX_PASSWORD_LENGTH], stored)
-    if account is None or not ok:
-        return None
-    async with db.transaction() as session:
-        row = await AccountRepository(session).get(account.id)
-        if row is not None:
-            row.last_login_at = now
-    return _view(account)
+@dataclass(frozen=True)
+class LoginCandidate:
+    """What a login checks the password against: the account, or None and a dummy hash."""
+
+    account: AccountView | None
+    password_hash: str
+
+
+async def login_candidate(uow: UnitOfWork, username: str) -> LoginCandidate:
+    account = await _by_username(uow, username[:USERNAME_MAX_LENGTH + 10])
+    if account is None:
+        return LoginCandidate(None, _DUMMY_HASH)
+    return LoginCandidate(_view(account), account.password_hash)
+
+
+async def password_matches(candidate: LoginCandidate, password: str) -> bool:
+    """Always exactly one KDF run (also for an unknown username), in a thread so the event
+    loop keeps serving other requests."""
+    ok = await asyncio.to_thread(verify_password, password[:MAX_PASSWORD_LENGTH],
+                                 candidate.password_hash)
+    return ok and candidate.account is not None
+
+
+async def record_login(uow: UnitOfWork, account: AccountView, now: datetime) -> None:
+    row = await AccountRepository(uow).get(account.id)
+    if row is not None:
+        row.last_login_at = now
 
 
 async def _by_username(session: UnitOfWork, username: str) -> DashboardAccount | None:
@@ -298,34 +304,32 @@ def _token_hash(token: str) -> str:
 
 
 async def start_session(
-    db: Database, account: AccountView, now: datetime, hours: int
+    uow: UnitOfWork, account: AccountView, now: datetime, hours: int
 ) -> NewSession:
     """A fresh session (a new token on every login: no session fixation)."""
     token = secrets.token_urlsafe(32)
     csrf_token = secrets.token_urlsafe(32)
     expires_at = now + timedelta(hours=hours)
-    async with db.transaction() as session:
-        # Expired sessions are cleared here rather than by a background job.
-        sessions = SessionRepository(session)
-        await sessions.delete_expired(now)
-        sessions.add(
-            DashboardSession(
-                token_hash=_token_hash(token),
-                account_id=account.id,
-                csrf_token=csrf_token,
-                created_at=now,
-                expires_at=expires_at,
-            )
+    # Expired sessions are cleared here rather than by a background job.
+    sessions = SessionRepository(uow)
+    await sessions.delete_expired(now)
+    sessions.add(
+        DashboardSession(
+            token_hash=_token_hash(token),
+            account_id=account.id,
+            csrf_token=csrf_token,
+            created_at=now,
+            expires_at=expires_at,
         )
+    )
     return NewSession(token, csrf_token, expires_at)
 
 
-async def session_for(db: Database, token: str, now: datetime) -> SessionView | None:
+async def session_for(uow: UnitOfWork, token: str, now: datetime) -> SessionView | None:
     """The logged-in account for a cookie token, or None (unknown or expired)."""
     if not token or len(token) > 100:
         return None
-    async with db.transaction() as session:
-        row = await SessionRepository(session).with_account(_token_hash(token))
+    row = await SessionRepository(uow).with_account(_token_hash(token))
     if row is None:
         return None
     stored, account, branch_name = row
@@ -335,16 +339,14 @@ async def session_for(db: Database, token: str, now: datetime) -> SessionView | 
     return SessionView(view, stored.csrf_token, stored.expires_at)
 
 
-async def end_session(db: Database, token: str) -> None:
-    async with db.transaction() as session:
-        await SessionRepository(session).delete_by_token_hash(_token_hash(token))
+async def end_session(uow: UnitOfWork, token: str) -> None:
+    await SessionRepository(uow).delete_by_token_hash(_token_hash(token))
 
 
-async def count_sessions(db: Database, username: str) -> int:
-    async with db.transaction() as session:
-        return await SessionRepository(session).count_of_username(
-            normalize_username(username)
-        )
+async def count_sessions(uow: UnitOfWork, username: str) -> int:
+    return await SessionRepository(uow).count_of_username(
+        normalize_username(username)
+    )
 
 
 # --- login rate limiting --------------------------------------------------------------------

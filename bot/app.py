@@ -48,7 +48,7 @@ from bot.presentation.callbacks import (
     PrivacyButton,
     TopicButton,
 )
-from bot.routing import DirectoryWatcher
+from bot.runners.directory_watcher import DirectoryWatcher
 from bot.services import SERVICES_KEY, Services
 from bot.settings import Settings
 from bot.telegram_bot import CampaignBot

@@ -23,7 +23,7 @@ from bot.geo import BranchCsvError, load_default_directory, read_branches, write
 from bot.geo.csvio import is_phone_number
 from bot.routing import branch_rows, geo_branch
 from bot.staff import create_link_code
-from db.engine import Database
+from db.engine import UnitOfWork
 from db.models import BranchChange
 from db.repositories.branches import BranchRepository
 
@@ -44,7 +44,7 @@ class ImportSummary:
 
 
 async def import_branches(
-    db: Database, stream: IO[str], *, actor: str = CLI_ACTOR, now: datetime | None = None
+    uow: UnitOfWork, stream: IO[str], *, actor: str = CLI_ACTOR, now: datetime | None = None
 ) -> ImportSummary:
     branches = read_branches(stream)  # raises BranchCsvError with the row number
     try:
@@ -53,21 +53,20 @@ async def import_branches(
         raise BranchCsvError(0, str(error)) from None
     branch_models, regency_models = branch_rows(directory)
     new_codes = {b.code for b in branches}
-    async with db.transaction() as session:
-        repository = BranchRepository(session)
-        linked = await repository.linked_branch_codes()
-        orphaned = sorted(set(linked) - new_codes)
-        if orphaned:
-            raise ImportRejected(
-                "staff groups are linked to branches missing from the file: "
-                + ", ".join(orphaned)
-            )
-        await repository.replace_all(branch_models, regency_models)
-        # Recorded like a manager's change: the trail shows it and running bots reload.
-        repository.record_change(BranchChange(
-            at=now or utcnow(), actor=actor, branch_code=ALL_BRANCHES,
-            action=ChangeAction.IMPORT, details={"branches": len(branches)},
-        ))
+    repository = BranchRepository(uow)
+    linked = await repository.linked_branch_codes()
+    orphaned = sorted(set(linked) - new_codes)
+    if orphaned:
+        raise ImportRejected(
+            "staff groups are linked to branches missing from the file: "
+            + ", ".join(orphaned)
+        )
+    await repository.replace_all(branch_models, regency_models)
+    # Recorded like a manager's change: the trail shows it and running bots reload.
+    repository.record_change(BranchChange(
+        at=now or utcnow(), actor=actor, branch_code=ALL_BRANCHES,
+        action=ChangeAction.IMPORT, details={"branches": len(branches)},
+    ))
     covered = {b.province_code for b in branches if b.province_code}
     provinces = {r.province_code for r in directory.regencies.values()}
     return ImportSummary(
@@ -77,9 +76,8 @@ async def import_branches(
     )
 
 
-async def export_branches(db: Database, stream: IO[str]) -> int:
-    async with db.transaction() as session:
-        rows = await BranchRepository(session).all_branches()
+async def export_branches(uow: UnitOfWork, stream: IO[str]) -> int:
+    rows = await BranchRepository(uow).all_branches()
     write_branches((geo_branch(b) for b in rows), stream)
     return len(rows)
 
@@ -154,13 +152,12 @@ class BranchEdit:
     verified: bool  # False: provisional, the worker reads "the office serving <regency>"
 
 
-async def list_branches(db: Database) -> list[BranchEntry]:
+async def list_branches(uow: UnitOfWork) -> list[BranchEntry]:
     """Every branch with its service area and linked staff groups, by province then name."""
-    async with db.transaction() as session:
-        repository = BranchRepository(session)
-        branches = await repository.all_branches()
-        regencies = await repository.all_regencies()
-        groups = await repository.all_groups()
+    repository = BranchRepository(uow)
+    branches = await repository.all_branches()
+    regencies = await repository.all_regencies()
+    groups = await repository.all_groups()
     area: dict[str, list[RegencyEntry]] = {}
     for r in sorted(regencies, key=lambda r: r.name):
         area.setdefault(r.branch_code, []).append(
@@ -180,17 +177,15 @@ async def list_branches(db: Database) -> list[BranchEntry]:
     return sorted(entries, key=lambda e: (e.province_code, e.name, e.code))
 
 
-async def all_regencies(db: Database) -> list[RegencyEntry]:
-    async with db.transaction() as session:
-        rows = await BranchRepository(session).all_regencies()
+async def all_regencies(uow: UnitOfWork) -> list[RegencyEntry]:
+    rows = await BranchRepository(uow).all_regencies()
     return [RegencyEntry(r.code, r.name, r.province_code, r.branch_code) for r in rows]
 
 
 async def recent_changes(
-    db: Database, branch_code: str | None = None, limit: int = 50
+    uow: UnitOfWork, branch_code: str | None = None, limit: int = 50
 ) -> list[ChangeEntry]:
-    async with db.transaction() as session:
-        rows = await BranchRepository(session).changes(branch_code, limit)
+    rows = await BranchRepository(uow).changes(branch_code, limit)
     return [
         ChangeEntry(c.at, c.actor, c.branch_code, c.other_branch_code, c.action, dict(c.details))
         for c in rows
@@ -198,7 +193,7 @@ async def recent_changes(
 
 
 async def edit_branch(
-    db: Database, code: str, edit: BranchEdit, *, actor: str, now: datetime
+    uow: UnitOfWork, code: str, edit: BranchEdit, *, actor: str, now: datetime
 ) -> dict[str, list[Any]]:
     """Apply the edit; returns what changed (``{field: [before, after]}``), also recorded."""
     name, address, phone = edit.name.strip(), edit.address.strip(), edit.phone.strip()
@@ -210,71 +205,68 @@ async def edit_branch(
         raise ChangeRefused(Refusal.LONG_ADDRESS)
     if phone and not is_phone_number(phone):
         raise ChangeRefused(Refusal.BAD_PHONE)
-    async with db.transaction() as session:
-        repository = BranchRepository(session)
-        branch = await repository.get(code)
-        if branch is None:
-            raise ChangeRefused(Refusal.UNKNOWN_BRANCH)
-        changed: dict[str, list[Any]] = {}
-        for field, value in (("name", name), ("address", address), ("phone", phone)):
-            if getattr(branch, field) != value:
-                changed[field] = [getattr(branch, field), value]
-                setattr(branch, field, value)
-        if branch.provisional == edit.verified:
-            changed["verified"] = [not branch.provisional, edit.verified]
-            branch.provisional = not edit.verified
-            # The directory reads "provisional" from the provenance (bot.geo.Branch).
-            branch.provenance = (
-                f"verified on the dashboard by {actor}, {now:%Y-%m-%d}"
-                if edit.verified
-                else f"provisional: marked unverified on the dashboard by {actor}, {now:%Y-%m-%d}"
-            )
-        if not changed:
-            raise ChangeRefused(Refusal.UNCHANGED)
-        branch.updated_at = now
-        repository.record_change(
-            BranchChange(at=now, actor=actor, branch_code=code, action=ChangeAction.EDIT,
-                         details=changed)
+    repository = BranchRepository(uow)
+    branch = await repository.get(code)
+    if branch is None:
+        raise ChangeRefused(Refusal.UNKNOWN_BRANCH)
+    changed: dict[str, list[Any]] = {}
+    for field, value in (("name", name), ("address", address), ("phone", phone)):
+        if getattr(branch, field) != value:
+            changed[field] = [getattr(branch, field), value]
+            setattr(branch, field, value)
+    if branch.provisional == edit.verified:
+        changed["verified"] = [not branch.provisional, edit.verified]
+        branch.provisional = not edit.verified
+        # The directory reads "provisional" from the provenance (bot.geo.Branch).
+        branch.provenance = (
+            f"verified on the dashboard by {actor}, {now:%Y-%m-%d}"
+            if edit.verified
+            else f"provisional: marked unverified on the dashboard by {actor}, {now:%Y-%m-%d}"
         )
+    if not changed:
+        raise ChangeRefused(Refusal.UNCHANGED)
+    branch.updated_at = now
+    repository.record_change(
+        BranchChange(at=now, actor=actor, branch_code=code, action=ChangeAction.EDIT,
+                     details=changed)
+    )
     return changed
 
 
 async def move_regency(
-    db: Database, regency_code: str, to_branch: str, *, actor: str, now: datetime
+    uow: UnitOfWork, regency_code: str, to_branch: str, *, actor: str, now: datetime
 ) -> str:
     """Hand a regency to ``to_branch``; returns the branch it left (recorded with the move)."""
-    async with db.transaction() as session:
-        repository = BranchRepository(session)
-        regency = await repository.regency(regency_code)
-        if regency is None:
-            raise ChangeRefused(Refusal.UNKNOWN_REGENCY)
-        if await repository.get(to_branch) is None:
-            raise ChangeRefused(Refusal.UNKNOWN_BRANCH)
-        previous = regency.branch_code
-        if previous == to_branch:
-            raise ChangeRefused(Refusal.SAME_BRANCH)
-        regency.branch_code = to_branch
-        repository.record_change(
-            BranchChange(
-                at=now, actor=actor, branch_code=to_branch, other_branch_code=previous,
-                action=ChangeAction.MOVE_REGENCY,
-                details={"regency": regency.code, "regency_name": regency.name,
-                         "from": previous, "to": to_branch},
-            )
+    repository = BranchRepository(uow)
+    regency = await repository.regency(regency_code)
+    if regency is None:
+        raise ChangeRefused(Refusal.UNKNOWN_REGENCY)
+    if await repository.get(to_branch) is None:
+        raise ChangeRefused(Refusal.UNKNOWN_BRANCH)
+    previous = regency.branch_code
+    if previous == to_branch:
+        raise ChangeRefused(Refusal.SAME_BRANCH)
+    regency.branch_code = to_branch
+    repository.record_change(
+        BranchChange(
+            at=now, actor=actor, branch_code=to_branch, other_branch_code=previous,
+            action=ChangeAction.MOVE_REGENCY,
+            details={"regency": regency.code, "regency_name": regency.name,
+                     "from": previous, "to": to_branch},
         )
+    )
     return previous
 
 
-async def make_link_code(db: Database, branch_code: str, *, actor: str, now: datetime) -> str:
+async def make_link_code(uow: UnitOfWork, branch_code: str, *, actor: str, now: datetime) -> str:
     """A one-time code for ``/hubungkan`` in the branch's staff group (as ``cabang link-code``);
     the trail records that one was made, never the code."""
     try:
-        code = await create_link_code(db, branch_code, now)
+        code = await create_link_code(uow, branch_code, now)
     except LookupError:
         raise ChangeRefused(Refusal.UNKNOWN_BRANCH) from None
-    async with db.transaction() as session:
-        BranchRepository(session).record_change(
-            BranchChange(at=now, actor=actor, branch_code=branch_code,
-                         action=ChangeAction.LINK_CODE, details={})
-        )
+    BranchRepository(uow).record_change(
+        BranchChange(at=now, actor=actor, branch_code=branch_code,
+                     action=ChangeAction.LINK_CODE, details={})
+    )
     return code

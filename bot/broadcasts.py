@@ -38,7 +38,7 @@ from bot.i18n import N_, SUPPORTED_LANGUAGES, _
 from bot.leads import LeadStatus
 from bot.quiet_hours import QuietHours
 from bot.settings import Settings
-from db.engine import Database, UnitOfWork
+from db.engine import UnitOfWork
 from db.models import Broadcast
 from db.repositories.broadcasts import NO_LEAD, BroadcastRepository
 from db.repositories.leases import JobLeaseRepository
@@ -191,14 +191,13 @@ class BroadcastView:
 # --- creating and approving ------------------------------------------------------------------
 
 
-async def audience_size(db: Database, segment: Segment) -> int:
+async def audience_size(uow: UnitOfWork, segment: Segment) -> int:
     """How many workers the segment reaches now (for the form, as the manager edits it)."""
-    async with db.transaction() as session:
-        return await BroadcastRepository(session).count_audience(_filters(segment))
+    return await BroadcastRepository(uow).count_audience(_filters(segment))
 
 
 async def create_broadcast(
-    db: Database,
+    uow: UnitOfWork,
     settings: Settings,
     *,
     text: str,
@@ -223,28 +222,27 @@ async def create_broadcast(
     button = _button(button_text, button_url)
     segment.check()
     check_schedule(settings.broadcast_quiet_hours, scheduled_at, force=force, now=now)
-    async with db.transaction() as session:
-        broadcasts = BroadcastRepository(session)
-        broadcast = Broadcast(
-            text=text,
-            button_text=button[0] if button else None,
-            button_url=button[1] if button else None,
-            segment=segment.to_json(),
-            status=BroadcastStatus.DRAFT,
-            created_by=created_by[:80],
-            preview_chat_id=preview_chat_id,
-            audience_size=await broadcasts.count_audience(_filters(segment)),
-            recipient_count=0,
-            created_at=now,
-            scheduled_at=scheduled_at,
-            ignore_quiet_hours=force,
-        )
-        broadcasts.add(broadcast)
-        await session.flush()
-        CampaignOutboxRepository(session).add(
-            OUTBOX_BROADCAST_PREVIEW, now=now, broadcast_id=broadcast.id
-        )
-        return await _view(broadcasts, broadcast, settings, now)
+    broadcasts = BroadcastRepository(uow)
+    broadcast = Broadcast(
+        text=text,
+        button_text=button[0] if button else None,
+        button_url=button[1] if button else None,
+        segment=segment.to_json(),
+        status=BroadcastStatus.DRAFT,
+        created_by=created_by[:80],
+        preview_chat_id=preview_chat_id,
+        audience_size=await broadcasts.count_audience(_filters(segment)),
+        recipient_count=0,
+        created_at=now,
+        scheduled_at=scheduled_at,
+        ignore_quiet_hours=force,
+    )
+    broadcasts.add(broadcast)
+    await uow.flush()
+    CampaignOutboxRepository(uow).add(
+        OUTBOX_BROADCAST_PREVIEW, now=now, broadcast_id=broadcast.id
+    )
+    return await _view(broadcasts, broadcast, settings, now)
 
 
 def check_schedule(
@@ -276,43 +274,41 @@ class Decision(StrEnum):
 
 
 async def request_send(
-    db: Database, settings: Settings, *, broadcast_id: int, by: str, now: datetime
+    uow: UnitOfWork, settings: Settings, *, broadcast_id: int, by: str, now: datetime
 ) -> Decision:
     """Send a draft whose preview went out: at once up to the approval threshold, else it
     waits for a second manager."""
-    async with db.transaction() as session:
-        broadcasts = BroadcastRepository(session)
-        broadcast = await broadcasts.get(broadcast_id, for_update=True)
-        if broadcast is None:
-            return Decision.NOT_FOUND
-        if broadcast.status != BroadcastStatus.DRAFT:
-            return Decision.WRONG_STATUS
-        if broadcast.preview_sent_at is None:
-            return Decision.PREVIEW_PENDING
-        size = await broadcasts.count_audience(broadcast.segment)
-        if size == 0:
-            return Decision.EMPTY
-        broadcast.audience_size = size
-        broadcast.requested_by, broadcast.requested_at = by[:80], now
-        if size > settings.broadcast_approval_threshold:
-            broadcast.status = BroadcastStatus.AWAITING_APPROVAL
-            return Decision.AWAITING_APPROVAL
-        return await _start(broadcasts, broadcast, by, now)
+    broadcasts = BroadcastRepository(uow)
+    broadcast = await broadcasts.get(broadcast_id, for_update=True)
+    if broadcast is None:
+        return Decision.NOT_FOUND
+    if broadcast.status != BroadcastStatus.DRAFT:
+        return Decision.WRONG_STATUS
+    if broadcast.preview_sent_at is None:
+        return Decision.PREVIEW_PENDING
+    size = await broadcasts.count_audience(broadcast.segment)
+    if size == 0:
+        return Decision.EMPTY
+    broadcast.audience_size = size
+    broadcast.requested_by, broadcast.requested_at = by[:80], now
+    if size > settings.broadcast_approval_threshold:
+        broadcast.status = BroadcastStatus.AWAITING_APPROVAL
+        return Decision.AWAITING_APPROVAL
+    return await _start(broadcasts, broadcast, by, now)
 
 
 async def approve(
-    db: Database, settings: Settings, *, broadcast_id: int, by: str, now: datetime
+    uow: UnitOfWork, settings: Settings, *, broadcast_id: int, by: str, now: datetime
 ) -> Decision:
-    async with db.transaction() as session:
-        broadcasts = BroadcastRepository(session)
-        broadcast = await broadcasts.get(broadcast_id, for_update=True)
-        if broadcast is None:
-            return Decision.NOT_FOUND
-        if broadcast.status != BroadcastStatus.AWAITING_APPROVAL:
-            return Decision.WRONG_STATUS
-        if by in (broadcast.created_by, broadcast.requested_by):
-            return Decision.SAME_PERSON
-        return await _start(broadcasts, broadcast, by, now)
+    broadcasts = BroadcastRepository(uow)
+    broadcast = await broadcasts.get(broadcast_id, for_update=True)
+    if broadcast is None:
+        return Decision.NOT_FOUND
+    if broadcast.status != BroadcastStatus.AWAITING_APPROVAL:
+        return Decision.WRONG_STATUS
+    if by in (broadcast.created_by, broadcast.requested_by):
+        return Decision.SAME_PERSON
+    return await _start(broadcasts, broadcast, by, now)
 
 
 async def _start(
@@ -337,63 +333,58 @@ async def _begin_sending(
         broadcast.status, broadcast.finished_at = BroadcastStatus.DONE, now
 
 
-async def start_due(db: Database, now: datetime) -> int:
+async def start_due(uow: UnitOfWork, now: datetime) -> int:
     """Scheduled broadcasts whose time has come start sending; how many did."""
     started = 0
-    async with db.transaction() as session:
-        broadcasts = BroadcastRepository(session)
-        for broadcast in await broadcasts.due_scheduled(now):
-            await _begin_sending(broadcasts, broadcast, now)
-            started += 1
+    broadcasts = BroadcastRepository(uow)
+    for broadcast in await broadcasts.due_scheduled(now):
+        await _begin_sending(broadcasts, broadcast, now)
+        started += 1
     return started
 
 
-async def set_paused(db: Database, *, broadcast_id: int, paused: bool) -> bool:
+async def set_paused(uow: UnitOfWork, *, broadcast_id: int, paused: bool) -> bool:
     """Pause a sending broadcast or resume a paused one; False when it is in neither state."""
     before, after = (
         (BroadcastStatus.SENDING, BroadcastStatus.PAUSED)
         if paused
         else (BroadcastStatus.PAUSED, BroadcastStatus.SENDING)
     )
-    async with db.transaction() as session:
-        broadcast = await BroadcastRepository(session).get(broadcast_id, for_update=True)
-        if broadcast is None or broadcast.status != before:
-            return False
-        broadcast.status = after
-        return True
+    broadcast = await BroadcastRepository(uow).get(broadcast_id, for_update=True)
+    if broadcast is None or broadcast.status != before:
+        return False
+    broadcast.status = after
+    return True
 
 
-async def cancel(db: Database, *, broadcast_id: int, now: datetime) -> bool:
+async def cancel(uow: UnitOfWork, *, broadcast_id: int, now: datetime) -> bool:
     """Stop for good: recipients not reached yet stay ``pending`` and are never sent."""
-    async with db.transaction() as session:
-        broadcast = await BroadcastRepository(session).get(broadcast_id, for_update=True)
-        if broadcast is None or broadcast.status in (
-            BroadcastStatus.DONE,
-            BroadcastStatus.CANCELLED,
-        ):
-            return False
-        broadcast.status, broadcast.finished_at = BroadcastStatus.CANCELLED, now
-        return True
+    broadcast = await BroadcastRepository(uow).get(broadcast_id, for_update=True)
+    if broadcast is None or broadcast.status in (
+        BroadcastStatus.DONE,
+        BroadcastStatus.CANCELLED,
+    ):
+        return False
+    broadcast.status, broadcast.finished_at = BroadcastStatus.CANCELLED, now
+    return True
 
 
 # --- what managers see -----------------------------------------------------------------------
 
 
 async def get_broadcast(
-    db: Database, settings: Settings, broadcast_id: int, now: datetime
+    uow: UnitOfWork, settings: Settings, broadcast_id: int, now: datetime
 ) -> BroadcastView | None:
-    async with db.transaction() as session:
-        broadcasts = BroadcastRepository(session)
-        broadcast = await broadcasts.get(broadcast_id)
-        return None if broadcast is None else await _view(broadcasts, broadcast, settings, now)
+    broadcasts = BroadcastRepository(uow)
+    broadcast = await broadcasts.get(broadcast_id)
+    return None if broadcast is None else await _view(broadcasts, broadcast, settings, now)
 
 
 async def list_broadcasts(
-    db: Database, settings: Settings, now: datetime, limit: int = 50
+    uow: UnitOfWork, settings: Settings, now: datetime, limit: int = 50
 ) -> list[BroadcastView]:
-    async with db.transaction() as session:
-        broadcasts = BroadcastRepository(session)
-        return [await _view(broadcasts, b, settings, now) for b in await broadcasts.latest(limit)]
+    broadcasts = BroadcastRepository(uow)
+    return [await _view(broadcasts, b, settings, now) for b in await broadcasts.latest(limit)]
 
 
 async def _view(
@@ -448,16 +439,14 @@ async def _view(
 # --- opting out ------------------------------------------------------------------------------
 
 
-async def opt_out(db: Database, user_id: int, now: datetime) -> bool:
+async def opt_out(uow: UnitOfWork, user_id: int, now: datetime) -> bool:
     """/berhenti; False when the worker had already opted out."""
-    async with db.transaction() as session:
-        return await BroadcastRepository(session).opt_out(user_id, now)
+    return await BroadcastRepository(uow).opt_out(user_id, now)
 
 
-async def opt_in(db: Database, user_id: int) -> bool:
+async def opt_in(uow: UnitOfWork, user_id: int) -> bool:
     """/mulai; False when the worker had not opted out."""
-    async with db.transaction() as session:
-        return await BroadcastRepository(session).opt_in(user_id)
+    return await BroadcastRepository(uow).opt_in(user_id)
 
 
 # --- what the sender needs -------------------------------------------------------------------
@@ -486,73 +475,70 @@ class Outcome(StrEnum):
     UNKNOWN = "unknown"  # maybe delivered (timeout): never again
 
 
-async def hold_sender_lease(db: Database, holder: str, now: datetime, ttl: timedelta) -> bool:
+async def hold_sender_lease(uow: UnitOfWork, holder: str, now: datetime, ttl: timedelta) -> bool:
     """Take or renew the one broadcast sender's lease."""
-    async with db.transaction() as session:
-        return await JobLeaseRepository(session).acquire(SENDER_LEASE, holder, now, ttl)
+    return await JobLeaseRepository(uow).acquire(SENDER_LEASE, holder, now, ttl)
 
 
-async def release_sender_lease(db: Database, holder: str) -> None:
-    async with db.transaction() as session:
-        await JobLeaseRepository(session).release(SENDER_LEASE, holder)
+async def release_sender_lease(uow: UnitOfWork, holder: str) -> None:
+    await JobLeaseRepository(uow).release(SENDER_LEASE, holder)
 
 
-async def settle_orphans(db: Database) -> int:
+async def settle_orphans(uow: UnitOfWork) -> int:
     """Between waves nothing is in flight: rows still ``sending`` are a dead (or stalled)
     sender's, or ours from a round that failed before recording. They become ``unknown``."""
-    async with db.transaction() as session:
-        return await BroadcastRepository(session).orphans_to_unknown(INTERRUPTED)
+    return await BroadcastRepository(uow).orphans_to_unknown(INTERRUPTED)
 
 
 async def next_message(
-    db: Database, now: datetime | None = None, quiet: QuietHours | None = None
+    uow: UnitOfWork, now: datetime | None = None, quiet: QuietHours | None = None
 ) -> Message | None:
     """The oldest broadcast sending; inside ``quiet`` hours at ``now`` only a forced one (the
     others' messages are held until the hours end)."""
     only_forced = quiet is not None and now is not None and quiet.contains(now)
-    async with db.transaction() as session:
-        broadcast = await BroadcastRepository(session).oldest_sending(only_forced=only_forced)
-        if broadcast is None:
-            return None
-        return Message(broadcast.id, broadcast.text, broadcast.button_text, broadcast.button_url)
+    broadcast = await BroadcastRepository(uow).oldest_sending(only_forced=only_forced)
+    if broadcast is None:
+        return None
+    return Message(broadcast.id, broadcast.text, broadcast.button_text, broadcast.button_url)
 
 
 async def claim_wave(
-    db: Database, *, broadcast_id: int, holder: str, size: int, now: datetime
+    uow: UnitOfWork, *, broadcast_id: int, holder: str, size: int, now: datetime
 ) -> list[Delivery]:
     """The next recipients, marked ``sending`` by ``holder``; those who opted out or blocked
     the bot since sending started are settled on the way. Empty when none is pending."""
-    async with db.transaction() as session:
-        broadcasts = BroadcastRepository(session)
-        broadcast = await broadcasts.get(broadcast_id)
-        if broadcast is None or broadcast.status != BroadcastStatus.SENDING:
-            return []
-        batch = await broadcasts.pending_batch(broadcast_id, size, not db.is_sqlite)
-        skipped = [user_id for user_id, _, _, opted_out, _ in batch if opted_out]
-        blocked = [user_id for user_id, _, _, out, is_blocked in batch if is_blocked and not out]
-        await broadcasts.set_status(broadcast_id, skipped, "skipped", from_status="pending")
-        await broadcasts.set_status(broadcast_id, blocked, "blocked", from_status="pending")
-        wave = [
-            Delivery(user_id, telegram_id, language)
-            for user_id, telegram_id, language, out, is_blocked in batch
-            if not out and not is_blocked
-        ]
-        claimed = await broadcasts.set_status(
-            broadcast_id,
-            [d.user_id for d in wave],
-            "sending",
-            from_status="pending",
-            claimed_by=holder,
-            count_attempt=True,
-        )
-        if claimed != len(wave):
-            # Another sender took some rows (a lease handover race): send none of this wave.
-            raise RuntimeError("broadcast wave claimed concurrently")
-        return wave
+    broadcasts = BroadcastRepository(uow)
+    broadcast = await broadcasts.get(broadcast_id)
+    if broadcast is None or broadcast.status != BroadcastStatus.SENDING:
+        return []
+    # SKIP LOCKED where the database has it (PostgreSQL): two senders never wait on each other.
+    skip_locked = uow.get_bind().dialect.name != "sqlite"
+    batch = await broadcasts.pending_batch(broadcast_id, size, skip_locked)
+    skipped = [user_id for user_id, _, _, opted_out, _ in batch if opted_out]
+    blocked = [user_id for user_id, _, _, out, is_blocked in batch if is_blocked and not out]
+    await broadcasts.set_status(broadcast_id, skipped, "skipped", from_status="pending")
+    await broadcasts.set_status(broadcast_id, blocked, "blocked", from_status="pending")
+    wave = [
+        Delivery(user_id, telegram_id, language)
+        for user_id, telegram_id, language, out, is_blocked in batch
+        if not out and not is_blocked
+    ]
+    claimed = await broadcasts.set_status(
+        broadcast_id,
+        [d.user_id for d in wave],
+        "sending",
+        from_status="pending",
+        claimed_by=holder,
+        count_attempt=True,
+    )
+    if claimed != len(wave):
+        # Another sender took some rows (a lease handover race): send none of this wave.
+        raise RuntimeError("broadcast wave claimed concurrently")
+    return wave
 
 
 async def record_wave(
-    db: Database,
+    uow: UnitOfWork,
     *,
     broadcast_id: int,
     holder: str,
@@ -560,41 +546,39 @@ async def record_wave(
     now: datetime,
 ) -> None:
     """Settle a wave: ``(user id, outcome, error)`` per recipient."""
-    async with db.transaction() as session:
-        broadcasts = BroadcastRepository(session)
-        groups: dict[tuple[Outcome, str | None], list[int]] = {}
-        for user_id, outcome, error in results:
-            groups.setdefault((outcome, error), []).append(user_id)
-        for (outcome, error), ids in groups.items():
-            if outcome == Outcome.RETRY:
-                await broadcasts.retry_or_fail(
-                    broadcast_id, ids, holder, MAX_ATTEMPTS, error or "retried too often"
-                )
-                continue
-            await broadcasts.set_status(
-                broadcast_id,
-                ids,
-                outcome.value,
-                from_status="sending",
-                only_claimed_by=holder,
-                sent_at=now if outcome == Outcome.SENT else None,
-                error=error,
+    broadcasts = BroadcastRepository(uow)
+    groups: dict[tuple[Outcome, str | None], list[int]] = {}
+    for user_id, outcome, error in results:
+        groups.setdefault((outcome, error), []).append(user_id)
+    for (outcome, error), ids in groups.items():
+        if outcome == Outcome.RETRY:
+            await broadcasts.retry_or_fail(
+                broadcast_id, ids, holder, MAX_ATTEMPTS, error or "retried too often"
             )
-            if outcome == Outcome.BLOCKED:
-                await broadcasts.mark_users_blocked(ids, now)
+            continue
+        await broadcasts.set_status(
+            broadcast_id,
+            ids,
+            outcome.value,
+            from_status="sending",
+            only_claimed_by=holder,
+            sent_at=now if outcome == Outcome.SENT else None,
+            error=error,
+        )
+        if outcome == Outcome.BLOCKED:
+            await broadcasts.mark_users_blocked(ids, now)
 
 
-async def finish_if_done(db: Database, broadcast_id: int, now: datetime) -> bool:
-    async with db.transaction() as session:
-        broadcasts = BroadcastRepository(session)
-        broadcast = await broadcasts.get(broadcast_id, for_update=True)
-        if broadcast is None or broadcast.status != BroadcastStatus.SENDING:
-            return False
-        counts = await broadcasts.status_counts(broadcast_id)
-        if counts.get("pending", 0) or counts.get("sending", 0):
-            return False
-        broadcast.status, broadcast.finished_at = BroadcastStatus.DONE, now
-        return True
+async def finish_if_done(uow: UnitOfWork, broadcast_id: int, now: datetime) -> bool:
+    broadcasts = BroadcastRepository(uow)
+    broadcast = await broadcasts.get(broadcast_id, for_update=True)
+    if broadcast is None or broadcast.status != BroadcastStatus.SENDING:
+        return False
+    counts = await broadcasts.status_counts(broadcast_id)
+    if counts.get("pending", 0) or counts.get("sending", 0):
+        return False
+    broadcast.status, broadcast.finished_at = BroadcastStatus.DONE, now
+    return True
 
 
 @dataclass(frozen=True)
@@ -611,8 +595,8 @@ class Preview:
     ignore_quiet_hours: bool = False
 
 
-async def preview(session: UnitOfWork, settings: Settings, broadcast_id: int) -> Preview | None:
-    repository = BroadcastRepository(session)
+async def preview(uow: UnitOfWork, settings: Settings, broadcast_id: int) -> Preview | None:
+    repository = BroadcastRepository(uow)
     broadcast = await repository.get(broadcast_id)
     if broadcast is None:
         return None
@@ -633,9 +617,9 @@ async def preview(session: UnitOfWork, settings: Settings, broadcast_id: int) ->
 
 
 async def record_preview(
-    session: UnitOfWork, broadcast_id: int, now: datetime, error: str | None = None
+    uow: UnitOfWork, broadcast_id: int, now: datetime, error: str | None = None
 ) -> None:
-    broadcast = await BroadcastRepository(session).get(broadcast_id, for_update=True)
+    broadcast = await BroadcastRepository(uow).get(broadcast_id, for_update=True)
     if broadcast is None:
         return
     if error is None:

@@ -96,7 +96,8 @@ class BroadcastSender:
         finally:
             if self._holding:
                 with contextlib.suppress(Exception):
-                    await broadcasts.release_sender_lease(self.db, self.holder)
+                    async with self.db.transaction() as uow:
+                        await broadcasts.release_sender_lease(uow, self.holder)
 
     async def stop(self, task: asyncio.Task[None]) -> None:
         """Finish the wave in flight (no new sends), record it, release the lease."""
@@ -112,37 +113,45 @@ class BroadcastSender:
         """One wave; False when there was nothing to send (or another process sends, or the
         quiet hours hold every broadcast). ``now``: the round's clock (tests)."""
         now = now or utcnow()
-        if not await broadcasts.hold_sender_lease(self.db, self.holder, now, SENDER_LEASE_TTL):
+        async with self.db.transaction() as uow:
+            holding = await broadcasts.hold_sender_lease(uow, self.holder, now, SENDER_LEASE_TTL)
+        if not holding:
             self._holding = False
             return False
         if not self._holding:
-            orphans = await broadcasts.settle_orphans(self.db)
+            async with self.db.transaction() as uow:
+                orphans = await broadcasts.settle_orphans(uow)
             self._holding = True
             if orphans:
                 log.warning("broadcast: %d recipients were in flight in a dead sender", orphans)
-        started = await broadcasts.start_due(self.db, now)
+        async with self.db.transaction() as uow:
+            started = await broadcasts.start_due(uow, now)
         if started:
             log.info("broadcast: %d scheduled broadcasts started", started)
-        message = await broadcasts.next_message(self.db, now, self.quiet_hours)
+        async with self.db.transaction() as uow:
+            message = await broadcasts.next_message(uow, now, self.quiet_hours)
         if message is None:
             return False
-        wave = await broadcasts.claim_wave(
-            self.db,
-            broadcast_id=message.broadcast_id,
-            holder=self.holder,
-            size=self.wave_size,
-            now=now,
-        )
+        async with self.db.transaction() as uow:
+            wave = await broadcasts.claim_wave(
+                uow,
+                broadcast_id=message.broadcast_id,
+                holder=self.holder,
+                size=self.wave_size,
+                now=now,
+            )
         if not wave:
-            return await broadcasts.finish_if_done(self.db, message.broadcast_id, utcnow())
+            async with self.db.transaction() as uow:
+                return await broadcasts.finish_if_done(uow, message.broadcast_id, utcnow())
         results = await self._send_wave(message, wave)
-        await broadcasts.record_wave(
-            self.db,
-            broadcast_id=message.broadcast_id,
-            holder=self.holder,
-            results=results,
-            now=utcnow(),
-        )
+        async with self.db.transaction() as uow:
+            await broadcasts.record_wave(
+                uow,
+                broadcast_id=message.broadcast_id,
+                holder=self.holder,
+                results=results,
+                now=utcnow(),
+            )
         return True
 
     async def _send_wave(

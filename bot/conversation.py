@@ -8,27 +8,25 @@ from datetime import datetime
 
 from bot.clock import utcnow
 from bot.registration.flow import FLOW as REGISTRATION_FLOW
-from db.engine import Database
+from db.engine import UnitOfWork
 from db.repositories.conversations import ConversationRepository
 
 CALCULATOR_FLOW = "calculator"
 OFFICE_FLOW = "office"
 
 
-async def begin(db: Database, user_id: int, flow: str, now: datetime | None = None) -> bool:
+async def begin(uow: UnitOfWork, user_id: int, flow: str, now: datetime | None = None) -> bool:
     """Start ``flow``; False when the user is in the middle of a registration."""
-    async with db.transaction() as session:
-        conversations = ConversationRepository(session)
-        current = await conversations.get(user_id, for_update=True)
-        if current is not None and current.flow == REGISTRATION_FLOW:
-            return False
-        await conversations.put(user_id, flow, "waiting", {}, now or utcnow())
-        return True
+    conversations = ConversationRepository(uow)
+    current = await conversations.get(user_id, for_update=True)
+    if current is not None and current.flow == REGISTRATION_FLOW:
+        return False
+    await conversations.put(user_id, flow, "waiting", {}, now or utcnow())
+    return True
 
 
-async def finish(db: Database, user_id: int, flow: str) -> None:
-    async with db.transaction() as session:
-        conversations = ConversationRepository(session)
-        current = await conversations.get(user_id)
-        if current is not None and current.flow == flow:
-            await conversations.remove(user_id)
+async def finish(uow: UnitOfWork, user_id: int, flow: str) -> None:
+    conversations = ConversationRepository(uow)
+    current = await conversations.get(user_id)
+    if current is not None and current.flow == flow:
+        await conversations.remove(user_id)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from db.engine import Database
+from db.engine import UnitOfWork
 from db.repositories.branches import BranchRepository
 from db.repositories.health import HealthRepository
 
@@ -121,7 +121,7 @@ class DeliveryHealth:
 
 
 async def delivery_health(
-    db: Database,
+    uow: UnitOfWork,
     now: datetime,
     *,
     reminder_hours: int,
@@ -129,10 +129,9 @@ async def delivery_health(
     branch_code: str | None = None,
 ) -> DeliveryHealth:
     """Every branch with leads or a linked group (or only ``branch_code``)."""
-    async with db.transaction() as session:
-        rows = await HealthRepository(session).per_branch(
-            overdue_before=now - timedelta(hours=reminder_hours), branch_code=branch_code
-        )
+    rows = await HealthRepository(uow).per_branch(
+        overdue_before=now - timedelta(hours=reminder_hours), branch_code=branch_code
+    )
     branches = [
         BranchHealth(
             branch_code=row.branch_code,
@@ -160,22 +159,21 @@ async def delivery_health(
     return DeliveryHealth(admin_group_id is not None, reminder_hours, branches)
 
 
-async def waiting_for_group(db: Database, lead_ids: Sequence[int], admin_group_id: int | None
+async def waiting_for_group(uow: UnitOfWork, lead_ids: Sequence[int], admin_group_id: int | None
                             ) -> set[int]:
     """Of ``lead_ids``, the new leads whose card waits for a group: none linked for their
     branch and no admin group. Empty whenever an admin group is set (cards go there)."""
     if admin_group_id is not None or not lead_ids:
         return set()
-    async with db.transaction() as session:
-        return await HealthRepository(session).leads_with_undelivered_card(lead_ids)
+    return await HealthRepository(uow).leads_with_undelivered_card(lead_ids)
 
 
-async def warn_unlinked_branches(db: Database, now: datetime, *, reminder_hours: int,
+async def warn_unlinked_branches(uow: UnitOfWork, now: datetime, *, reminder_hours: int,
                                  admin_group_id: int | None) -> list[BranchHealth]:
     """Log one warning listing the branches that have leads but no linked group (at start-up);
     returns them."""
     health = await delivery_health(
-        db, now, reminder_hours=reminder_hours, admin_group_id=admin_group_id
+        uow, now, reminder_hours=reminder_hours, admin_group_id=admin_group_id
     )
     unlinked = health.unlinked
     if unlinked:
@@ -241,15 +239,14 @@ class LeadDelivery:
 
 
 async def lead_delivery(
-    db: Database, lead_id: int, now: datetime, *, reminder_hours: int, admin_group_id: int | None
+    uow: UnitOfWork, lead_id: int, now: datetime, *, reminder_hours: int, admin_group_id: int | None
 ) -> LeadDelivery | None:
-    async with db.transaction() as session:
-        found = await HealthRepository(session).lead_with_card(lead_id)
-        if found is None:
-            return None
-        lead, card, history = found
-        groups = await BranchRepository(session).groups_of(lead.branch_code)
-        branch = await BranchRepository(session).get(lead.branch_code)
+    found = await HealthRepository(uow).lead_with_card(lead_id)
+    if found is None:
+        return None
+    lead, card, history = found
+    groups = await BranchRepository(uow).groups_of(lead.branch_code)
+    branch = await BranchRepository(uow).get(lead.branch_code)
     target = choose_target([g.chat_id for g in groups], admin_group_id)
     if card is None:
         state = CardState.NO_CARD

@@ -24,7 +24,7 @@ from bot.events import EventKind
 from bot.leads import LeadCard, LeadStatus, branch_info, load_card
 from bot.offices import office_name_for_worker
 from bot.settings import Settings
-from db.engine import Database, UnitOfWork
+from db.engine import UnitOfWork
 from db.models import FollowUp, Lead, Regency, User
 from db.repositories.branches import BranchRepository
 from db.repositories.events import EventRepository
@@ -68,7 +68,7 @@ ANSWERS: dict[str, tuple[str, ...]] = {
 # --- scheduling ------------------------------------------------------------------------------
 
 
-async def queue_due_followups(db: Database, settings: Settings, now: datetime) -> int:
+async def queue_due_followups(uow: UnitOfWork, settings: Settings, now: datetime) -> int:
     """Queue the questions that are due; returns how many."""
     plans = (
         (FollowUpKind.CONTACT, "claimed_at", CONTACT_STATUSES, settings.followup_contact_after),
@@ -80,38 +80,37 @@ async def queue_due_followups(db: Database, settings: Settings, now: datetime) -
         ),
     )
     queued = 0
-    async with db.transaction() as session:
-        followups = FollowUpRepository(session)
-        outbox = CampaignOutboxRepository(session)
-        for kind, anchor, statuses, delay in plans:
-            before = now - delay
-            leads = await followups.leads_due(
-                kind,
-                anchor,
-                [s.value for s in statuses],
-                before - CATCH_UP_WINDOW,
-                before,
-                MAX_PER_ROUND,
+    followups = FollowUpRepository(uow)
+    outbox = CampaignOutboxRepository(uow)
+    for kind, anchor, statuses, delay in plans:
+        before = now - delay
+        leads = await followups.leads_due(
+            kind,
+            anchor,
+            [s.value for s in statuses],
+            before - CATCH_UP_WINDOW,
+            before,
+            MAX_PER_ROUND,
+        )
+        for lead in leads:
+            followup = FollowUp(
+                lead_id=lead.id,
+                user_id=lead.user_id,
+                kind=kind,
+                anchor_at=getattr(lead, anchor),
+                branch_code=lead.branch_code,
+                lead_status=lead.status,
+                status="pending",
+                created_at=now,
             )
-            for lead in leads:
-                followup = FollowUp(
-                    lead_id=lead.id,
-                    user_id=lead.user_id,
-                    kind=kind,
-                    anchor_at=getattr(lead, anchor),
-                    branch_code=lead.branch_code,
-                    lead_status=lead.status,
-                    status="pending",
-                    created_at=now,
+            if await followups.add_once(followup):
+                outbox.add(
+                    OUTBOX_FOLLOWUP_QUESTION,
+                    now=now,
+                    followup_id=followup.id,
+                    ordering_key=f"u{lead.user_id}:followup",
                 )
-                if await followups.add_once(followup):
-                    outbox.add(
-                        OUTBOX_FOLLOWUP_QUESTION,
-                        now=now,
-                        followup_id=followup.id,
-                        ordering_key=f"u{lead.user_id}:followup",
-                    )
-                    queued += 1
+                queued += 1
     return queued
 
 
@@ -128,16 +127,16 @@ class Question:
     answered: bool
 
 
-async def question(session: UnitOfWork, followup_id: int) -> Question | None:
-    followup = await FollowUpRepository(session).get(followup_id)
+async def question(uow: UnitOfWork, followup_id: int) -> Question | None:
+    followup = await FollowUpRepository(uow).get(followup_id)
     if followup is None:
         return None
-    user = await session.get(User, followup.user_id)
+    user = await uow.get(User, followup.user_id)
     if user is None:
         return None
-    branch = await branch_info(session, followup.branch_code)
-    lead = await session.get(Lead, followup.lead_id)
-    regency = await session.get(Regency, lead.regency_code) if lead is not None else None
+    branch = await branch_info(uow, followup.branch_code)
+    lead = await uow.get(Lead, followup.lead_id)
+    regency = await uow.get(Regency, lead.regency_code) if lead is not None else None
     area = regency.name if regency is not None else ""  # stored as "Kabupaten Lamongan"
     return Question(
         followup_id=followup.id,
@@ -151,9 +150,9 @@ async def question(session: UnitOfWork, followup_id: int) -> Question | None:
 
 
 async def record_asked(
-    session: UnitOfWork, followup_id: int, now: datetime, *, delivered: bool
+    uow: UnitOfWork, followup_id: int, now: datetime, *, delivered: bool
 ) -> None:
-    followup = await FollowUpRepository(session).get(followup_id)
+    followup = await FollowUpRepository(uow).get(followup_id)
     if followup is not None and followup.status == "pending":
         followup.status = "asked" if delivered else UNDELIVERED
         followup.asked_at = now if delivered else None
@@ -178,26 +177,25 @@ class AnswerResult:
 
 
 async def record_answer(
-    db: Database, *, followup_id: int, user_id: int, answer: str, now: datetime
+    uow: UnitOfWork, *, followup_id: int, user_id: int, answer: str, now: datetime
 ) -> AnswerResult:
     """The worker pressed an answer; the first answer counts. A contact "no" re-opens the lead
     (unless it was enrolled meanwhile) and queues an alert to the branch."""
-    async with db.transaction() as session:
-        followup = await FollowUpRepository(session).get(followup_id, for_update=True)
-        if followup is None or followup.user_id != user_id:
-            return AnswerResult(AnswerOutcome.INVALID)
-        if answer not in ANSWERS.get(followup.kind, ()):
-            return AnswerResult(AnswerOutcome.INVALID)
-        branch = await branch_info(session, followup.branch_code)
-        if followup.answer is not None:
-            return AnswerResult(
-                AnswerOutcome.ALREADY_ANSWERED, followup.kind, followup.answer, branch.name
-            )
-        followup.answer, followup.answered_at, followup.status = answer, now, "answered"
-        reopened = None
-        if followup.kind == FollowUpKind.CONTACT and answer == ContactAnswer.NO:
-            reopened = await _reopen(session, followup, now)
-        return AnswerResult(AnswerOutcome.RECORDED, followup.kind, answer, branch.name, reopened)
+    followup = await FollowUpRepository(uow).get(followup_id, for_update=True)
+    if followup is None or followup.user_id != user_id:
+        return AnswerResult(AnswerOutcome.INVALID)
+    if answer not in ANSWERS.get(followup.kind, ()):
+        return AnswerResult(AnswerOutcome.INVALID)
+    branch = await branch_info(uow, followup.branch_code)
+    if followup.answer is not None:
+        return AnswerResult(
+            AnswerOutcome.ALREADY_ANSWERED, followup.kind, followup.answer, branch.name
+        )
+    followup.answer, followup.answered_at, followup.status = answer, now, "answered"
+    reopened = None
+    if followup.kind == FollowUpKind.CONTACT and answer == ContactAnswer.NO:
+        reopened = await _reopen(uow, followup, now)
+    return AnswerResult(AnswerOutcome.RECORDED, followup.kind, answer, branch.name, reopened)
 
 
 async def _reopen(session: UnitOfWork, followup: FollowUp, now: datetime) -> int | None:
@@ -236,24 +234,24 @@ class Alert:
     targets: list[int]
 
 
-async def alert(session: UnitOfWork, settings: Settings, followup_id: int) -> Alert | None:
-    followup = await FollowUpRepository(session).get(followup_id)
-    lead = await session.get(Lead, followup.lead_id) if followup else None
+async def alert(uow: UnitOfWork, settings: Settings, followup_id: int) -> Alert | None:
+    followup = await FollowUpRepository(uow).get(followup_id)
+    lead = await uow.get(Lead, followup.lead_id) if followup else None
     if followup is None or lead is None:
         return None
-    groups = await BranchRepository(session).groups_of(lead.branch_code)
+    groups = await BranchRepository(uow).groups_of(lead.branch_code)
     targets = [g.chat_id for g in groups]
     if settings.admin_group_id is not None:
         targets.append(settings.admin_group_id)
-    return Alert(followup.id, await load_card(session, lead), list(dict.fromkeys(targets)))
+    return Alert(followup.id, await load_card(uow, lead), list(dict.fromkeys(targets)))
 
 
 async def record_alert_posted(
-    session: UnitOfWork, followup_id: int, chat_id: int, message_id: int
+    uow: UnitOfWork, followup_id: int, chat_id: int, message_id: int
 ) -> None:
     """The re-posted card is the lead's card now: status changes edit it."""
-    followup = await FollowUpRepository(session).get(followup_id)
-    lead = await session.get(Lead, followup.lead_id) if followup else None
+    followup = await FollowUpRepository(uow).get(followup_id)
+    lead = await uow.get(Lead, followup.lead_id) if followup else None
     if lead is not None:
         lead.card_chat_id, lead.card_message_id = chat_id, message_id
 
@@ -287,11 +285,10 @@ class FollowUpSummary:
 
 
 async def followup_summaries(
-    db: Database, *, since: datetime | None = None, until: datetime | None = None
+    uow: UnitOfWork, *, since: datetime | None = None, until: datetime | None = None
 ) -> list[FollowUpSummary]:
     """Every branch together first, then one summary per branch with follow-ups."""
-    async with db.transaction() as session:
-        rows = await FollowUpRepository(session).answer_counts(since, until)
+    rows = await FollowUpRepository(uow).answer_counts(since, until)
     codes = sorted({row[0] for row in rows})
     return [_summary(None, rows)] + [
         _summary(code, [r for r in rows if r[0] == code]) for code in codes

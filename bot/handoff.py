@@ -31,7 +31,7 @@ from bot.registration.flow import FLOW as REGISTRATION_FLOW
 from bot.registration.flow import MAX_PLACE_CHOICES, Choice, Location, PlaceResolver, Text
 from bot.settings import Settings
 from bot.staff import scope_for
-from db.engine import Database, UnitOfWork
+from db.engine import UnitOfWork
 from db.models import Branch, Ticket, TicketMessage, User
 from db.repositories.branches import BranchRepository
 from db.repositories.conversations import Conversation, ConversationRepository
@@ -100,26 +100,24 @@ class HandoffPrompt:
     has_open_ticket: bool
 
 
-async def begin_handoff(db: Database, user_id: int, now: datetime) -> HandoffPrompt:
+async def begin_handoff(uow: UnitOfWork, user_id: int, now: datetime) -> HandoffPrompt:
     """Wait for the worker's question (the next text goes to :func:`submit_question`)."""
-    async with db.transaction() as session:
-        conversations = ConversationRepository(session)
-        current = await conversations.get(user_id, for_update=True)
-        if current is not None and current.flow == REGISTRATION_FLOW:
-            return HandoffPrompt(False, None, False)
-        await conversations.put(user_id, HANDOFF_FLOW, QUESTION_STEP, {}, now)
-        tickets = TicketRepository(session)
-        recent = await tickets.recent_unanswered(user_id, now - LAST_QUESTION_WINDOW, 1)
-        has_open = await tickets.unclosed_for_user(user_id) is not None
-        return HandoffPrompt(True, recent[0].text if recent else None, has_open)
+    conversations = ConversationRepository(uow)
+    current = await conversations.get(user_id, for_update=True)
+    if current is not None and current.flow == REGISTRATION_FLOW:
+        return HandoffPrompt(False, None, False)
+    await conversations.put(user_id, HANDOFF_FLOW, QUESTION_STEP, {}, now)
+    tickets = TicketRepository(uow)
+    recent = await tickets.recent_unanswered(user_id, now - LAST_QUESTION_WINDOW, 1)
+    has_open = await tickets.unclosed_for_user(user_id) is not None
+    return HandoffPrompt(True, recent[0].text if recent else None, has_open)
 
 
-async def cancel_handoff(db: Database, user_id: int) -> None:
-    async with db.transaction() as session:
-        conversations = ConversationRepository(session)
-        current = await conversations.get(user_id)
-        if current is not None and current.flow == HANDOFF_FLOW:
-            await conversations.remove(user_id)
+async def cancel_handoff(uow: UnitOfWork, user_id: int) -> None:
+    conversations = ConversationRepository(uow)
+    current = await conversations.get(user_id)
+    if current is not None and current.flow == HANDOFF_FLOW:
+        await conversations.remove(user_id)
 
 
 @dataclass(frozen=True)
@@ -174,7 +172,7 @@ HandoffInput = Text | Location | Choice
 
 
 async def submit_question(
-    db: Database,
+    uow: UnitOfWork,
     settings: Settings,
     *,
     user_id: int,
@@ -188,37 +186,36 @@ async def submit_question(
     the text answers :func:`begin_handoff`'s prompt (refused after :data:`PROMPT_TTL`). A
     worker with neither a ticket nor a lead is asked for their place first (:class:`PlaceNeeded`,
     answered through :func:`continue_handoff`)."""
-    async with db.transaction() as session:
-        tickets = TicketRepository(session)
-        conversations = ConversationRepository(session)
-        current = await conversations.get(user_id)
-        if current is not None and current.flow == HANDOFF_FLOW:
-            await conversations.remove(user_id)
-            if from_prompt and now - current.updated_at > PROMPT_TTL:
-                return NotSent.PROMPT_EXPIRED
-        if use_last_question:
-            recent = await tickets.recent_unanswered(user_id, now - LAST_QUESTION_WINDOW, 1)
-            text = recent[0].text if recent else ""
-        cleaned = clean_message(text)
-        if not cleaned:
-            return NotSent.EMPTY
-        ticket = await tickets.unclosed_for_user(user_id)
-        branch_code = None
-        if ticket is None:
-            lead = await tickets.latest_lead(user_id)
-            if lead is None:
-                await conversations.put(
-                    user_id, HANDOFF_FLOW, PLACE_STEP, {"question": cleaned}, now
-                )
-                return PlaceNeeded()
-            branch_code = lead.branch_code
-        return await _send_question(
-            session, settings, user_id, ticket, branch_code, cleaned, language, now
-        )
+    tickets = TicketRepository(uow)
+    conversations = ConversationRepository(uow)
+    current = await conversations.get(user_id)
+    if current is not None and current.flow == HANDOFF_FLOW:
+        await conversations.remove(user_id)
+        if from_prompt and now - current.updated_at > PROMPT_TTL:
+            return NotSent.PROMPT_EXPIRED
+    if use_last_question:
+        recent = await tickets.recent_unanswered(user_id, now - LAST_QUESTION_WINDOW, 1)
+        text = recent[0].text if recent else ""
+    cleaned = clean_message(text)
+    if not cleaned:
+        return NotSent.EMPTY
+    ticket = await tickets.unclosed_for_user(user_id)
+    branch_code = None
+    if ticket is None:
+        lead = await tickets.latest_lead(user_id)
+        if lead is None:
+            await conversations.put(
+                user_id, HANDOFF_FLOW, PLACE_STEP, {"question": cleaned}, now
+            )
+            return PlaceNeeded()
+        branch_code = lead.branch_code
+    return await _send_question(
+        uow, settings, user_id, ticket, branch_code, cleaned, language, now
+    )
 
 
 async def continue_handoff(
-    db: Database,
+    uow: UnitOfWork,
     settings: Settings,
     places: PlaceResolver,
     *,
@@ -229,13 +226,12 @@ async def continue_handoff(
 ) -> HandoffResult:
     """The worker's next input in the handoff conversation: the question (a text after the
     prompt), or where they live (a text, a shared location or a pressed place button)."""
-    async with db.transaction() as session:
-        current = await ConversationRepository(session).get(user_id, for_update=True)
-        if current is not None and current.flow == HANDOFF_FLOW and current.step == PLACE_STEP:
-            return await _place_answer(session, settings, places, current, event, language, now)
+    current = await ConversationRepository(uow).get(user_id, for_update=True)
+    if current is not None and current.flow == HANDOFF_FLOW and current.step == PLACE_STEP:
+        return await _place_answer(uow, settings, places, current, event, language, now)
     if isinstance(event, Text):
         return await submit_question(
-            db,
+            uow,
             settings,
             user_id=user_id,
             text=event.text,
@@ -412,7 +408,7 @@ class ReplyResult:
 
 
 async def relay_staff_reply(
-    db: Database,
+    uow: UnitOfWork,
     settings: Settings,
     *,
     chat_id: int,
@@ -427,51 +423,50 @@ async def relay_staff_reply(
 
     ``ticket_hint`` is the ticket id the bot put on the replied-to message (its close button):
     a reply can arrive before the sender has recorded where the ticket was posted."""
-    async with db.transaction() as session:
-        tickets = TicketRepository(session)
-        posted = await tickets.by_group_message(chat_id, reply_to_message_id)
-        ticket_id = posted.ticket_id if posted is not None else ticket_hint
-        if ticket_id is None:
-            return ReplyResult(ReplyOutcome.NOT_A_TICKET)
-        ticket = await tickets.get(ticket_id, for_update=True)
-        if ticket is None:
-            return ReplyResult(ReplyOutcome.NOT_A_TICKET)
-        scope = await scope_for(
-            session, chat_id=chat_id, user_telegram_id=staff_telegram_id, settings=settings
-        )
-        allowed = scope is not None and (
-            scope.branch_codes is None
-            or (ticket.branch_code is not None and scope.covers(ticket.branch_code))
-        )
-        if not allowed:
-            return ReplyResult(ReplyOutcome.FORBIDDEN, ticket.id)
-        if ticket.status == TicketStatus.CLOSED:
-            return ReplyResult(ReplyOutcome.CLOSED, ticket.id)
-        cleaned = clean_message(text)
-        if not cleaned:
-            return ReplyResult(ReplyOutcome.EMPTY, ticket.id)
-        answer = TicketMessage(
-            ticket_id=ticket.id,
-            author=Author.STAFF,
-            text=cleaned,
-            staff_telegram_id=staff_telegram_id,
-            created_at=now,
-            group_chat_id=chat_id,
-            group_message_id=staff_message_id,
-        )
-        if not await tickets.add_message_once(answer):
-            return ReplyResult(ReplyOutcome.DUPLICATE, ticket.id)
-        ticket.status = TicketStatus.ANSWERED
-        ticket.updated_at = now
-        if ticket.first_response_at is None:
-            ticket.first_response_at = now
-        CampaignOutboxRepository(session).add(
-            OUTBOX_TICKET_TO_WORKER,
-            now=now,
-            ticket_message_id=answer.id,
-            ordering_key=f"t{ticket.id}:worker",
-        )
-        return ReplyResult(ReplyOutcome.RELAYED, ticket.id)
+    tickets = TicketRepository(uow)
+    posted = await tickets.by_group_message(chat_id, reply_to_message_id)
+    ticket_id = posted.ticket_id if posted is not None else ticket_hint
+    if ticket_id is None:
+        return ReplyResult(ReplyOutcome.NOT_A_TICKET)
+    ticket = await tickets.get(ticket_id, for_update=True)
+    if ticket is None:
+        return ReplyResult(ReplyOutcome.NOT_A_TICKET)
+    scope = await scope_for(
+        uow, chat_id=chat_id, user_telegram_id=staff_telegram_id, settings=settings
+    )
+    allowed = scope is not None and (
+        scope.branch_codes is None
+        or (ticket.branch_code is not None and scope.covers(ticket.branch_code))
+    )
+    if not allowed:
+        return ReplyResult(ReplyOutcome.FORBIDDEN, ticket.id)
+    if ticket.status == TicketStatus.CLOSED:
+        return ReplyResult(ReplyOutcome.CLOSED, ticket.id)
+    cleaned = clean_message(text)
+    if not cleaned:
+        return ReplyResult(ReplyOutcome.EMPTY, ticket.id)
+    answer = TicketMessage(
+        ticket_id=ticket.id,
+        author=Author.STAFF,
+        text=cleaned,
+        staff_telegram_id=staff_telegram_id,
+        created_at=now,
+        group_chat_id=chat_id,
+        group_message_id=staff_message_id,
+    )
+    if not await tickets.add_message_once(answer):
+        return ReplyResult(ReplyOutcome.DUPLICATE, ticket.id)
+    ticket.status = TicketStatus.ANSWERED
+    ticket.updated_at = now
+    if ticket.first_response_at is None:
+        ticket.first_response_at = now
+    CampaignOutboxRepository(uow).add(
+        OUTBOX_TICKET_TO_WORKER,
+        now=now,
+        ticket_message_id=answer.id,
+        ordering_key=f"t{ticket.id}:worker",
+    )
+    return ReplyResult(ReplyOutcome.RELAYED, ticket.id)
 
 
 class CloseOutcome(StrEnum):
@@ -482,7 +477,7 @@ class CloseOutcome(StrEnum):
 
 
 async def close_ticket(
-    db: Database,
+    uow: UnitOfWork,
     settings: Settings,
     *,
     ticket_id: int,
@@ -490,29 +485,27 @@ async def close_ticket(
     staff_telegram_id: int,
     now: datetime,
 ) -> CloseOutcome:
-    async with db.transaction() as session:
-        ticket = await TicketRepository(session).get(ticket_id, for_update=True)
-        if ticket is None:
-            return CloseOutcome.NOT_FOUND
-        scope = await scope_for(
-            session, chat_id=chat_id, user_telegram_id=staff_telegram_id, settings=settings
-        )
-        if scope is None or not (
-            scope.branch_codes is None
-            or (ticket.branch_code is not None and scope.covers(ticket.branch_code))
-        ):
-            return CloseOutcome.FORBIDDEN
-        if ticket.status == TicketStatus.CLOSED:
-            return CloseOutcome.ALREADY_CLOSED
-        ticket.status, ticket.closed_at, ticket.updated_at = TicketStatus.CLOSED, now, now
-        return CloseOutcome.CLOSED
+    ticket = await TicketRepository(uow).get(ticket_id, for_update=True)
+    if ticket is None:
+        return CloseOutcome.NOT_FOUND
+    scope = await scope_for(
+        uow, chat_id=chat_id, user_telegram_id=staff_telegram_id, settings=settings
+    )
+    if scope is None or not (
+        scope.branch_codes is None
+        or (ticket.branch_code is not None and scope.covers(ticket.branch_code))
+    ):
+        return CloseOutcome.FORBIDDEN
+    if ticket.status == TicketStatus.CLOSED:
+        return CloseOutcome.ALREADY_CLOSED
+    ticket.status, ticket.closed_at, ticket.updated_at = TicketStatus.CLOSED, now, now
+    return CloseOutcome.CLOSED
 
 
-async def close_idle_tickets(db: Database, settings: Settings, now: datetime) -> int:
-    async with db.transaction() as session:
-        return await TicketRepository(session).close_idle(
-            now - settings.ticket_autoclose_after, now
-        )
+async def close_idle_tickets(uow: UnitOfWork, settings: Settings, now: datetime) -> int:
+    return await TicketRepository(uow).close_idle(
+        now - settings.ticket_autoclose_after, now
+    )
 
 
 # --- what the sender needs -------------------------------------------------------------------
@@ -546,9 +539,9 @@ class TicketPost:
 
 
 async def ticket_post(
-    session: UnitOfWork, settings: Settings, ticket_message_id: int
+    uow: UnitOfWork, settings: Settings, ticket_message_id: int
 ) -> TicketPost | None:
-    tickets = TicketRepository(session)
+    tickets = TicketRepository(uow)
     message = await tickets.message(ticket_message_id)
     if message is None:
         return None
@@ -556,7 +549,7 @@ async def ticket_post(
     if ticket is None:
         return None
     messages = await tickets.messages(ticket.id)
-    branch = await _branch(session, ticket.branch_code)
+    branch = await _branch(uow, ticket.branch_code)
     opening = messages[0] if messages else None
     reply_to = None
     targets: list[int] = []
@@ -564,7 +557,7 @@ async def ticket_post(
         reply_to = (opening.group_chat_id, opening.group_message_id)
         targets.append(opening.group_chat_id)
     if ticket.branch_code is not None:
-        groups = await BranchRepository(session).groups_of(ticket.branch_code)
+        groups = await BranchRepository(uow).groups_of(ticket.branch_code)
         targets += [g.chat_id for g in groups]
     if settings.admin_group_id is not None:
         targets.append(settings.admin_group_id)
@@ -593,10 +586,10 @@ async def ticket_post(
 
 
 async def record_group_post(
-    session: UnitOfWork, ticket_message_id: int, chat_id: int, message_id: int
+    uow: UnitOfWork, ticket_message_id: int, chat_id: int, message_id: int
 ) -> None:
     """Where the worker's message sits in the group: staff replies to it find the ticket."""
-    message = await TicketRepository(session).message(ticket_message_id)
+    message = await TicketRepository(uow).message(ticket_message_id)
     if message is not None:
         message.group_chat_id, message.group_message_id = chat_id, message_id
 
@@ -611,16 +604,16 @@ class StaffAnswer:
     reply_chat_id: int | None  # the staff group, to report an answer that could not be delivered
 
 
-async def staff_answer(session: UnitOfWork, ticket_message_id: int) -> StaffAnswer | None:
-    tickets = TicketRepository(session)
+async def staff_answer(uow: UnitOfWork, ticket_message_id: int) -> StaffAnswer | None:
+    tickets = TicketRepository(uow)
     message = await tickets.message(ticket_message_id)
     if message is None:
         return None
     ticket = await tickets.get(message.ticket_id)
-    user = await session.get(User, ticket.user_id) if ticket else None
+    user = await uow.get(User, ticket.user_id) if ticket else None
     if ticket is None or user is None:
         return None
-    branch = await _branch(session, ticket.branch_code)
+    branch = await _branch(uow, ticket.branch_code)
     return StaffAnswer(
         ticket_id=ticket.id,
         worker_telegram_id=user.telegram_id,
@@ -668,7 +661,7 @@ class TicketSummary:
 
 
 async def list_tickets(
-    db: Database,
+    uow: UnitOfWork,
     *,
     since: datetime | None = None,
     until: datetime | None = None,
@@ -676,22 +669,20 @@ async def list_tickets(
     status: str | None = None,
     limit: int = 200,
 ) -> list[TicketRow]:
-    async with db.transaction() as session:
-        tickets = await TicketRepository(session).in_period(since, until, branch_code)
+    tickets = await TicketRepository(uow).in_period(since, until, branch_code)
     rows = [_ticket_row(t) for t in reversed(tickets) if status is None or t.status == status]
     return rows[:limit]
 
 
 async def ticket_summaries(
-    db: Database,
+    uow: UnitOfWork,
     *,
     now: datetime,
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> list[TicketSummary]:
     """One summary for every branch together, then one per branch that had tickets."""
-    async with db.transaction() as session:
-        tickets = list(await TicketRepository(session).in_period(since, until, None))
+    tickets = list(await TicketRepository(uow).in_period(since, until, None))
     codes = sorted({t.branch_code for t in tickets}, key=lambda c: (c is None, c or ""))
     summaries = [_summary(None, True, tickets, now)]
     summaries += [
@@ -743,6 +734,6 @@ def _minutes(start: datetime, end: datetime | None) -> float | None:
     return None if end is None else round((end - start).total_seconds() / 60, 1)
 
 
-async def forget_user(session: UnitOfWork, user_id: int) -> None:
+async def forget_user(uow: UnitOfWork, user_id: int) -> None:
     """/hapusdata: the worker's tickets (their questions are personal data) go."""
-    await TicketRepository(session).forget_user(user_id)
+    await TicketRepository(uow).forget_user(user_id)

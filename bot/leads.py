@@ -123,15 +123,15 @@ class Confirmation:
     area: str = ""  # the regency the branch serves the worker in: "Kabupaten Muna Barat"
 
 
-async def branch_info(session: UnitOfWork, code: str) -> BranchInfo:
-    branch = await BranchRepository(session).get(code)
+async def branch_info(uow: UnitOfWork, code: str) -> BranchInfo:
+    branch = await BranchRepository(uow).get(code)
     if branch is None:
         return BranchInfo(code, code, "", "", True)
     return BranchInfo(branch.code, branch.name, branch.address, branch.phone, branch.provisional)
 
 
 async def confirm_registration(
-    session: UnitOfWork,
+    uow: UnitOfWork,
     *,
     user_id: int,
     data: dict[str, Any],
@@ -141,7 +141,7 @@ async def confirm_registration(
 ) -> Confirmation:
     """Create the lead, or update the worker's open one, and queue its card for the branch
     (its group, else the admin group ``admin_group_id``, else it waits for a group)."""
-    leads = LeadRepository(session)
+    leads = LeadRepository(uow)
     lead = await leads.open_for_user(user_id)
     updated_existing = lead is not None
     if lead is None:
@@ -161,13 +161,13 @@ async def confirm_registration(
     lead.language = language
     lead.updated_at = now
     lead.last_announced_at = now
-    await session.flush()
+    await uow.flush()
     if not updated_existing:
         leads.record_status(lead.id, LeadStatus.NEW, None, now)
-    OutboxRepository(session).add(
+    OutboxRepository(uow).add(
         OUTBOX_LEAD_CARD, lead_id=lead.id, payload={"updated": updated_existing}, now=now
     )
-    await EventRepository(session).add(
+    await EventRepository(uow).add(
         EventKind.REGISTRATION_COMPLETED,
         user_id=user_id,
         at=now,
@@ -180,16 +180,16 @@ async def confirm_registration(
     return Confirmation(
         lead.id,
         updated_existing,
-        await branch_info(session, lead.branch_code),
-        await card_target(BranchRepository(session), lead.branch_code, admin_group_id),
+        await branch_info(uow, lead.branch_code),
+        await card_target(BranchRepository(uow), lead.branch_code, admin_group_id),
         area=str(data.get("regency_name") or ""),
     )
 
 
-async def load_card(session: UnitOfWork, lead: Lead) -> LeadCard:
-    branch = await branch_info(session, lead.branch_code)
-    regency = await _regency_names(session, lead.regency_code)
-    changes = await LeadRepository(session).status_history(lead.id)
+async def load_card(uow: UnitOfWork, lead: Lead) -> LeadCard:
+    branch = await branch_info(uow, lead.branch_code)
+    regency = await _regency_names(uow, lead.regency_code)
+    changes = await LeadRepository(uow).status_history(lead.id)
     history = tuple(
         StatusEntry(c.status, c.by_telegram_id, c.by_name, c.at)
         for c in changes

@@ -23,7 +23,7 @@ from bot.nlu.classifier import IntentModel
 from bot.nlu.evaluate import Report, Verdict, evaluate, load_held_out
 from bot.nlu.model_store import DEFAULT_MODEL_DIR, load_or_train
 from bot.nlu.training import Example
-from db.engine import Database
+from db.engine import UnitOfWork
 from db.models import QuestionLabel
 from db.repositories.question_labels import QuestionLabelRepository
 
@@ -47,33 +47,31 @@ class Label:
 
 
 async def label_question(
-    db: Database, normalized: str, topic: str, *, by: str, now: datetime
+    uow: UnitOfWork, normalized: str, topic: str, *, by: str, now: datetime
 ) -> Label | None:
     """Record that the missed question ``normalized`` is about ``topic``; ``None`` when that
     question is no longer stored (deleted with its asker's data)."""
     if topic not in LABEL_TOPICS:
         raise UnknownTopic(topic)
-    async with db.transaction() as session:
-        row = await QuestionLabelRepository(session).put(normalized, topic, by, now)
-        return _label(row) if row is not None else None
+    row = await QuestionLabelRepository(uow).put(normalized, topic, by, now)
+    return _label(row) if row is not None else None
 
 
-async def labels_for(db: Database, normalized: list[str]) -> dict[str, Label]:
-    async with db.transaction() as session:
-        rows = await QuestionLabelRepository(session).for_texts(normalized)
-        return {key: _label(row) for key, row in rows.items()}
+async def labels_for(uow: UnitOfWork, normalized: list[str]) -> dict[str, Label]:
+    rows = await QuestionLabelRepository(uow).for_texts(normalized)
+    return {key: _label(row) for key, row in rows.items()}
 
 
-async def export_labels(db: Database, *, trained_only: bool = False) -> list[Label]:
-    async with db.transaction() as session:
-        return [
-            _label(r) for r in await QuestionLabelRepository(session).all(trained_only=trained_only)
-        ]
+async def export_labels(uow: UnitOfWork, *, trained_only: bool = False) -> list[Label]:
+    return [
+        _label(r) for r in await QuestionLabelRepository(uow).all(trained_only=trained_only)
+    ]
 
 
-async def load_model(db: Database, directory: Path = DEFAULT_MODEL_DIR) -> IntentModel:
-    """The classifier the bot answers with: the shipped phrasings plus the accepted labels."""
-    accepted = await export_labels(db, trained_only=True)
+def load_model(accepted: list[Label], directory: Path = DEFAULT_MODEL_DIR) -> IntentModel:
+    """The classifier the bot answers with: the shipped phrasings plus the accepted labels
+    (``export_labels(uow, trained_only=True)``). It may train for a few seconds, so it takes
+    the labels rather than a unit of work: no transaction stays open meanwhile."""
     return load_or_train(_examples(accepted), directory)
 
 
@@ -86,11 +84,10 @@ class TrainingOutcome:
     accepted: bool
 
 
-async def retrain(
-    db: Database, *, now: datetime, directory: Path = DEFAULT_MODEL_DIR
-) -> TrainingOutcome:
-    """Train with every label; keep the result only if it is not worse on the held-out set."""
-    labels = await export_labels(db)
+def retrain(labels: list[Label], directory: Path = DEFAULT_MODEL_DIR) -> TrainingOutcome:
+    """Train with every label (from :func:`export_labels`); the result is accepted only if it
+    is not worse on the held-out set, and then the caller marks the labels trained
+    (:func:`mark_labels_trained`). Training takes a while, so it runs outside any unit of work."""
     accepted = [label for label in labels if label.trained]
     current = load_or_train(_examples(accepted), directory)
     candidate = load_or_train(_examples(labels), directory)
@@ -98,12 +95,14 @@ async def retrain(
     before = evaluate(held_out, verdicts(current))
     after = evaluate(held_out, verdicts(candidate))
     better_or_equal = not _worse(after, before)
-    if better_or_equal:
-        async with db.transaction() as session:
-            repository = QuestionLabelRepository(session)
-            rows = await repository.all()
-            await repository.mark_trained([row.id for row in rows], now)
     return TrainingOutcome(before, after, len(labels), len(labels) - len(accepted), better_or_equal)
+
+
+async def mark_labels_trained(uow: UnitOfWork, now: datetime) -> None:
+    """Every label is in the model now: the bot answers with them from its next start."""
+    repository = QuestionLabelRepository(uow)
+    rows = await repository.all()
+    await repository.mark_trained([row.id for row in rows], now)
 
 
 # Retraining with one more label nudges every weight, so a question or two of the held-out set

@@ -11,7 +11,7 @@ from bot.events import EventKind
 from bot.logs import mask_phone_numbers
 from bot.nlu.classifier import IntentModel
 from bot.registration.validation import clean_text
-from db.engine import Database
+from db.engine import UnitOfWork
 from db.repositories.events import EventRepository
 from db.repositories.questions import UnansweredQuestionRepository
 
@@ -19,7 +19,7 @@ KEPT_QUESTION_LENGTH = 300
 
 
 async def ask(
-    db: Database,
+    uow: UnitOfWork,
     user_id: int,
     text: str,
     *,
@@ -30,35 +30,34 @@ async def ask(
 ) -> Answer:
     now = now or utcnow()
     answer = answer_question(text, lang=lang, today=today, model=model)
-    async with db.transaction() as session:
-        events = EventRepository(session)
+    events = EventRepository(uow)
+    await events.add(
+        EventKind.QUESTION,
+        user_id=user_id,
+        at=now,
+        topic=answer.topic,
+        confidence=round(answer.confidence, 3),
+        language=lang,
+        details={"answered": answer.answered, "tier": answer.tier, "also": list(answer.also)},
+    )
+    if answer.answered and answer.topic == "iuran" and answer.amount is not None:
+        # A typed "gaji 2,5jt bayar brp" is a calculator use as much as the buttons are.
+        await events.add(EventKind.CALCULATOR, user_id=user_id, at=now, language=lang,
+                   details={"source": "question"})
+    if not answer.answered:
         await events.add(
-            EventKind.QUESTION,
+            EventKind.UNANSWERED,
             user_id=user_id,
             at=now,
             topic=answer.topic,
             confidence=round(answer.confidence, 3),
             language=lang,
-            details={"answered": answer.answered, "tier": answer.tier, "also": list(answer.also)},
         )
-        if answer.answered and answer.topic == "iuran" and answer.amount is not None:
-            # A typed "gaji 2,5jt bayar brp" is a calculator use as much as the buttons are.
-            await events.add(EventKind.CALCULATOR, user_id=user_id, at=now, language=lang,
-                       details={"source": "question"})
-        if not answer.answered:
-            await events.add(
-                EventKind.UNANSWERED,
-                user_id=user_id,
-                at=now,
-                topic=answer.topic,
-                confidence=round(answer.confidence, 3),
-                language=lang,
-            )
-            UnansweredQuestionRepository(session).add(
-                user_id=user_id,
-                text=mask_phone_numbers(clean_text(text))[:KEPT_QUESTION_LENGTH],
-                best_topic=answer.topic,
-                confidence=answer.confidence,
-                now=now,
-            )
+        UnansweredQuestionRepository(uow).add(
+            user_id=user_id,
+            text=mask_phone_numbers(clean_text(text))[:KEPT_QUESTION_LENGTH],
+            best_topic=answer.topic,
+            confidence=answer.confidence,
+            now=now,
+        )
     return answer

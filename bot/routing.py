@@ -3,14 +3,12 @@ the shipped data on first start) and adapted to what the registration flow asks.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Callable
 
 from bot.geo import Branch as GeoBranch
 from bot.geo import Directory, OutsideIndonesiaError, RoutingResult, load_default_directory
 from bot.registration.flow import RoutedPlace
-from db.engine import Database
+from db.engine import UnitOfWork
 from db.models import Branch, Regency
 from db.repositories.branches import BranchRepository
 
@@ -100,56 +98,23 @@ def geo_branch(row: Branch) -> GeoBranch:
     )
 
 
-async def load_directory(db: Database) -> Directory:
+async def load_directory(uow: UnitOfWork) -> Directory:
     """The directory in force: the database's branches (an imported official list, or the
     shipped provisional one, which is written to the database on first start)."""
     shipped = load_default_directory()
-    async with db.transaction() as session:
-        repository = BranchRepository(session)
-        if await repository.count() == 0:
-            branches, regencies = branch_rows(shipped)
-            await repository.replace_all(branches, regencies)
-            log.info("branch directory seeded with %d shipped branches", len(branches))
-            return shipped
-        stored_branches = await repository.all_branches()
-        assignment = {r.code: r.branch_code for r in await repository.all_regencies()}
+    repository = BranchRepository(uow)
+    if await repository.count() == 0:
+        branches, regencies = branch_rows(shipped)
+        await repository.replace_all(branches, regencies)
+        log.info("branch directory seeded with %d shipped branches", len(branches))
+        return shipped
+    stored_branches = await repository.all_branches()
+    assignment = {r.code: r.branch_code for r in await repository.all_regencies()}
     geo_branches = [geo_branch(b) for b in stored_branches]
     return shipped.with_branches(geo_branches, assignment)
 
 
-async def directory_version(db: Database) -> int:
+async def directory_version(uow: UnitOfWork) -> int:
     """The newest recorded change's id (0 before any): it moves with every change a manager
     makes on the dashboard. (``cabang import`` asks for a restart instead.)"""
-    async with db.transaction() as session:
-        return await BranchRepository(session).latest_change_id()
-
-
-class DirectoryWatcher:
-    """Reloads the directory when a manager changed it, and hands it to ``use`` (the bot's
-    ``Services.use_directory``), so routing follows the Cabang page without a restart."""
-
-    def __init__(
-        self, db: Database, use: Callable[[Directory], None],
-        interval: float = DIRECTORY_CHECK_SECONDS,
-    ) -> None:
-        self.db, self.use, self.interval = db, use, interval
-        self.version: int | None = None
-
-    async def check_once(self) -> bool:
-        """True when the directory was reloaded; the first call only notes the version."""
-        version = await directory_version(self.db)
-        if self.version is None or version == self.version:
-            self.version = version
-            return False
-        self.use(await load_directory(self.db))
-        self.version = version
-        log.info("branch directory reloaded after change #%d", version)
-        return True
-
-    async def run_forever(self) -> None:
-        while True:
-            try:
-                await self.check_once()
-            except Exception:  # logged once per failed check; the old directory stays in force
-                log.exception("branch directory: reload failed")
-            await asyncio.sleep(self.interval)
+    return await BranchRepository(uow).latest_change_id()

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from bot.routing import load_directory
 from bot.staff import LinkOutcome, create_link_code, link_group
-from db.engine import Database
+from db.engine import UnitOfWork
 from db.repositories.branches import BranchRepository
 
 # Where the demo worker lives: the first place the sandbox page offers to share.
@@ -45,22 +45,20 @@ class DemoLink:
     first_group_id: int
 
 
-async def link_demo_group(db: Database, now: datetime) -> DemoLink:
+async def link_demo_group(uow: UnitOfWork, now: datetime) -> DemoLink:
     """Link the demo group to the branch serving :data:`DEMO_POINT`, unless it already is."""
-    directory = await load_directory(db)
+    directory = await load_directory(uow)
     branch = directory.nearest_branch(*DEMO_POINT)
-    async with db.transaction() as session:
-        current = await BranchRepository(session).group(DEMO_GROUP_ID)
-        linked = current is not None and current.branch_code == branch.code
+    current = await BranchRepository(uow).group(DEMO_GROUP_ID)
+    linked = current is not None and current.branch_code == branch.code
     if not linked:
-        code = await create_link_code(db, branch.code, now)
+        code = await create_link_code(uow, branch.code, now)
         result = await link_group(
-            db, code=code, chat_id=DEMO_GROUP_ID, by_telegram_id=DEMO_STAFF_ID, now=now
+            uow, code=code, chat_id=DEMO_GROUP_ID, by_telegram_id=DEMO_STAFF_ID, now=now
         )
         if result.outcome != LinkOutcome.LINKED:  # a fresh code cannot be used or expired
             raise RuntimeError(f"the demo group could not be linked: {result.outcome}")
-    async with db.transaction() as session:
-        groups = await BranchRepository(session).groups_of(branch.code)
+    groups = await BranchRepository(uow).groups_of(branch.code)
     first = groups[0].chat_id if groups else DEMO_GROUP_ID
     return DemoLink(
         group_id=DEMO_GROUP_ID,

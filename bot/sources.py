@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from db.engine import Database
+from db.engine import UnitOfWork
 from db.models import Source
 from db.repositories.sources import SourceRepository
 
@@ -79,43 +79,42 @@ class FunnelRow:
     enrolment_rate: float | None
 
 
-async def create_source(db: Database, raw_code: str, description: str, now: datetime) -> SourceView:
+async def create_source(
+    uow: UnitOfWork, raw_code: str, description: str, now: datetime
+) -> SourceView:
     code = normalize_code(raw_code)
     if code is None:
         raise SourceError(
             f"{raw_code!r}: a source code is 1-64 letters, digits, '_' or '-' (Telegram's rule)"
         )
-    async with db.transaction() as session:
-        sources = SourceRepository(session)
-        if await sources.get(code) is not None:
-            raise SourceError(f"source {code} exists already")
-        source = Source(
-            code=code, description=description.strip()[:MAX_DESCRIPTION], created_at=now, touches=0
-        )
-        sources.add(source)
+    sources = SourceRepository(uow)
+    if await sources.get(code) is not None:
+        raise SourceError(f"source {code} exists already")
+    source = Source(
+        code=code, description=description.strip()[:MAX_DESCRIPTION], created_at=now, touches=0
+    )
+    sources.add(source)
     return _view(source)
 
 
-async def list_sources(db: Database) -> list[SourceView]:
-    async with db.transaction() as session:
-        return [_view(source) for source in await SourceRepository(session).all()]
+async def list_sources(uow: UnitOfWork) -> list[SourceView]:
+    return [_view(source) for source in await SourceRepository(uow).all()]
 
 
-async def record_touch(db: Database, user_id: int, raw_code: str, now: datetime) -> bool:
+async def record_touch(uow: UnitOfWork, user_id: int, raw_code: str, now: datetime) -> bool:
     """``/start CODE`` from a worker; False (and nothing stored) when CODE is not a source."""
     code = normalize_code(raw_code)
     if code is None:
         return False
-    async with db.transaction() as session:
-        sources = SourceRepository(session)
-        if not await sources.count_touch(code):
-            return False
-        await sources.touch_user(user_id, code, now)
-        return True
+    sources = SourceRepository(uow)
+    if not await sources.count_touch(code):
+        return False
+    await sources.touch_user(user_id, code, now)
+    return True
 
 
 async def funnel_by_source(
-    db: Database,
+    uow: UnitOfWork,
     *,
     attribution: Attribution = "first",
     since: datetime | None = None,
@@ -125,15 +124,14 @@ async def funnel_by_source(
 
     ``since``/``until`` filter on when the worker touched the attributed source (first or
     last), or first wrote to the bot for workers without one."""
-    async with db.transaction() as session:
-        repository = SourceRepository(session)
-        counts = {
-            row["source"]: row
-            for row in await repository.funnel(
-                first_touch=attribution == "first", since=since, until=until
-            )
-        }
-        sources = await repository.all()
+    repository = SourceRepository(uow)
+    counts = {
+        row["source"]: row
+        for row in await repository.funnel(
+            first_touch=attribution == "first", since=since, until=until
+        )
+    }
+    sources = await repository.all()
     rows = [_row(s.code, s.description, s.touches, counts.get(s.code)) for s in sources]
     rows.append(_row(None, "", 0, counts.get(None)))
     return rows

@@ -28,7 +28,7 @@ from bot.leads import (
 )
 from bot.settings import Settings
 from bot.stats import campaign_time
-from db.engine import Database, UnitOfWork
+from db.engine import UnitOfWork
 from db.models import Lead, LinkCode
 from db.repositories.branches import BranchRepository
 from db.repositories.events import EventRepository
@@ -52,7 +52,7 @@ class StaffScope:
 
 
 async def scope_for(
-    session: UnitOfWork, *, chat_id: int, user_telegram_id: int, settings: Settings
+    uow: UnitOfWork, *, chat_id: int, user_telegram_id: int, settings: Settings
 ) -> StaffScope | None:
     if settings.admin_group_id is not None and chat_id == settings.admin_group_id:
         return StaffScope(None)
@@ -60,7 +60,7 @@ async def scope_for(
         # Admins see every branch in their private chat only: in any other group, the other
         # members would see the workers' names and numbers too.
         return StaffScope(None)
-    group = await BranchRepository(session).group(chat_id)
+    group = await BranchRepository(uow).group(chat_id)
     if group is None:
         return None
     return StaffScope(frozenset({group.branch_code}))
@@ -85,7 +85,7 @@ class ActionResult:
 
 
 async def apply_action(
-    db: Database,
+    uow: UnitOfWork,
     *,
     lead_id: int,
     action: StaffAction,
@@ -99,53 +99,52 @@ async def apply_action(
     """One press of a card button. Anyone in the branch's group may press any button (the
     group is the unit of trust); the card shows who did. ``change_id`` is the change an undo
     button names."""
-    async with db.transaction() as session:
-        scope = await scope_for(
-            session, chat_id=chat_id, user_telegram_id=staff_telegram_id, settings=settings
-        )
-        if scope is None:
-            return ActionResult(ActionOutcome.FORBIDDEN)
-        leads = LeadRepository(session)
-        lead = await leads.get(lead_id, for_update=True)
-        if lead is None:
-            return ActionResult(ActionOutcome.NOT_FOUND)
-        if not scope.covers(lead.branch_code):
-            return ActionResult(ActionOutcome.FORBIDDEN)
-        if lead.anonymized_at is not None:
-            return ActionResult(ActionOutcome.CLOSED, await load_card(session, lead))
-        if action == StaffAction.UNDO:
-            outcome = await _undo(leads, lead, change_id, now)
-            if outcome != ActionOutcome.DONE:
-                return ActionResult(outcome, await load_card(session, lead))
-            target = LeadStatus(lead.status)
-        else:
-            if not is_open(lead.status):
-                return ActionResult(ActionOutcome.CLOSED, await load_card(session, lead))
-            if (
-                action == StaffAction.CLAIM
-                and lead.claimed_by is not None
-                and lead.claimed_by != staff_telegram_id
-            ):
-                return ActionResult(ActionOutcome.ALREADY_CLAIMED, await load_card(session, lead))
-            target = ACTION_TARGET[action]
-            if lead.status == target or (
-                action == StaffAction.UNCLAIM and lead.status != LeadStatus.CLAIMED
-            ):
-                return ActionResult(ActionOutcome.STALE, await load_card(session, lead))
-            _set_status(lead, target, staff_telegram_id, staff_name, now)
-            leads.record_status(lead.id, target, staff_telegram_id, now, by_name=staff_name)
-        lead.updated_at = now
-        await EventRepository(session).add(
-            EventKind.LEAD_STATUS,
-            user_id=lead.user_id,
-            at=now,
-            branch_code=lead.branch_code,
-            regency_code=lead.regency_code,
-            province_code=lead.province_code,
-            details={"lead_id": lead.id, "status": str(target)}
-            | ({"undo": True} if action == StaffAction.UNDO else {}),
-        )
-        return ActionResult(ActionOutcome.DONE, await load_card(session, lead))
+    scope = await scope_for(
+        uow, chat_id=chat_id, user_telegram_id=staff_telegram_id, settings=settings
+    )
+    if scope is None:
+        return ActionResult(ActionOutcome.FORBIDDEN)
+    leads = LeadRepository(uow)
+    lead = await leads.get(lead_id, for_update=True)
+    if lead is None:
+        return ActionResult(ActionOutcome.NOT_FOUND)
+    if not scope.covers(lead.branch_code):
+        return ActionResult(ActionOutcome.FORBIDDEN)
+    if lead.anonymized_at is not None:
+        return ActionResult(ActionOutcome.CLOSED, await load_card(uow, lead))
+    if action == StaffAction.UNDO:
+        outcome = await _undo(leads, lead, change_id, now)
+        if outcome != ActionOutcome.DONE:
+            return ActionResult(outcome, await load_card(uow, lead))
+        target = LeadStatus(lead.status)
+    else:
+        if not is_open(lead.status):
+            return ActionResult(ActionOutcome.CLOSED, await load_card(uow, lead))
+        if (
+            action == StaffAction.CLAIM
+            and lead.claimed_by is not None
+            and lead.claimed_by != staff_telegram_id
+        ):
+            return ActionResult(ActionOutcome.ALREADY_CLAIMED, await load_card(uow, lead))
+        target = ACTION_TARGET[action]
+        if lead.status == target or (
+            action == StaffAction.UNCLAIM and lead.status != LeadStatus.CLAIMED
+        ):
+            return ActionResult(ActionOutcome.STALE, await load_card(uow, lead))
+        _set_status(lead, target, staff_telegram_id, staff_name, now)
+        leads.record_status(lead.id, target, staff_telegram_id, now, by_name=staff_name)
+    lead.updated_at = now
+    await EventRepository(uow).add(
+        EventKind.LEAD_STATUS,
+        user_id=lead.user_id,
+        at=now,
+        branch_code=lead.branch_code,
+        regency_code=lead.regency_code,
+        province_code=lead.province_code,
+        details={"lead_id": lead.id, "status": str(target)}
+        | ({"undo": True} if action == StaffAction.UNDO else {}),
+    )
+    return ActionResult(ActionOutcome.DONE, await load_card(uow, lead))
 
 
 def _set_status(lead: Lead, target: LeadStatus, by: int, name: str, now: datetime) -> None:
@@ -203,15 +202,14 @@ def _hash(code: str) -> str:
     return hashlib.sha256(code.strip().upper().encode()).hexdigest()
 
 
-async def create_link_code(db: Database, branch_code: str, now: datetime) -> str:
+async def create_link_code(uow: UnitOfWork, branch_code: str, now: datetime) -> str:
     """A one-time code (stored hashed) that links one group to ``branch_code``."""
-    async with db.transaction() as session:
-        if await BranchRepository(session).get(branch_code) is None:
-            raise LookupError(branch_code)
-        code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(_CODE_LENGTH))
-        BranchRepository(session).add_link_code(
-            LinkCode(code_hash=_hash(code), branch_code=branch_code, expires_at=now + LINK_CODE_TTL)
-        )
+    if await BranchRepository(uow).get(branch_code) is None:
+        raise LookupError(branch_code)
+    code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(_CODE_LENGTH))
+    BranchRepository(uow).add_link_code(
+        LinkCode(code_hash=_hash(code), branch_code=branch_code, expires_at=now + LINK_CODE_TTL)
+    )
     return code
 
 
@@ -232,65 +230,62 @@ class LinkResult:
 
 
 async def link_group(
-    db: Database, *, code: str, chat_id: int, by_telegram_id: int, now: datetime
+    uow: UnitOfWork, *, code: str, chat_id: int, by_telegram_id: int, now: datetime
 ) -> LinkResult:
-    async with db.transaction() as session:
-        branches = BranchRepository(session)
-        link = await branches.link_code(_hash(code))
-        if link is None:
-            return LinkResult(LinkOutcome.INVALID)
-        if link.used_at is not None:
-            return LinkResult(LinkOutcome.USED)
-        if link.expires_at < now:
-            return LinkResult(LinkOutcome.EXPIRED)
-        link.used_at = now
-        await branches.link_group(chat_id, link.branch_code, by_telegram_id)
-        # Cards that waited for a group (bot.delivery_health) go out now, not at their next
-        # retry; the handler wakes the outbox sender.
-        released = await HealthRepository(session).release_cards_of(link.branch_code, now)
-        branch = await branches.get(link.branch_code)
-        return LinkResult(
-            LinkOutcome.LINKED,
-            link.branch_code,
-            branch.name if branch else link.branch_code,
-            released,
-        )
+    branches = BranchRepository(uow)
+    link = await branches.link_code(_hash(code))
+    if link is None:
+        return LinkResult(LinkOutcome.INVALID)
+    if link.used_at is not None:
+        return LinkResult(LinkOutcome.USED)
+    if link.expires_at < now:
+        return LinkResult(LinkOutcome.EXPIRED)
+    link.used_at = now
+    await branches.link_group(chat_id, link.branch_code, by_telegram_id)
+    # Cards that waited for a group (bot.delivery_health) go out now, not at their next
+    # retry; the handler wakes the outbox sender.
+    released = await HealthRepository(uow).release_cards_of(link.branch_code, now)
+    branch = await branches.get(link.branch_code)
+    return LinkResult(
+        LinkOutcome.LINKED,
+        link.branch_code,
+        branch.name if branch else link.branch_code,
+        released,
+    )
 
 
 # --- lists and export -----------------------------------------------------------------------
 
 
 async def open_leads(
-    db: Database, *, chat_id: int, user_telegram_id: int, settings: Settings, limit: int = 20
+    uow: UnitOfWork, *, chat_id: int, user_telegram_id: int, settings: Settings, limit: int = 20
 ) -> list[LeadCard] | None:
     """Open leads in the caller's scope, oldest first; None when the caller is not staff."""
-    async with db.transaction() as session:
-        scope = await scope_for(
-            session, chat_id=chat_id, user_telegram_id=user_telegram_id, settings=settings
-        )
-        if scope is None:
-            return None
-        codes = scope.branch_codes
-        if codes is None:
-            codes = frozenset(b.code for b in await BranchRepository(session).all_branches())
-        leads = await LeadRepository(session).open_for_branches(sorted(codes), limit)
-        return [await load_card(session, lead) for lead in leads]
+    scope = await scope_for(
+        uow, chat_id=chat_id, user_telegram_id=user_telegram_id, settings=settings
+    )
+    if scope is None:
+        return None
+    codes = scope.branch_codes
+    if codes is None:
+        codes = frozenset(b.code for b in await BranchRepository(uow).all_branches())
+    leads = await LeadRepository(uow).open_for_branches(sorted(codes), limit)
+    return [await load_card(uow, lead) for lead in leads]
 
 
 async def one_lead(
-    db: Database, *, lead_id: int, chat_id: int, user_telegram_id: int, settings: Settings
+    uow: UnitOfWork, *, lead_id: int, chat_id: int, user_telegram_id: int, settings: Settings
 ) -> LeadCard | ActionOutcome:
-    async with db.transaction() as session:
-        scope = await scope_for(
-            session, chat_id=chat_id, user_telegram_id=user_telegram_id, settings=settings
-        )
-        if scope is None:
-            return ActionOutcome.FORBIDDEN
-        lead = await LeadRepository(session).get(lead_id)
-        if lead is None or not scope.covers(lead.branch_code):
-            # Same answer for "not yours" and "doesn't exist": ids are not to be probed.
-            return ActionOutcome.NOT_FOUND
-        return await load_card(session, lead)
+    scope = await scope_for(
+        uow, chat_id=chat_id, user_telegram_id=user_telegram_id, settings=settings
+    )
+    if scope is None:
+        return ActionOutcome.FORBIDDEN
+    lead = await LeadRepository(uow).get(lead_id)
+    if lead is None or not scope.covers(lead.branch_code):
+        # Same answer for "not yours" and "doesn't exist": ids are not to be probed.
+        return ActionOutcome.NOT_FOUND
+    return await load_card(uow, lead)
 
 
 CSV_COLUMNS = (
@@ -314,19 +309,18 @@ CSV_COLUMNS = (
 
 
 async def export_csv(
-    db: Database, *, chat_id: int, user_telegram_id: int, settings: Settings
+    uow: UnitOfWork, *, chat_id: int, user_telegram_id: int, settings: Settings
 ) -> bytes | None:
-    async with db.transaction() as session:
-        scope = await scope_for(
-            session, chat_id=chat_id, user_telegram_id=user_telegram_id, settings=settings
-        )
-        if scope is None:
-            return None
-        codes = scope.branch_codes
-        if codes is None:
-            codes = frozenset(b.code for b in await BranchRepository(session).all_branches())
-        leads = await LeadRepository(session).all_for_branches(sorted(codes))
-        cards = [await load_card(session, lead) for lead in leads]
+    scope = await scope_for(
+        uow, chat_id=chat_id, user_telegram_id=user_telegram_id, settings=settings
+    )
+    if scope is None:
+        return None
+    codes = scope.branch_codes
+    if codes is None:
+        codes = frozenset(b.code for b in await BranchRepository(uow).all_branches())
+    leads = await LeadRepository(uow).all_for_branches(sorted(codes))
+    cards = [await load_card(uow, lead) for lead in leads]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)

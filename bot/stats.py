@@ -26,7 +26,7 @@ from bot.events import EventKind
 from bot.i18n import N_
 from bot.nlu.classifier import OFF_TOPIC
 from bot.office_hours import WIB
-from db.engine import Database
+from db.engine import UnitOfWork
 from db.repositories.stats import CampaignDay, LeadCriteria, StatsRepository
 
 CAMPAIGN_UTC_OFFSET = timedelta(hours=7)  # WIB; Asia/Jakarta has had no DST since 1964
@@ -174,19 +174,18 @@ class Summary:
     answered: int = 0
 
 
-async def summary(db: Database, scope: Scope, now: datetime) -> Summary:
+async def summary(uow: UnitOfWork, scope: Scope, now: datetime) -> Summary:
     branch = scope.branch_code
-    async with db.transaction() as session:
-        stats = StatsRepository(session)
-        # Three index-only counts on users.last_seen: cheaper than one CASE pass over the table.
-        total = await stats.count_users(branch)
-        active_7d = await stats.count_users(branch, seen_since=now - timedelta(days=7))
-        active_30d = await stats.count_users(branch, seen_since=now - timedelta(days=30))
-        per_kind = await stats.events_per_kind([str(kind) for kind in _SUMMARY_KINDS], branch)
-        off_topic = await stats.events_per_kind_with_topic(
-            [str(EventKind.QUESTION), str(EventKind.UNANSWERED)], OFF_TOPIC, branch
-        )
-        leads = await stats.lead_funnel(branch)
+    stats = StatsRepository(uow)
+    # Three index-only counts on users.last_seen: cheaper than one CASE pass over the table.
+    total = await stats.count_users(branch)
+    active_7d = await stats.count_users(branch, seen_since=now - timedelta(days=7))
+    active_30d = await stats.count_users(branch, seen_since=now - timedelta(days=30))
+    per_kind = await stats.events_per_kind([str(kind) for kind in _SUMMARY_KINDS], branch)
+    off_topic = await stats.events_per_kind_with_topic(
+        [str(EventKind.QUESTION), str(EventKind.UNANSWERED)], OFF_TOPIC, branch
+    )
+    leads = await stats.lead_funnel(branch)
     questions = per_kind.get(EventKind.QUESTION, (0, 0))[0]
     unanswered = per_kind.get(EventKind.UNANSWERED, (0, 0))[0]
     answered = answered_count(
@@ -251,15 +250,14 @@ class Digest:
 
 
 async def digest(
-    db: Database, now: datetime, reminder_hours: int, admin_group_id: int | None = None
+    uow: UnitOfWork, now: datetime, reminder_hours: int, admin_group_id: int | None = None
 ) -> Digest:
-    async with db.transaction() as session:
-        overdue = await StatsRepository(session).count_overdue(_overdue_before(now, reminder_hours))
+    overdue = await StatsRepository(uow).count_overdue(_overdue_before(now, reminder_hours))
     health = await delivery_health(
-        db, now, reminder_hours=reminder_hours, admin_group_id=admin_group_id
+        uow, now, reminder_hours=reminder_hours, admin_group_id=admin_group_id
     )
     return Digest(
-        await summary(db, EVERYTHING, now), overdue, health.unlinked, health.admin_group
+        await summary(uow, EVERYTHING, now), overdue, health.unlinked, health.admin_group
     )
 
 
@@ -289,14 +287,13 @@ class Trend:
         )
 
 
-async def trend(db: Database, scope: Scope, period: Period) -> Trend:
+async def trend(uow: UnitOfWork, scope: Scope, period: Period) -> Trend:
     days = _campaign_days(period)
     branch = scope.branch_code
-    async with db.transaction() as session:
-        stats = StatsRepository(session)
-        users = await stats.new_users_per_day(days, branch)
-        questions = await stats.events_per_day(str(EventKind.QUESTION), days, branch)
-        leads = await stats.leads_per_day(days, branch)
+    stats = StatsRepository(uow)
+    users = await stats.new_users_per_day(days, branch)
+    questions = await stats.events_per_day(str(EventKind.QUESTION), days, branch)
+    leads = await stats.leads_per_day(days, branch)
     return Trend(
         period,
         [
@@ -332,17 +329,16 @@ class TopicCount:
 NO_TOPIC = ""
 
 
-async def topics(db: Database, scope: Scope, period: Period) -> list[TopicCount]:
+async def topics(uow: UnitOfWork, scope: Scope, period: Period) -> list[TopicCount]:
     """Questions per matched topic in ``period``, most asked first."""
     start, end = period.bounds()
     counts: dict[str, list[int]] = {}
-    async with db.transaction() as session:
-        stats = StatsRepository(session)
-        # One query per kind: grouping on one column is twice as fast on SQLite as grouping
-        # (kind, topic) over both kinds at once.
-        for slot, kind in enumerate((EventKind.QUESTION, EventKind.UNANSWERED)):
-            for topic, n in await stats.events_per_topic(str(kind), start, end, scope.branch_code):
-                counts.setdefault(topic or NO_TOPIC, [0, 0])[slot] += n
+    stats = StatsRepository(uow)
+    # One query per kind: grouping on one column is twice as fast on SQLite as grouping
+    # (kind, topic) over both kinds at once.
+    for slot, kind in enumerate((EventKind.QUESTION, EventKind.UNANSWERED)):
+        for topic, n in await stats.events_per_topic(str(kind), start, end, scope.branch_code):
+            counts.setdefault(topic or NO_TOPIC, [0, 0])[slot] += n
     result = [TopicCount(topic, q, u) for topic, (q, u) in counts.items()]
     return sorted(result, key=lambda t: (-t.questions, t.topic))
 
@@ -365,7 +361,7 @@ MAX_VARIANTS = 4
 
 
 async def unanswered_groups(
-    db: Database, scope: Scope, *, limit: int = UNANSWERED_WINDOW,
+    uow: UnitOfWork, scope: Scope, *, limit: int = UNANSWERED_WINDOW,
     similarity: int = GROUP_SIMILARITY,
 ) -> list[UnansweredGroup]:
     """The latest ``limit`` unanswered questions, grouped by similar wording (largest first).
@@ -373,8 +369,7 @@ async def unanswered_groups(
     Token-set similarity ignores word order and repeated words, so "iuran ojol brp" and
     "brp iuran buat ojol" land together. The texts were masked and truncated when stored.
     """
-    async with db.transaction() as session:
-        rows = await StatsRepository(session).latest_unanswered(scope.branch_code, limit)
+    rows = await StatsRepository(uow).latest_unanswered(scope.branch_code, limit)
     return group_similar(rows, similarity)
 
 
@@ -483,24 +478,23 @@ LATEST_LEADS = 50
 
 
 async def lead_stats(
-    db: Database, scope: Scope, lead_filter: LeadFilter, now: datetime, reminder_hours: int,
+    uow: UnitOfWork, scope: Scope, lead_filter: LeadFilter, now: datetime, reminder_hours: int,
     *, latest: int = LATEST_LEADS,
 ) -> LeadStats:
     """Leads in scope and filter: counts by status, branch, province and occupation, median
     hours from registration to claim and to first contact, and how many are overdue (still
     unclaimed after ``reminder_hours``, the reminder deadline)."""
     criteria = _lead_criteria(scope, lead_filter, now, reminder_hours)
-    async with db.transaction() as session:
-        stats = StatsRepository(session)
-        total, overdue_count = await stats.lead_totals(criteria)
-        groups = {
-            name: [Count(key, n) for key, n in await stats.leads_grouped(name, criteria)]
-            for name in ("status", "branch", "province", "occupation")
-        }
-        to_claim = await stats.median_hours_to("claimed", criteria)
-        to_contact = await stats.median_hours_to("contacted", criteria)
-        rows = _lead_rows(await stats.lead_rows(criteria, latest))
-        places = [PlaceCount(p, r, n) for p, r, n in await stats.leads_by_place(criteria)]
+    stats = StatsRepository(uow)
+    total, overdue_count = await stats.lead_totals(criteria)
+    groups = {
+        name: [Count(key, n) for key, n in await stats.leads_grouped(name, criteria)]
+        for name in ("status", "branch", "province", "occupation")
+    }
+    to_claim = await stats.median_hours_to("claimed", criteria)
+    to_contact = await stats.median_hours_to("contacted", criteria)
+    rows = _lead_rows(await stats.lead_rows(criteria, latest))
+    places = [PlaceCount(p, r, n) for p, r, n in await stats.leads_by_place(criteria)]
     return LeadStats(
         total=total,
         overdue=overdue_count,
@@ -516,13 +510,12 @@ async def lead_stats(
 
 
 async def lead_rows(
-    db: Database, scope: Scope, lead_filter: LeadFilter, now: datetime, reminder_hours: int,
+    uow: UnitOfWork, scope: Scope, lead_filter: LeadFilter, now: datetime, reminder_hours: int,
     *, limit: int | None = None,
 ) -> list[LeadRow]:
     """Leads in scope and filter, newest first (for the CSV export)."""
     criteria = _lead_criteria(scope, lead_filter, now, reminder_hours)
-    async with db.transaction() as session:
-        return _lead_rows(await StatsRepository(session).lead_rows(criteria, limit))
+    return _lead_rows(await StatsRepository(uow).lead_rows(criteria, limit))
 
 
 def _lead_criteria(
@@ -570,9 +563,8 @@ class Names:
     regencies: dict[str, str] = field(default_factory=dict)
 
 
-async def names(db: Database) -> Names:
-    async with db.transaction() as session:
-        stats = StatsRepository(session)
-        return Names(
-            await stats.branch_names(), await stats.province_names(), await stats.regency_names()
-        )
+async def names(uow: UnitOfWork) -> Names:
+    stats = StatsRepository(uow)
+    return Names(
+        await stats.branch_names(), await stats.province_names(), await stats.regency_names()
+    )

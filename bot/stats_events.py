@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from bot.clock import utcnow
-from db.engine import Database
+from db.engine import UnitOfWork
 from db.repositories.events import EventRepository
 
 
 async def record_event(
-    db: Database,
+    uow: UnitOfWork,
     kind: str,
     user_id: int | None,
     *,
@@ -20,13 +20,12 @@ async def record_event(
     language: str | None = None,
     details: dict[str, Any] | None = None,
 ) -> None:
-    async with db.transaction() as session:
-        await EventRepository(session).add(
-            kind,
-            user_id=user_id,
-            at=utcnow(),
-            topic=topic,
-            confidence=confidence,
-            language=language,
-            details=details,
-        )
+    await EventRepository(uow).add(
+        kind,
+        user_id=user_id,
+        at=utcnow(),
+        topic=topic,
+        confidence=confidence,
+        language=language,
+        details=details,
+    )

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from bot.clock import utcnow
 from bot.events import EventKind
 from bot.i18n import SUPPORTED_LANGUAGES, normalize_language
-from db.engine import Database
+from db.engine import Database, UnitOfWork
 from db.repositories.events import EventRepository
 from db.repositories.users import UserRepository, read_seen
 
@@ -42,7 +42,8 @@ async def touch_user(
     async with db.reading() as connection:
         seen = await read_seen(connection, telegram_id)
     if seen is None:
-        return await _first_contact(db, telegram_id, language_code, now)
+        async with db.transaction() as uow:
+            return await _first_contact(uow, telegram_id, language_code, now)
     changes: dict[str, object] = {}
     language = seen.language
     if not seen.language_chosen and language_code:
@@ -61,42 +62,39 @@ async def touch_user(
 
 
 async def _first_contact(
-    db: Database, telegram_id: int, language_code: str | None, now: datetime
+    uow: UnitOfWork, telegram_id: int, language_code: str | None, now: datetime
 ) -> UserView:
-    async with db.transaction() as session:
-        users = UserRepository(session)
-        seen = await read_seen(session, telegram_id)  # created meanwhile by another process?
-        if seen is not None:
-            return UserView(seen.id, telegram_id, seen.language, is_new=False, flow=seen.flow)
-        language = normalize_language(language_code)
-        user_id = await users.create(telegram_id, language, now)
-        await EventRepository(session).add(
-            EventKind.FIRST_CONTACT, user_id=user_id, at=now, language=language
-        )
-        return UserView(user_id, telegram_id, language, is_new=True)
+    users = UserRepository(uow)
+    seen = await read_seen(uow, telegram_id)  # created meanwhile by another process?
+    if seen is not None:
+        return UserView(seen.id, telegram_id, seen.language, is_new=False, flow=seen.flow)
+    language = normalize_language(language_code)
+    user_id = await users.create(telegram_id, language, now)
+    await EventRepository(uow).add(
+        EventKind.FIRST_CONTACT, user_id=user_id, at=now, language=language
+    )
+    return UserView(user_id, telegram_id, language, is_new=True)
 
 
-async def set_language(db: Database, telegram_id: int, language: str) -> str:
+async def set_language(uow: UnitOfWork, telegram_id: int, language: str) -> str:
     """Remember an explicit language choice; returns the language actually stored."""
     if language not in SUPPORTED_LANGUAGES:
         raise ValueError(f"unsupported language {language!r}")
     now = utcnow()
-    async with db.transaction() as session:
-        users = UserRepository(session)
-        user = await users.by_telegram_id(telegram_id)
-        if user is None:
-            user = await users.add(telegram_id, language, now)
-        user.language = language
-        user.language_chosen = True
-        await EventRepository(session).add(
-            EventKind.LANGUAGE_CHANGED, user_id=user.id, at=now, language=language
-        )
+    users = UserRepository(uow)
+    user = await users.by_telegram_id(telegram_id)
+    if user is None:
+        user = await users.add(telegram_id, language, now)
+    user.language = language
+    user.language_chosen = True
+    await EventRepository(uow).add(
+        EventKind.LANGUAGE_CHANGED, user_id=user.id, at=now, language=language
+    )
     return language
 
 
-async def mark_blocked(db: Database, telegram_id: int, blocked: bool) -> None:
+async def mark_blocked(uow: UnitOfWork, telegram_id: int, blocked: bool) -> None:
     """Telegram told us the user blocked (or unblocked) the bot: stop or resume sending."""
-    async with db.transaction() as session:
-        user = await UserRepository(session).by_telegram_id(telegram_id)
-        if user is not None:
-            user.blocked_at = utcnow() if blocked else None
+    user = await UserRepository(uow).by_telegram_id(telegram_id)
+    if user is not None:
+        user.blocked_at = utcnow() if blocked else None

@@ -19,9 +19,14 @@ from sqlalchemy.ext.asyncio import (
 
 from db import sqlite_driver
 
-# What domain functions receive to work inside one transaction (``async with
-# db.transaction() as unit``): they reach tables through repositories built on it, so the domain
-# names this type rather than SQLAlchemy's.
+# The one calling convention of the domain (issue #14): every public domain function takes
+# ``uow: UnitOfWork`` first and never opens a transaction itself. Its caller (a handler, CLI
+# command, dashboard view, runner or sender) opens exactly one, ``async with db.transaction() as
+# uow``, and passes it in; work that must commit part-way (leases, a slow step between reads and
+# writes) is split so that the caller sequences the units. Domain functions reach tables through
+# repositories built on it, so the domain names this type rather than SQLAlchemy's; one that
+# needs the dialect reads ``uow.get_bind().dialect.name``. No public domain function takes the
+# ``Database`` (tests/unit/test_unit_of_work_convention.py).
 UnitOfWork = AsyncSession
 
 # How long a unit of work waits for SQLite's one connection before it fails.

@@ -18,7 +18,8 @@ async def stop_command(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None or context.user_view is None:
         return
-    await broadcasts.opt_out(context.services.db, context.user_view.id, utcnow())
+    async with context.services.db.transaction() as uow:
+        await broadcasts.opt_out(uow, context.user_view.id, utcnow())
     await message.reply_html(
         _(
             "🔕 Done: you will not receive campaign messages any more. Your questions are still "
@@ -33,7 +34,8 @@ async def resume_command(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None or context.user_view is None:
         return
-    await broadcasts.opt_in(context.services.db, context.user_view.id)
+    async with context.services.db.transaction() as uow:
+        await broadcasts.opt_in(uow, context.user_view.id)
     await message.reply_html(
         _(
             "🔔 Done: you will receive campaign messages again. Send /berhenti to stop them.",

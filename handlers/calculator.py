@@ -62,9 +62,10 @@ async def calculator_button(update: Update, context: BotContext) -> None:
     lang = context.lang
     if CalculatorOwnAmount.decode(query.data) is not None:
         await query.answer()
-        started = context.user_view is not None and await conversation.begin(
-            context.services.db, context.user_view.id, conversation.CALCULATOR_FLOW
-        )
+        async with context.services.db.transaction() as uow:
+            started = context.user_view is not None and await conversation.begin(
+                uow, context.user_view.id, conversation.CALCULATOR_FLOW
+            )
         text = (
             _("Type your monthly income, e.g. <i>2,5 juta</i> or <i>2500000</i>.", lang)
             if started
@@ -128,13 +129,14 @@ async def show_estimate(
         start=context.services.today(),
     )
     if context.user_view is not None:
-        await record_event(
-            context.services.db,
-            EventKind.CALCULATOR,
-            context.user_view.id,
-            language=lang,
-            details={"sector": sector, "jht": with_jht, "months": months},
-        )
+        async with context.services.db.transaction() as uow:
+            await record_event(
+                uow,
+                EventKind.CALCULATOR,
+                context.user_view.id,
+                language=lang,
+                details={"sector": sector, "jht": with_jht, "months": months},
+            )
     await message.reply_html(
         render_estimate(estimate, lang),
         reply_markup=_kb(
@@ -166,9 +168,10 @@ async def typed_income(update: Update, context: BotContext) -> None:
         }
         await message.reply_html(hints[invalid.reason])
         return
-    await conversation.finish(
-        context.services.db, context.user_view.id, conversation.CALCULATOR_FLOW
-    )
+    async with context.services.db.transaction() as uow:
+        await conversation.finish(
+            uow, context.user_view.id, conversation.CALCULATOR_FLOW
+        )
     await message.reply_html(
         _(
             "Income {amount}. Do you work in transport (ojek, online driver, courier, logistics)?",

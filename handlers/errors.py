@@ -40,7 +40,8 @@ async def error_handler(update: object, context: BotContext) -> None:
             and update.effective_chat is not None
             and (update.effective_chat.type == ChatType.PRIVATE)
         ):
-            await mark_blocked(context.services.db, update.effective_chat.id, True)
+            async with context.services.db.transaction() as uow:
+                await mark_blocked(uow, update.effective_chat.id, True)
         log.info("Forbidden on %s: %s", describe_update(update), error)
         return
     if isinstance(error, RetryAfter | NetworkError):

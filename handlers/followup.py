@@ -21,17 +21,16 @@ async def followup_button(update: Update, context: BotContext) -> None:
         return
     lang = context.lang
     pressed = FollowUpButton.decode(query.data)
-    result = (
-        await followup.record_answer(
-            context.services.db,
-            followup_id=pressed.followup_id,
-            user_id=context.user_view.id,
-            answer=pressed.answer,
-            now=utcnow(),
-        )
-        if pressed is not None
-        else None
-    )
+    result = None
+    if pressed is not None:
+        async with context.services.db.transaction() as uow:
+            result = await followup.record_answer(
+                uow,
+                followup_id=pressed.followup_id,
+                user_id=context.user_view.id,
+                answer=pressed.answer,
+                now=utcnow(),
+            )
     if result is None or result.outcome == followup.AnswerOutcome.INVALID:
         await query.answer(
             _("This button is no longer active. Type /start for the menu.", lang), show_alert=True

@@ -61,7 +61,8 @@ async def start_handoff(update: Update, context: BotContext) -> None:
     if update.callback_query is not None:
         await update.callback_query.answer()
     lang = context.lang
-    prompt = await handoff.begin_handoff(context.services.db, context.user_view.id, utcnow())
+    async with context.services.db.transaction() as uow:
+        prompt = await handoff.begin_handoff(uow, context.user_view.id, utcnow())
     if not prompt.started:
         await context.bot.send_message(
             chat.id, _("Please finish your registration first, or cancel it with /batal.", lang)
@@ -97,7 +98,8 @@ async def handoff_text(update: Update, context: BotContext) -> Intent | None:
         return None
     text = message.text or ""
     if any(text == _(CANCEL_LABEL, lang) for lang in SUPPORTED_LANGUAGES):
-        await handoff.cancel_handoff(context.services.db, context.user_view.id)
+        async with context.services.db.transaction() as uow:
+            await handoff.cancel_handoff(uow, context.user_view.id)
         await message.reply_html(
             _("OK, cancelled.", context.lang), reply_markup=ReplyKeyboardRemove()
         )
@@ -143,7 +145,8 @@ async def handoff_button(update: Update, context: BotContext) -> None:
     action = pressed.action if pressed is not None else None
     if action == HandoffAction.CANCEL:
         await query.answer()
-        await handoff.cancel_handoff(context.services.db, context.user_view.id)
+        async with context.services.db.transaction() as uow:
+            await handoff.cancel_handoff(uow, context.user_view.id)
         if isinstance(query.message, Message):
             await query.message.edit_reply_markup(None)
             await query.message.reply_html(
@@ -171,15 +174,16 @@ async def _continue(update: Update, context: BotContext, event: handoff.HandoffI
 async def _next_step(
     context: BotContext, user_id: int, event: handoff.HandoffInput
 ) -> handoff.HandoffResult:
-    return await handoff.continue_handoff(
-        context.services.db,
-        context.services.settings,
-        context.services.places,
-        user_id=user_id,
-        event=event,
-        language=context.lang,
-        now=utcnow(),
-    )
+    async with context.services.db.transaction() as uow:
+        return await handoff.continue_handoff(
+            uow,
+            context.services.settings,
+            context.services.places,
+            user_id=user_id,
+            event=event,
+            language=context.lang,
+            now=utcnow(),
+        )
 
 
 async def _submit(
@@ -191,15 +195,16 @@ async def _submit(
 ) -> None:
     if context.user_view is None:
         return
-    result = await handoff.submit_question(
-        context.services.db,
-        context.services.settings,
-        user_id=context.user_view.id,
-        text=text,
-        language=context.lang,
-        now=utcnow(),
-        use_last_question=use_last_question,
-    )
+    async with context.services.db.transaction() as uow:
+        result = await handoff.submit_question(
+            uow,
+            context.services.settings,
+            user_id=context.user_view.id,
+            text=text,
+            language=context.lang,
+            now=utcnow(),
+            use_last_question=use_last_question,
+        )
     await _render(update, context, result)
 
 
@@ -344,17 +349,18 @@ async def staff_reply(update: Update, context: BotContext) -> None:
     replied = message.reply_to_message
     if replied.from_user is None or replied.from_user.id != context.bot.id:
         return
-    result = await handoff.relay_staff_reply(
-        context.services.db,
-        context.services.settings,
-        chat_id=chat.id,
-        reply_to_message_id=replied.message_id,
-        staff_message_id=message.message_id,
-        staff_telegram_id=user.id,
-        text=message.text or "",
-        now=utcnow(),
-        ticket_hint=_ticket_on(replied),
-    )
+    async with context.services.db.transaction() as uow:
+        result = await handoff.relay_staff_reply(
+            uow,
+            context.services.settings,
+            chat_id=chat.id,
+            reply_to_message_id=replied.message_id,
+            staff_message_id=message.message_id,
+            staff_telegram_id=user.id,
+            text=message.text or "",
+            now=utcnow(),
+            ticket_hint=_ticket_on(replied),
+        )
     lang = STAFF_LANGUAGE
     outcome = result.outcome
     if outcome == handoff.ReplyOutcome.RELAYED:
@@ -394,14 +400,15 @@ async def _close_button(update: Update, context: BotContext, ticket_id: int) -> 
     if query is None or user is None or chat is None:
         return
     lang = STAFF_LANGUAGE
-    outcome = await handoff.close_ticket(
-        context.services.db,
-        context.services.settings,
-        ticket_id=ticket_id,
-        chat_id=chat.id,
-        staff_telegram_id=user.id,
-        now=utcnow(),
-    )
+    async with context.services.db.transaction() as uow:
+        outcome = await handoff.close_ticket(
+            uow,
+            context.services.settings,
+            ticket_id=ticket_id,
+            chat_id=chat.id,
+            staff_telegram_id=user.id,
+            now=utcnow(),
+        )
     if outcome in (handoff.CloseOutcome.FORBIDDEN, handoff.CloseOutcome.NOT_FOUND):
         await query.answer(_("You cannot close this ticket.", lang), show_alert=True)
         return

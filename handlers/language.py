@@ -24,7 +24,8 @@ async def language_chosen(update: Update, context: BotContext) -> None:
     chosen = LanguageButton.decode(query.data or "") if query is not None else None
     if query is None or chosen is None or update.effective_user is None:
         return
-    language = await set_language(context.services.db, update.effective_user.id, chosen.language)
+    async with context.services.db.transaction() as uow:
+        language = await set_language(uow, update.effective_user.id, chosen.language)
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.reply_html(

@@ -36,9 +36,9 @@ async def start_office(update: Update, context: BotContext) -> None:
     if update.callback_query:
         await update.callback_query.answer()
     lang = context.lang
-    if not await conversation.begin(
-        context.services.db, context.user_view.id, conversation.OFFICE_FLOW
-    ):
+    async with context.services.db.transaction() as uow:
+        started = await conversation.begin(uow, context.user_view.id, conversation.OFFICE_FLOW)
+    if not started:
         await message.reply_html(
             _("Please finish your registration first, or cancel it with /batal.", lang)
         )
@@ -89,9 +89,10 @@ async def _reply(message: Message, context: BotContext, answer: OfficeAnswer) ->
     lang = context.lang
     if answer.office is not None:
         assert context.user_view is not None
-        await conversation.finish(
-            context.services.db, context.user_view.id, conversation.OFFICE_FLOW
-        )
+        async with context.services.db.transaction() as uow:
+            await conversation.finish(
+                uow, context.user_view.id, conversation.OFFICE_FLOW
+            )
         await message.reply_html(
             office_text(answer.office, lang, context.services.call_center),
             reply_markup=ReplyKeyboardRemove(),

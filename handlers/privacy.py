@@ -19,7 +19,8 @@ async def my_data_command(update: Update, context: BotContext) -> None:
     if message is None or context.user_view is None:
         return
     lang = context.lang
-    data = await stored_data(context.services.db, context.user_view.id)
+    async with context.services.db.transaction() as uow:
+        data = await stored_data(uow, context.user_view.id)
     if data is None:
         return
     e = html.escape
@@ -114,7 +115,8 @@ async def delete_button(update: Update, context: BotContext) -> None:
     if pressed is None or pressed.choice == PrivacyChoice.KEEP:
         await query.message.reply_html(_("Nothing was deleted.", lang))
         return
-    await delete_personal_data(context.services.db, context.user_view.id, utcnow())
+    async with context.services.db.transaction() as uow:
+        await delete_personal_data(uow, context.user_view.id, utcnow())
     context.services.wake_outbox()
     await query.message.reply_html(
         _("✅ Your personal data has been deleted. Anonymous statistics remain.", lang)

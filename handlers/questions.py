@@ -54,10 +54,11 @@ async def answer_text(update: Update, context: BotContext) -> Intent | None:
         )
         return None
     services = context.services
-    answer = await ask(
-        services.db, context.user_view.id, text, lang=lang, today=services.today(),
-        model=services.model,
-    )
+    async with services.db.transaction() as uow:
+        answer = await ask(
+            uow, context.user_view.id, text, lang=lang, today=services.today(),
+            model=services.model,
+        )
     if answer.topic == "daftar_minat" and answer.answered:
         return StartRegistration()
     if answer.topic == "petugas" and answer.answered:

@@ -255,7 +255,8 @@ async def start_registration(update: Update, context: BotContext) -> None:
         return
     if update.callback_query:
         await update.callback_query.answer()
-    reply = await service.start(context.services.db, context.user_view.id, context.lang)
+    async with context.services.db.transaction() as uow:
+        reply = await service.start(uow, context.user_view.id, context.lang)
     await render(message, reply.outcome.state, context.lang, context.services.today())
 
 
@@ -263,7 +264,8 @@ async def cancel_command(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None or context.user_view is None:
         return
-    cancelled = await service.cancel(context.services.db, context.user_view.id)
+    async with context.services.db.transaction() as uow:
+        cancelled = await service.cancel(uow, context.user_view.id)
     text = (
         _("Registration cancelled. Nothing was saved.", context.lang)
         if cancelled
@@ -321,7 +323,10 @@ async def registration_button(update: Update, context: BotContext) -> None:
 async def _show_current_step(query: CallbackQuery, context: BotContext, message: Message) -> None:
     """A forged or mangled press: like a stale one, it shows the step the worker is at."""
     user = context.user_view
-    state = await service.current(context.services.db, user.id) if user is not None else None
+    state = None
+    if user is not None:
+        async with context.services.db.transaction() as uow:
+            state = await service.current(uow, user.id)
     lang = context.lang
     if state is None:
         await query.answer(
@@ -345,16 +350,17 @@ async def _advance(
     lang = context.lang
     today = context.services.today()
     query = update.callback_query if button_step is not None else None
-    reply = await service.advance(
-        context.services.db,
-        context.user_view.id,
-        event,
-        places=context.services.places,
-        language=lang,
-        today=today,
-        button_step=button_step,
-        admin_group_id=context.services.settings.admin_group_id,
-    )
+    async with context.services.db.transaction() as uow:
+        reply = await service.advance(
+            uow,
+            context.user_view.id,
+            event,
+            places=context.services.places,
+            language=lang,
+            today=today,
+            button_step=button_step,
+            admin_group_id=context.services.settings.admin_group_id,
+        )
     if reply is None:
         ended = _("This registration has ended. Type /daftar to start again.", lang)
         if query is not None:

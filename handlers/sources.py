@@ -17,7 +17,8 @@ async def record_start_source(context: BotContext, payload: str) -> bool:
     start goes on as a plain /start)."""
     if context.user_view is None or not payload:
         return False
-    recorded = await record_touch(context.services.db, context.user_view.id, payload[:64], utcnow())
+    async with context.services.db.transaction() as uow:
+        recorded = await record_touch(uow, context.user_view.id, payload[:64], utcnow())
     if not recorded:
         log.info("start with an unknown source code")
     return recorded

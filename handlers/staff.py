@@ -34,13 +34,14 @@ async def link_command(update: Update, context: BotContext) -> None:
     if not context.args:
         await message.reply_html(_("Usage: /hubungkan CODE (the code from your admin).", LANG))
         return
-    result = await staff.link_group(
-        context.services.db,
-        code=context.args[0][:32],
-        chat_id=chat.id,
-        by_telegram_id=user.id,
-        now=utcnow(),
-    )
+    async with context.services.db.transaction() as uow:
+        result = await staff.link_group(
+            uow,
+            code=context.args[0][:32],
+            chat_id=chat.id,
+            by_telegram_id=user.id,
+            now=utcnow(),
+        )
     texts = {
         staff.LinkOutcome.INVALID: _("That code is not valid.", LANG),
         staff.LinkOutcome.USED: _("That code has already been used.", LANG),
@@ -64,12 +65,13 @@ async def leads_command(update: Update, context: BotContext) -> None:
     message, user, chat = update.effective_message, update.effective_user, update.effective_chat
     if message is None or user is None or chat is None:
         return
-    cards = await staff.open_leads(
-        context.services.db,
-        chat_id=chat.id,
-        user_telegram_id=user.id,
-        settings=context.services.settings,
-    )
+    async with context.services.db.transaction() as uow:
+        cards = await staff.open_leads(
+            uow,
+            chat_id=chat.id,
+            user_telegram_id=user.id,
+            settings=context.services.settings,
+        )
     if cards is None:
         await message.reply_html(_refusal())
         return
@@ -94,13 +96,14 @@ async def lead_command(update: Update, context: BotContext) -> None:
     if lead_id is None:
         await message.reply_html(_("Usage: /lead ID, e.g. /lead 12", LANG))
         return
-    result = await staff.one_lead(
-        context.services.db,
-        lead_id=lead_id,
-        chat_id=chat.id,
-        user_telegram_id=user.id,
-        settings=context.services.settings,
-    )
+    async with context.services.db.transaction() as uow:
+        result = await staff.one_lead(
+            uow,
+            lead_id=lead_id,
+            chat_id=chat.id,
+            user_telegram_id=user.id,
+            settings=context.services.settings,
+        )
     if result == staff.ActionOutcome.FORBIDDEN:
         await message.reply_html(_refusal())
     elif result == staff.ActionOutcome.NOT_FOUND or isinstance(result, staff.ActionOutcome):
@@ -113,12 +116,13 @@ async def export_command(update: Update, context: BotContext) -> None:
     message, user, chat = update.effective_message, update.effective_user, update.effective_chat
     if message is None or user is None or chat is None:
         return
-    data = await staff.export_csv(
-        context.services.db,
-        chat_id=chat.id,
-        user_telegram_id=user.id,
-        settings=context.services.settings,
-    )
+    async with context.services.db.transaction() as uow:
+        data = await staff.export_csv(
+            uow,
+            chat_id=chat.id,
+            user_telegram_id=user.id,
+            settings=context.services.settings,
+        )
     if data is None:
         await message.reply_html(_refusal())
         return
@@ -138,17 +142,18 @@ async def lead_button(update: Update, context: BotContext) -> None:
         return
     staff_name = user.full_name or (user.username or str(user.id))
     now = utcnow()
-    result = await staff.apply_action(
-        context.services.db,
-        lead_id=parsed.lead_id,
-        action=parsed.action,
-        change_id=parsed.change_id,
-        staff_telegram_id=user.id,
-        staff_name=staff_name,
-        chat_id=chat.id,
-        settings=context.services.settings,
-        now=now,
-    )
+    async with context.services.db.transaction() as uow:
+        result = await staff.apply_action(
+            uow,
+            lead_id=parsed.lead_id,
+            action=parsed.action,
+            change_id=parsed.change_id,
+            staff_telegram_id=user.id,
+            staff_name=staff_name,
+            chat_id=chat.id,
+            settings=context.services.settings,
+            now=now,
+        )
     outcome = result.outcome
     if outcome == staff.ActionOutcome.FORBIDDEN or outcome == staff.ActionOutcome.NOT_FOUND:
         await query.answer(_("You cannot change this lead.", LANG), show_alert=True)

@@ -24,9 +24,10 @@ async def statistik_command(update: Update, context: BotContext) -> None:
         await message.reply_html(_("This command is only for the campaign's admins.", lang))
         return
     now = utcnow()
-    data = await stats.digest(
-        context.services.db, now, settings.lead_reminder_hours, settings.admin_group_id
-    )
+    async with context.services.db.transaction() as uow:
+        data = await stats.digest(
+            uow, now, settings.lead_reminder_hours, settings.admin_group_id
+        )
     await message.reply_html(render_digest(data, lang, now.date().isoformat()))
 
 

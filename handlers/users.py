@@ -44,4 +44,5 @@ async def chat_member_changed(update: Update, context: BotContext) -> None:
     if change is None or change.chat.type != ChatType.PRIVATE:
         return
     blocked = change.new_chat_member.status == "kicked"
-    await mark_blocked(context.services.db, change.chat.id, blocked)
+    async with context.services.db.transaction() as uow:
+        await mark_blocked(uow, change.chat.id, blocked)

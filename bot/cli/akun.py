@@ -82,10 +82,11 @@ def read_password(stdin: TextIO | None = None) -> str:
 
 def handle_add(args: argparse.Namespace) -> int:
     async def add(db: Database) -> int:
-        created = await create_account(
-            db, args.username, read_password(), Role(args.peran), args.cabang, utcnow(),
-            telegram_id=args.telegram,
-        )
+        async with db.transaction() as uow:
+            created = await create_account(
+                uow, args.username, read_password(), Role(args.peran), args.cabang, utcnow(),
+                telegram_id=args.telegram,
+            )
         account = created.account
         where = f" for branch {account.branch_code}" if account.branch_code else ""
         print(f"account {account.username} ({account.role}{where}) created")
@@ -99,7 +100,10 @@ def handle_add(args: argparse.Namespace) -> int:
 
 def handle_password(args: argparse.Namespace) -> int:
     async def change(db: Database) -> int:
-        if not await set_password(db, args.username, read_password()):
+        password = read_password()
+        async with db.transaction() as uow:
+            changed = await set_password(uow, args.username, password)
+        if not changed:
             print(f"no account {args.username}", file=sys.stderr)
             return 1
         print(f"password of {args.username} changed; its sessions have ended")
@@ -111,7 +115,9 @@ def handle_password(args: argparse.Namespace) -> int:
 def handle_telegram(args: argparse.Namespace) -> int:
     async def change(db: Database) -> int:
         telegram_id = None if args.hapus else args.id
-        if not await set_telegram_id(db, args.username, telegram_id):
+        async with db.transaction() as uow:
+            changed = await set_telegram_id(uow, args.username, telegram_id)
+        if not changed:
             print(f"no account {args.username}", file=sys.stderr)
             return 1
         where = f"go to Telegram user {telegram_id}" if telegram_id else "go nowhere"
@@ -123,7 +129,9 @@ def handle_telegram(args: argparse.Namespace) -> int:
 
 def handle_delete(args: argparse.Namespace) -> int:
     async def remove(db: Database) -> int:
-        if not await delete_account(db, args.username):
+        async with db.transaction() as uow:
+            deleted = await delete_account(uow, args.username)
+        if not deleted:
             print(f"no account {args.username}", file=sys.stderr)
             return 1
         print(f"account {args.username} deleted")
@@ -134,7 +142,9 @@ def handle_delete(args: argparse.Namespace) -> int:
 
 def handle_list(_args: argparse.Namespace) -> int:
     async def show(db: Database) -> int:
-        for account in await list_accounts(db):
+        async with db.transaction() as uow:
+            accounts = await list_accounts(uow)
+        for account in accounts:
             print(f"{account.username}\t{account.role}\t{account.branch_code or ''}"
                   f"\t{account.telegram_id or ''}")
         return 0

@@ -53,7 +53,8 @@ def add_commands(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 def _run(work: Work) -> int:
     async def seeded(db: Database, _settings: Settings) -> int:
-        await load_directory(db)  # seeds the shipped directory on a fresh database
+        async with db.transaction() as uow:
+            await load_directory(uow)  # seeds the shipped directory on a fresh database
         return await work(db)
 
     return run_with_database(seeded)
@@ -68,7 +69,8 @@ def handle_import(args: argparse.Namespace) -> int:
     async def work(db: Database) -> int:
         with path.open(encoding="utf-8-sig", newline="") as stream:
             try:
-                summary = await import_branches(db, stream)
+                async with db.transaction() as uow:
+                    summary = await import_branches(uow, stream)
             except BranchCsvError as error:
                 print(f"{path}: rejected, nothing imported: {error}", file=sys.stderr)
                 return 1
@@ -87,7 +89,8 @@ def handle_import(args: argparse.Namespace) -> int:
 
 def handle_export(_args: argparse.Namespace) -> int:
     async def work(db: Database) -> int:
-        await export_branches(db, sys.stdout)
+        async with db.transaction() as uow:
+            await export_branches(uow, sys.stdout)
         return 0
 
     return _run(work)
@@ -96,7 +99,8 @@ def handle_export(_args: argparse.Namespace) -> int:
 def handle_link_code(args: argparse.Namespace) -> int:
     async def work(db: Database) -> int:
         try:
-            code = await make_link_code(db, args.code, actor=CLI_ACTOR, now=utcnow())
+            async with db.transaction() as uow:
+                code = await make_link_code(uow, args.code, actor=CLI_ACTOR, now=utcnow())
         except ChangeRefused:
             print(f"unknown branch code {args.code!r} (see `python -m bot cabang export`)",
                   file=sys.stderr)
@@ -117,7 +121,8 @@ def directory_in_force() -> Directory:
         await migrate.upgrade_async(settings.database_url)
         db = Database(settings.database_url)
         try:
-            return await load_directory(db)
+            async with db.transaction() as uow:
+                return await load_directory(uow)
         finally:
             await db.dispose()
 

@@ -59,7 +59,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def _train() -> DatabaseAction:
     async def action(db: Database, _settings: Settings) -> int:
-        outcome = await learning.retrain(db, now=utcnow())
+        now = utcnow()
+        async with db.transaction() as uow:
+            labels = await learning.export_labels(uow)
+        outcome = learning.retrain(labels)
+        if outcome.accepted:
+            async with db.transaction() as uow:
+                await learning.mark_labels_trained(uow, now)
         print(f"Label: {outcome.labels} ({outcome.new_labels} baru)")
         print(_figures("Sebelum", outcome.before))
         print(_figures("Sesudah", outcome.after))
@@ -76,7 +82,9 @@ def _evaluate() -> DatabaseAction:
     async def action(db: Database, _settings: Settings) -> int:
         from bot.nlu.evaluate import evaluate, load_held_out
 
-        model = await learning.load_model(db)
+        async with db.transaction() as uow:
+            accepted = await learning.export_labels(uow, trained_only=True)
+        model = learning.load_model(accepted)
         report = evaluate(load_held_out(), learning.verdicts(model))
         print(_figures("Model sekarang", report))
         return 0
@@ -86,7 +94,8 @@ def _evaluate() -> DatabaseAction:
 
 def _export(path: Path | None, trained_only: bool) -> DatabaseAction:
     async def action(db: Database, _settings: Settings) -> int:
-        labels = await learning.export_labels(db, trained_only=trained_only)
+        async with db.transaction() as uow:
+            labels = await learning.export_labels(uow, trained_only=trained_only)
         lines = [
             "question\ttopic",
             *(f"{_one_line(label.text)}\t{label.topic}" for label in labels),
@@ -136,7 +145,9 @@ def model_with_labels() -> IntentModel:
     async def load() -> IntentModel:
         db = Database(settings.database_url)
         try:
-            return await learning.load_model(db)
+            async with db.transaction() as uow:
+                accepted = await learning.export_labels(uow, trained_only=True)
+            return learning.load_model(accepted)
         finally:
             await db.dispose()
 

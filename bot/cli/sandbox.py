@@ -50,7 +50,8 @@ def handle(args: argparse.Namespace) -> int:
     links: list[sandbox_demo.DemoLink] = []
 
     async def prepare(db: Database, _settings: Settings) -> int:
-        links.append(await sandbox_demo.link_demo_group(db, utcnow()))
+        async with db.transaction() as uow:
+            links.append(await sandbox_demo.link_demo_group(uow, utcnow()))
         return 0
 
     # The schema is brought up to date first; an unreachable database is one line, exit 1.

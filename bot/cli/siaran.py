@@ -135,7 +135,8 @@ def segment_from(args: argparse.Namespace) -> broadcasts.Segment:
 
 def handle_size(args: argparse.Namespace) -> int:
     async def size(db: Database, _settings: Settings) -> int:
-        print(await broadcasts.audience_size(db, segment_from(args)))
+        async with db.transaction() as uow:
+            print(await broadcasts.audience_size(uow, segment_from(args)))
         return 0
 
     return _run(size)
@@ -144,19 +145,20 @@ def handle_size(args: argparse.Namespace) -> int:
 def handle_create(args: argparse.Namespace) -> int:
     async def create(db: Database, settings: Settings) -> int:
         text = sys.stdin.read() if args.teks == "-" else args.teks
-        view = await broadcasts.create_broadcast(
-            db,
-            settings,
-            text=text,
-            segment=segment_from(args),
-            created_by=f"cli:{args.oleh}",
-            preview_chat_id=args.pratinjau,
-            now=utcnow(),
-            button_text=args.tombol,
-            button_url=args.tautan,
-            scheduled_at=args.jadwal,
-            force=args.paksa,
-        )
+        async with db.transaction() as uow:
+            view = await broadcasts.create_broadcast(
+                uow,
+                settings,
+                text=text,
+                segment=segment_from(args),
+                created_by=f"cli:{args.oleh}",
+                preview_chat_id=args.pratinjau,
+                now=utcnow(),
+                button_text=args.tombol,
+                button_url=args.tautan,
+                scheduled_at=args.jadwal,
+                force=args.paksa,
+            )
         when = (
             f", scheduled for {format_local(view.scheduled_at)}"
             if view.scheduled_at is not None
@@ -176,9 +178,10 @@ def handle_create(args: argparse.Namespace) -> int:
 def handle_decision(args: argparse.Namespace) -> int:
     async def decide(db: Database, settings: Settings) -> int:
         step = broadcasts.approve if args.approve else broadcasts.request_send
-        decision = await step(
-            db, settings, broadcast_id=args.id, by=f"cli:{args.oleh}", now=utcnow()
-        )
+        async with db.transaction() as uow:
+            decision = await step(
+                uow, settings, broadcast_id=args.id, by=f"cli:{args.oleh}", now=utcnow()
+            )
         print(f"broadcast {args.id}: {DECISIONS[decision]}")
         ok = decision in (
             broadcasts.Decision.SENDING,
@@ -193,11 +196,13 @@ def handle_decision(args: argparse.Namespace) -> int:
 def handle_state(args: argparse.Namespace) -> int:
     async def change(db: Database, _settings: Settings) -> int:
         if args.change == "batal":
-            done = await broadcasts.cancel(db, broadcast_id=args.id, now=utcnow())
+            async with db.transaction() as uow:
+                done = await broadcasts.cancel(uow, broadcast_id=args.id, now=utcnow())
         else:
-            done = await broadcasts.set_paused(
-                db, broadcast_id=args.id, paused=args.change == "jeda"
-            )
+            async with db.transaction() as uow:
+                done = await broadcasts.set_paused(
+                    uow, broadcast_id=args.id, paused=args.change == "jeda"
+                )
         print(f"broadcast {args.id}: {'done' if done else 'not possible in its current state'}")
         return 0 if done else 1
 
@@ -208,9 +213,11 @@ def handle_status(args: argparse.Namespace) -> int:
     async def show(db: Database, settings: Settings) -> int:
         now = utcnow()
         if args.id is None:
-            views = await broadcasts.list_broadcasts(db, settings, now)
+            async with db.transaction() as uow:
+                views = await broadcasts.list_broadcasts(uow, settings, now)
         else:
-            view = await broadcasts.get_broadcast(db, settings, args.id, now)
+            async with db.transaction() as uow:
+                view = await broadcasts.get_broadcast(uow, settings, args.id, now)
             if view is None:
                 print(f"no broadcast {args.id}", file=sys.stderr)
                 return 1

@@ -85,7 +85,8 @@ def write_qr(link: str, code: str, target: Path | None) -> Path:
 
 def handle_add(args: argparse.Namespace) -> int:
     async def add(db: Database, settings: Settings) -> int:
-        source = await sources.create_source(db, args.kode, args.deskripsi, utcnow())
+        async with db.transaction() as uow:
+            source = await sources.create_source(uow, args.kode, args.deskripsi, utcnow())
         link = sources.deep_link(settings.telegram_bot_username, source.code)
         print(write_qr(link, source.code, args.keluar))
         print(link)
@@ -97,7 +98,8 @@ def handle_add(args: argparse.Namespace) -> int:
 def handle_qr(args: argparse.Namespace) -> int:
     async def qr(db: Database, settings: Settings) -> int:
         code = sources.normalize_code(args.kode)
-        known = {s.code for s in await sources.list_sources(db)}
+        async with db.transaction() as uow:
+            known = {s.code for s in await sources.list_sources(uow)}
         if code is None or code not in known:
             print(f"error: no source {args.kode}", file=sys.stderr)
             return 1
@@ -111,7 +113,9 @@ def handle_qr(args: argparse.Namespace) -> int:
 
 def handle_list(_args: argparse.Namespace) -> int:
     async def show(db: Database, settings: Settings) -> int:
-        for source in await sources.list_sources(db):
+        async with db.transaction() as uow:
+            listed = await sources.list_sources(uow)
+        for source in listed:
             link = sources.deep_link(settings.telegram_bot_username, source.code)
             print(f"{source.code}\t{source.touches}\t{link}\t{source.description}")
         return 0
@@ -121,7 +125,8 @@ def handle_list(_args: argparse.Namespace) -> int:
 
 def handle_funnel(args: argparse.Namespace) -> int:
     async def show(db: Database, _settings: Settings) -> int:
-        rows = await sources.funnel_by_source(db, attribution=args.atribusi)
+        async with db.transaction() as uow:
+            rows = await sources.funnel_by_source(uow, attribution=args.atribusi)
         if args.json:
             print(json.dumps([dataclasses.asdict(row) for row in rows], ensure_ascii=False))
             return 0

@@ -78,7 +78,8 @@ async def login_required(request: web.Request, handler: Handler) -> web.StreamRe
     token = request.cookies.get(SESSION_COOKIE, "")
     session = None
     if token:
-        session = await session_for(request.app[keys.DB], token, request.app[keys.CLOCK]())
+        async with request.app[keys.DB].transaction() as uow:
+            session = await session_for(uow, token, request.app[keys.CLOCK]())
     request[keys.SESSION] = session
     request[keys.SESSION_TOKEN] = token
     route = request.match_info.route.name

@@ -65,37 +65,43 @@ async def home(request: web.Request) -> web.StreamResponse:
 
 async def overview(request: web.Request) -> web.StreamResponse:
     scope = scope_of(request)
-    data = await stats.summary(request.app[keys.DB], scope, now_of(request))
+    async with request.app[keys.DB].transaction() as uow:
+        data = await stats.summary(uow, scope, now_of(request))
     return pages.overview(request, data, scope, await health_of(request, scope))
 
 
 async def health_of(request: web.Request, scope: stats.Scope) -> delivery_health.DeliveryHealth:
     """Delivery per branch in scope (a branch account sees its own branch only)."""
     settings = request.app[keys.SETTINGS]
-    return await delivery_health.delivery_health(
-        request.app[keys.DB], now_of(request), reminder_hours=settings.lead_reminder_hours,
-        admin_group_id=settings.admin_group_id, branch_code=scope.branch_code,
-    )
+    async with request.app[keys.DB].transaction() as uow:
+        return await delivery_health.delivery_health(
+            uow, now_of(request), reminder_hours=settings.lead_reminder_hours,
+            admin_group_id=settings.admin_group_id, branch_code=scope.branch_code,
+        )
 
 
 async def trend(request: web.Request) -> web.StreamResponse:
     scope, choice = scope_of(request), period_of(request, TREND_DEFAULT_DAYS)
     assert choice.period is not None
-    data = await stats.trend(request.app[keys.DB], scope, choice.period)
+    async with request.app[keys.DB].transaction() as uow:
+        data = await stats.trend(uow, scope, choice.period)
     return pages.trend(request, data, scope, choice)
 
 
 async def topics(request: web.Request) -> web.StreamResponse:
     scope, choice = scope_of(request), period_of(request, TOPICS_DEFAULT_DAYS)
     assert choice.period is not None
-    data = await stats.topics(request.app[keys.DB], scope, choice.period)
+    async with request.app[keys.DB].transaction() as uow:
+        data = await stats.topics(uow, scope, choice.period)
     return pages.topics(request, data, scope, choice)
 
 
 async def unanswered(request: web.Request) -> web.StreamResponse:
     scope, db = scope_of(request), request.app[keys.DB]
-    groups = await stats.unanswered_groups(db, scope)
-    labels = await learning.labels_for(db, [pages.label_key(g.text) for g in groups])
+    async with db.transaction() as uow:
+        groups = await stats.unanswered_groups(uow, scope)
+    async with db.transaction() as uow:
+        labels = await learning.labels_for(uow, [pages.label_key(g.text) for g in groups])
     return pages.unanswered(request, groups, scope, stats.UNANSWERED_WINDOW, labels,
                             can_label=account_of(request).is_manager,
                             result=request.query.get("hasil"))
@@ -112,9 +118,10 @@ async def label_unanswered(request: web.Request) -> web.StreamResponse:
     wordings = [question, *(v for v in form.getall("varian", []) if isinstance(v, str))]
     saved = 0
     for text in dict.fromkeys(pages.label_key(w) for w in wordings):
-        label = await learning.label_question(
-            request.app[keys.DB], text, topic, by=account.actor, now=now_of(request)
-        )
+        async with request.app[keys.DB].transaction() as uow:
+            label = await learning.label_question(
+                uow, text, topic, by=account.actor, now=now_of(request)
+            )
         saved += label is not None
     return redirect(f"/tak-terjawab?hasil={'saved' if saved else 'gone'}")
 
@@ -123,11 +130,14 @@ async def leads(request: web.Request) -> web.StreamResponse:
     scope, choice = scope_of(request), period_of(request, None)
     lead_filter = parse_lead_filter(request.query, scope, choice)
     db, hours = request.app[keys.DB], request.app[keys.SETTINGS].lead_reminder_hours
-    data = await stats.lead_stats(db, scope, lead_filter, now_of(request), hours)
-    names = await stats.names(db)
-    waiting = await delivery_health.waiting_for_group(
-        db, [row.id for row in data.latest], request.app[keys.SETTINGS].admin_group_id
-    )
+    async with db.transaction() as uow:
+        data = await stats.lead_stats(uow, scope, lead_filter, now_of(request), hours)
+    async with db.transaction() as uow:
+        names = await stats.names(uow)
+    async with db.transaction() as uow:
+        waiting = await delivery_health.waiting_for_group(
+            uow, [row.id for row in data.latest], request.app[keys.SETTINGS].admin_group_id
+        )
     return pages.leads(request, data, names, scope, choice, hours, waiting)
 
 
@@ -136,8 +146,10 @@ async def leads_export(request: web.Request) -> web.StreamResponse:
     lead_filter = parse_lead_filter(request.query, scope, choice)
     db, hours = request.app[keys.DB], request.app[keys.SETTINGS].lead_reminder_hours
     now = now_of(request)
-    rows = await stats.lead_rows(db, scope, lead_filter, now, hours)
-    body = leads_csv(rows, await stats.names(db))
+    async with db.transaction() as uow:
+        rows = await stats.lead_rows(uow, scope, lead_filter, now, hours)
+    async with db.transaction() as uow:
+        body = leads_csv(rows, await stats.names(uow))
     filename = f"leads-{stats.campaign_today(now).isoformat()}.csv"
     return web.Response(
         body=body,
@@ -152,7 +164,8 @@ async def leads_export(request: web.Request) -> web.StreamResponse:
 
 async def api_overview(request: web.Request) -> web.StreamResponse:
     scope = scope_of(request)
-    data = await stats.summary(request.app[keys.DB], scope, now_of(request))
+    async with request.app[keys.DB].transaction() as uow:
+        data = await stats.summary(uow, scope, now_of(request))
     health = await health_of(request, scope)
     return json_response({"scope": scope_json(scope), **plain(data),
                           "delivery_health": health_json(health)})
@@ -166,7 +179,8 @@ def health_json(health: delivery_health.DeliveryHealth) -> dict[str, Any]:
 async def api_trend(request: web.Request) -> web.StreamResponse:
     scope, choice = scope_of(request), period_of(request, TREND_DEFAULT_DAYS)
     assert choice.period is not None
-    data = await stats.trend(request.app[keys.DB], scope, choice.period)
+    async with request.app[keys.DB].transaction() as uow:
+        data = await stats.trend(uow, scope, choice.period)
     return json_response({
         "scope": scope_json(scope),
         "period": plain(data.period),
@@ -178,7 +192,8 @@ async def api_trend(request: web.Request) -> web.StreamResponse:
 async def api_topics(request: web.Request) -> web.StreamResponse:
     scope, choice = scope_of(request), period_of(request, TOPICS_DEFAULT_DAYS)
     assert choice.period is not None
-    data = await stats.topics(request.app[keys.DB], scope, choice.period)
+    async with request.app[keys.DB].transaction() as uow:
+        data = await stats.topics(uow, scope, choice.period)
     lang = keys.lang_of(request)
     return json_response({
         "scope": scope_json(scope),
@@ -192,8 +207,10 @@ async def api_topics(request: web.Request) -> web.StreamResponse:
 
 async def api_unanswered(request: web.Request) -> web.StreamResponse:
     scope, db = scope_of(request), request.app[keys.DB]
-    groups = await stats.unanswered_groups(db, scope)
-    labels = await learning.labels_for(db, [pages.label_key(g.text) for g in groups])
+    async with db.transaction() as uow:
+        groups = await stats.unanswered_groups(uow, scope)
+    async with db.transaction() as uow:
+        labels = await learning.labels_for(uow, [pages.label_key(g.text) for g in groups])
     return json_response({
         "scope": scope_json(scope),
         "window": stats.UNANSWERED_WINDOW,
@@ -215,10 +232,12 @@ async def api_leads(request: web.Request) -> web.StreamResponse:
     scope, choice = scope_of(request), period_of(request, None)
     lead_filter = parse_lead_filter(request.query, scope, choice)
     db, hours = request.app[keys.DB], request.app[keys.SETTINGS].lead_reminder_hours
-    data = await stats.lead_stats(db, scope, lead_filter, now_of(request), hours)
-    waiting = await delivery_health.waiting_for_group(
-        db, [row.id for row in data.latest], request.app[keys.SETTINGS].admin_group_id
-    )
+    async with db.transaction() as uow:
+        data = await stats.lead_stats(uow, scope, lead_filter, now_of(request), hours)
+    async with db.transaction() as uow:
+        waiting = await delivery_health.waiting_for_group(
+            uow, [row.id for row in data.latest], request.app[keys.SETTINGS].admin_group_id
+        )
     body = plain(data)
     for row in body["latest"]:
         row["waiting_for_group"] = row["id"] in waiting

@@ -89,5 +89,6 @@ async def submit_telegram_id(request: web.Request) -> web.StreamResponse:
         telegram_id = parse_telegram_id(form.get(TELEGRAM_FIELD))
     except ValueError:
         return redirect("/akun?hasil=invalid")
-    await set_telegram_id(request.app[keys.DB], session.account.username, telegram_id)
+    async with request.app[keys.DB].transaction() as uow:
+        await set_telegram_id(uow, session.account.username, telegram_id)
     return redirect("/akun?hasil=" + ("saved" if telegram_id is not None else "removed"))

@@ -10,10 +10,11 @@ import logging
 
 from aiohttp import web
 
-from bot.accounts import authenticate, end_session, start_session
+from bot.accounts import end_session, start_session
 from bot.dashboard import keys
 from bot.dashboard.html import el
 from bot.dashboard.layout import page
+from bot.dashboard.login import authenticate
 from bot.dashboard.security import (
     CSRF_FIELD,
     LOGIN_COOKIE,
@@ -87,11 +88,13 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
     previous = request.get(keys.SESSION_TOKEN, "")
     if previous:
         # A login replaces whatever session this browser had: one live token per browser.
-        await end_session(request.app[keys.DB], previous)
+        async with request.app[keys.DB].transaction() as uow:
+            await end_session(uow, previous)
     settings = request.app[keys.SETTINGS]
-    session = await start_session(
-        request.app[keys.DB], account, now, settings.dashboard_session_hours
-    )
+    async with request.app[keys.DB].transaction() as uow:
+        session = await start_session(
+            uow, account, now, settings.dashboard_session_hours
+        )
     log.info("dashboard: login, account %d (%s)", account.id, account.role)
     response = redirect("/ringkasan")
     # No Max-Age: the cookie ends with the browser; the server ends the session in any case.
@@ -103,7 +106,8 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
 async def logout(request: web.Request) -> web.StreamResponse:
     token = request.get(keys.SESSION_TOKEN, "")
     if token:
-        await end_session(request.app[keys.DB], token)
+        async with request.app[keys.DB].transaction() as uow:
+            await end_session(uow, token)
     response = redirect("/login")
     response.del_cookie(SESSION_COOKIE, path="/")
     return response

@@ -37,20 +37,21 @@ BRANCH = "/cabang/{code:[A-Za-z0-9][A-Za-z0-9._-]{0,39}}"
 async def branches_page(request: web.Request) -> web.StreamResponse:
     manager_of(request)
     db = request.app[keys.DB]
-    names = await stats.names(db)
+    async with db.transaction() as uow:
+        names = await stats.names(uow)
+        branches = await branch_admin.list_branches(uow)
+        changes = await branch_admin.recent_changes(uow)
     return pages_branches.branch_list(
-        request, await branch_admin.list_branches(db), await branch_admin.recent_changes(db),
-        names.branches, names.provinces,
+        request, branches, changes, names.branches, names.provinces,
     )
 
 
 async def api_branches(request: web.Request) -> web.StreamResponse:
     manager_of(request)
-    db = request.app[keys.DB]
-    return json_response({
-        "branches": plain(await branch_admin.list_branches(db)),
-        "changes": plain(await branch_admin.recent_changes(db)),
-    })
+    async with request.app[keys.DB].transaction() as uow:
+        branches = await branch_admin.list_branches(uow)
+        changes = await branch_admin.recent_changes(uow)
+    return json_response({"branches": plain(branches), "changes": plain(changes)})
 
 
 async def branch_page(request: web.Request) -> web.StreamResponse:
@@ -59,8 +60,9 @@ async def branch_page(request: web.Request) -> web.StreamResponse:
     regency_name = ""
     if result == "moved":
         code = request.query.get(REGENCY_FIELD, "")
-        regency_name = next((r.name for r in await branch_admin.all_regencies(
-            request.app[keys.DB]) if r.code == code), code)
+        async with request.app[keys.DB].transaction() as uow:
+            regency_name = next((r.name for r in await branch_admin.all_regencies(
+                uow) if r.code == code), code)
     return await _detail(request, result=result, regency_name=regency_name)
 
 
@@ -72,8 +74,9 @@ async def edit_branch(request: web.Request) -> web.StreamResponse:
         phone=_text(form.get(PHONE_FIELD)), verified=form.get(VERIFIED_FIELD) == "1",
     )
     try:
-        await branch_admin.edit_branch(request.app[keys.DB], _code(request), edit,
-                                       actor=account.actor, now=now_of(request))
+        async with request.app[keys.DB].transaction() as uow:
+            await branch_admin.edit_branch(uow, _code(request), edit,
+                                           actor=account.actor, now=now_of(request))
     except ChangeRefused as refused:
         return await _refused(request, refused)
     return redirect(f"/cabang/{_code(request)}?hasil=saved")
@@ -84,8 +87,9 @@ async def move_regency(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     regency = _text(form.get(REGENCY_FIELD))
     try:
-        await branch_admin.move_regency(request.app[keys.DB], regency, _code(request),
-                                        actor=account.actor, now=now_of(request))
+        async with request.app[keys.DB].transaction() as uow:
+            await branch_admin.move_regency(uow, regency, _code(request),
+                                            actor=account.actor, now=now_of(request))
     except ChangeRefused as refused:
         return await _refused(request, refused)
     query = urlencode({"hasil": "moved", REGENCY_FIELD: regency})
@@ -96,8 +100,9 @@ async def link_code(request: web.Request) -> web.StreamResponse:
     """The code is shown on this response only (no redirect: it must not land in a URL)."""
     account = manager_of(request)
     try:
-        code = await branch_admin.make_link_code(request.app[keys.DB], _code(request),
-                                                 actor=account.actor, now=now_of(request))
+        async with request.app[keys.DB].transaction() as uow:
+            code = await branch_admin.make_link_code(uow, _code(request),
+                                                     actor=account.actor, now=now_of(request))
     except ChangeRefused as refused:
         return await _refused(request, refused)
     return await _detail(request, link_code=code)
@@ -112,19 +117,22 @@ async def _detail(
 ) -> web.Response:
     db = request.app[keys.DB]
     branch = await _branch(request)
-    regencies = await branch_admin.all_regencies(db)
+    async with db.transaction() as uow:
+        regencies = await branch_admin.all_regencies(uow)
     # Regencies of the branch's province that another branch serves, by name.
     movable = sorted(
         (r for r in regencies
          if r.branch_code != branch.code and r.province_code == branch.province_code),
         key=lambda r: r.name,
     )
-    names = await stats.names(db)
-    return pages_branches.branch_detail(
-        request, branch, movable, await branch_admin.recent_changes(db, branch.code),
-        names.branches, result=result, regency_name=regency_name, refusal=refusal,
-        link_code=link_code, status=status,
-    )
+    async with db.transaction() as uow:
+        names = await stats.names(uow)
+    async with db.transaction() as uow:
+        return pages_branches.branch_detail(
+            request, branch, movable, await branch_admin.recent_changes(uow, branch.code),
+            names.branches, result=result, regency_name=regency_name, refusal=refusal,
+            link_code=link_code, status=status,
+        )
 
 
 async def _refused(request: web.Request, refused: ChangeRefused) -> web.Response:
@@ -135,7 +143,9 @@ async def _refused(request: web.Request, refused: ChangeRefused) -> web.Response
 
 async def _branch(request: web.Request) -> BranchEntry:
     code = _code(request)
-    for branch in await branch_admin.list_branches(request.app[keys.DB]):
+    async with request.app[keys.DB].transaction() as uow:
+        branches = await branch_admin.list_branches(uow)
+    for branch in branches:
         if branch.code == code:
             return branch
     raise web.HTTPNotFound()

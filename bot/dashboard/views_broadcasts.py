@@ -39,20 +39,22 @@ from bot.i18n import SUPPORTED_LANGUAGES
 from bot.quiet_hours import parse_local
 from bot.settings import Settings
 from bot.vocabulary import OCCUPATIONS
-from db.engine import Database
+from db.engine import UnitOfWork
 
 
 async def broadcasts_page(request: web.Request) -> web.StreamResponse:
     manager_of(request)
     settings = request.app[keys.SETTINGS]
-    views = await broadcasts.list_broadcasts(request.app[keys.DB], settings, now_of(request))
+    async with request.app[keys.DB].transaction() as uow:
+        views = await broadcasts.list_broadcasts(uow, settings, now_of(request))
     return pages_broadcasts.broadcast_list(request, views, await _choices(request))
 
 
 async def api_broadcasts(request: web.Request) -> web.StreamResponse:
     manager_of(request)
     settings = request.app[keys.SETTINGS]
-    views = await broadcasts.list_broadcasts(request.app[keys.DB], settings, now_of(request))
+    async with request.app[keys.DB].transaction() as uow:
+        views = await broadcasts.list_broadcasts(uow, settings, now_of(request))
     return json_response({
         "approval_threshold": settings.broadcast_approval_threshold,
         "broadcasts": [_view_json(view) for view in views],
@@ -64,7 +66,8 @@ async def new_broadcast(request: web.Request) -> web.StreamResponse:
     account = manager_of(request)
     choices = await _choices(request)
     segment = parse_segment(request.query, choices.codes)
-    size = await broadcasts.audience_size(request.app[keys.DB], segment)
+    async with request.app[keys.DB].transaction() as uow:
+        size = await broadcasts.audience_size(uow, segment)
     return pages_broadcasts.broadcast_form(request, account, choices, Draft(), segment, size,
                                            quiet_hours=_quiet(request))
 
@@ -85,18 +88,20 @@ async def submit_broadcast(request: web.Request) -> web.StreamResponse:
             error = pages_broadcasts.NO_TELEGRAM
         else:
             try:
-                view = await broadcasts.create_broadcast(
-                    db, request.app[keys.SETTINGS], text=draft.text, segment=segment,
-                    created_by=account.actor, preview_chat_id=account.telegram_id,
-                    now=now_of(request), button_text=draft.button_text or None,
-                    button_url=draft.button_url or None,
-                    scheduled_at=_schedule(draft.schedule), force=draft.force,
-                )
+                async with db.transaction() as uow:
+                    view = await broadcasts.create_broadcast(
+                        uow, request.app[keys.SETTINGS], text=draft.text, segment=segment,
+                        created_by=account.actor, preview_chat_id=account.telegram_id,
+                        now=now_of(request), button_text=draft.button_text or None,
+                        button_url=draft.button_url or None,
+                        scheduled_at=_schedule(draft.schedule), force=draft.force,
+                    )
             except broadcasts.BroadcastError as refused:
                 error = refused.code
             else:
                 return redirect(f"/siaran/{view.id}?hasil=created")
-    size = await broadcasts.audience_size(db, segment)
+    async with db.transaction() as uow:
+        size = await broadcasts.audience_size(uow, segment)
     return pages_broadcasts.broadcast_form(request, account, choices, draft, segment, size,
                                            error=error, status=400 if error else 200,
                                            quiet_hours=_quiet(request))
@@ -106,7 +111,8 @@ async def api_audience(request: web.Request) -> web.StreamResponse:
     """How many workers a segment reaches now: ``/api/siaran/ukuran?provinsi=ID-JI&...``."""
     manager_of(request)
     segment = parse_segment(request.query, (await _choices(request)).codes)
-    size = await broadcasts.audience_size(request.app[keys.DB], segment)
+    async with request.app[keys.DB].transaction() as uow:
+        size = await broadcasts.audience_size(uow, segment)
     return json_response({"segment": segment.to_json(), "audience_size": size})
 
 
@@ -137,29 +143,33 @@ async def approve_broadcast(request: web.Request) -> web.StreamResponse:
 
 async def pause_broadcast(request: web.Request) -> web.StreamResponse:
     manager_of(request)
-    done = await broadcasts.set_paused(request.app[keys.DB], broadcast_id=_id(request),
-                                       paused=True)
+    async with request.app[keys.DB].transaction() as uow:
+        done = await broadcasts.set_paused(uow, broadcast_id=_id(request),
+                                           paused=True)
     return _back(request, "paused" if done else "wrong_status")
 
 
 async def resume_broadcast(request: web.Request) -> web.StreamResponse:
     manager_of(request)
-    done = await broadcasts.set_paused(request.app[keys.DB], broadcast_id=_id(request),
-                                       paused=False)
+    async with request.app[keys.DB].transaction() as uow:
+        done = await broadcasts.set_paused(uow, broadcast_id=_id(request),
+                                           paused=False)
     return _back(request, "resumed" if done else "wrong_status")
 
 
 async def cancel_broadcast(request: web.Request) -> web.StreamResponse:
     manager_of(request)
-    done = await broadcasts.cancel(request.app[keys.DB], broadcast_id=_id(request),
-                                   now=now_of(request))
+    async with request.app[keys.DB].transaction() as uow:
+        done = await broadcasts.cancel(uow, broadcast_id=_id(request),
+                                       now=now_of(request))
     return _back(request, "cancelled" if done else "wrong_status")
 
 
 async def _decide(request: web.Request, step: _Step) -> web.StreamResponse:
     account = manager_of(request)
-    decision = await step(request.app[keys.DB], request.app[keys.SETTINGS],
-                          broadcast_id=_id(request), by=account.actor, now=now_of(request))
+    async with request.app[keys.DB].transaction() as uow:
+        decision = await step(uow, request.app[keys.SETTINGS],
+                              broadcast_id=_id(request), by=account.actor, now=now_of(request))
     if decision == broadcasts.Decision.NOT_FOUND:
         raise web.HTTPNotFound()
     return _back(request, decision.value)
@@ -175,7 +185,7 @@ def _back(request: web.Request, result: str) -> web.Response:
 class _Step(Protocol):
     """``broadcasts.request_send`` or ``broadcasts.approve``."""
 
-    def __call__(self, db: Database, settings: Settings, *, broadcast_id: int, by: str,
+    def __call__(self, uow: UnitOfWork, settings: Settings, *, broadcast_id: int, by: str,
                  now: datetime) -> Awaitable[broadcasts.Decision]: ...
 
 
@@ -185,8 +195,9 @@ def _id(request: web.Request) -> int:
 
 
 async def _broadcast(request: web.Request) -> broadcasts.BroadcastView:
-    view = await broadcasts.get_broadcast(request.app[keys.DB], request.app[keys.SETTINGS],
-                                          _id(request), now_of(request))
+    async with request.app[keys.DB].transaction() as uow:
+        view = await broadcasts.get_broadcast(uow, request.app[keys.SETTINGS],
+                                              _id(request), now_of(request))
     if view is None:
         raise web.HTTPNotFound()
     return view
@@ -195,19 +206,21 @@ async def _broadcast(request: web.Request) -> broadcasts.BroadcastView:
 async def _choices(request: web.Request) -> SegmentChoices:
     """What the segment form offers, with labels in the manager's language."""
     lang, db = keys.lang_of(request), request.app[keys.DB]
-    names = await stats.names(db)
+    async with db.transaction() as uow:
+        names = await stats.names(uow)
     by_name = lambda items: sorted(items, key=lambda item: item[1])  # noqa: E731
-    return SegmentChoices({
-        "provinces": by_name(names.provinces.items()),
-        "branches": by_name(names.branches.items()),
-        "occupations": [(code, fmt.occupation_label(code, lang))
-                        for code in OCCUPATIONS],
-        "languages": [(code, fmt.language_label(code, lang)) for code in SUPPORTED_LANGUAGES],
-        "sources": [(s.code, f"{s.code} · {s.description}" if s.description else s.code)
-                    for s in await sources.list_sources(db)],
-        "lead_statuses": [(code, pages_broadcasts.lead_status_label(code, lang))
-                          for code in broadcasts.LEAD_STATUS_CHOICES],
-    })
+    async with db.transaction() as uow:
+        return SegmentChoices({
+            "provinces": by_name(names.provinces.items()),
+            "branches": by_name(names.branches.items()),
+            "occupations": [(code, fmt.occupation_label(code, lang))
+                            for code in OCCUPATIONS],
+            "languages": [(code, fmt.language_label(code, lang)) for code in SUPPORTED_LANGUAGES],
+            "sources": [(s.code, f"{s.code} · {s.description}" if s.description else s.code)
+                        for s in await sources.list_sources(uow)],
+            "lead_statuses": [(code, pages_broadcasts.lead_status_label(code, lang))
+                              for code in broadcasts.LEAD_STATUS_CHOICES],
+        })
 
 
 def _schedule(raw: str) -> datetime | None:

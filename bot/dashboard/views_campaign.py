@@ -50,10 +50,11 @@ async def _source_figures(request: web.Request, choice: PeriodChoice,
                           attribution: sources.Attribution) -> SourceFigures:
     db = request.app[keys.DB]
     since, until = period_bounds(choice)
-    by = {
-        kind: await sources.funnel_by_source(db, attribution=kind, since=since, until=until)
-        for kind in ("first", "last")
-    }
+    async with db.transaction() as uow:
+        by = {
+            kind: await sources.funnel_by_source(uow, attribution=kind, since=since, until=until)
+            for kind in ("first", "last")
+        }
     # The channels that bring enrolments first; workers without a source stay last.
     rows = sorted(by[attribution], key=lambda row: (
         row.code is None, -row.enrolled, -row.registered, -row.workers, row.code or ""))
@@ -110,16 +111,21 @@ async def _ticket_figures(request: web.Request, scope: stats.Scope, choice: Peri
                           ticket_filter: TicketFilter) -> TicketFigures:
     db = request.app[keys.DB]
     since, until = period_bounds(choice)
-    rows = await handoff.list_tickets(
-        db, since=since, until=until, branch_code=ticket_filter.branch_code,
-        status=ticket_filter.status, limit=TICKET_LIMIT,
-    )
-    summaries = await handoff.ticket_summaries(db, now=now_of(request), since=since, until=until)
+    async with db.transaction() as uow:
+        rows = await handoff.list_tickets(
+            uow, since=since, until=until, branch_code=ticket_filter.branch_code,
+            status=ticket_filter.status, limit=TICKET_LIMIT,
+        )
+    async with db.transaction() as uow:
+        summaries = await handoff.ticket_summaries(
+            uow, now=now_of(request), since=since, until=until
+        )
     if not scope.is_everything:
         # Not the all-branches summary either: it counts the other branches' tickets.
         summaries = [s for s in summaries
                      if not s.all_branches and s.branch_code == scope.branch_code]
-    return TicketFigures(rows, summaries, await stats.names(db))
+    async with db.transaction() as uow:
+        return TicketFigures(rows, summaries, await stats.names(uow))
 
 
 async def tickets_page(request: web.Request) -> web.StreamResponse:
@@ -149,7 +155,8 @@ async def api_tickets(request: web.Request) -> web.StreamResponse:
 async def _followup_figures(request: web.Request, scope: stats.Scope,
                             choice: PeriodChoice) -> list[followup.FollowUpSummary]:
     since, until = period_bounds(choice)
-    summaries = await followup.followup_summaries(request.app[keys.DB], since=since, until=until)
+    async with request.app[keys.DB].transaction() as uow:
+        summaries = await followup.followup_summaries(uow, since=since, until=until)
     if scope.is_everything:
         return summaries
     # Only the branch's own row: the first one adds up every branch.
@@ -159,7 +166,8 @@ async def _followup_figures(request: web.Request, scope: stats.Scope,
 async def followups_page(request: web.Request) -> web.StreamResponse:
     scope, choice = scope_of(request), period_of(request, None)
     summaries = await _followup_figures(request, scope, choice)
-    names = await stats.names(request.app[keys.DB])
+    async with request.app[keys.DB].transaction() as uow:
+        names = await stats.names(uow)
     return pages_campaign.followups(request, summaries, names, scope, choice)
 
 

@@ -13,10 +13,11 @@ from bot.dashboard.views import json_response, now_of, plain, scope_of
 
 async def _lead(request: web.Request) -> delivery_health.LeadDelivery:
     settings = request.app[keys.SETTINGS]
-    lead = await delivery_health.lead_delivery(
-        request.app[keys.DB], int(request.match_info["id"]), now_of(request),
-        reminder_hours=settings.lead_reminder_hours, admin_group_id=settings.admin_group_id,
-    )
+    async with request.app[keys.DB].transaction() as uow:
+        lead = await delivery_health.lead_delivery(
+            uow, int(request.match_info["id"]), now_of(request),
+            reminder_hours=settings.lead_reminder_hours, admin_group_id=settings.admin_group_id,
+        )
     scope = scope_of(request)
     if lead is None or (scope.branch_code is not None and lead.branch_code != scope.branch_code):
         raise web.HTTPNotFound()
@@ -25,7 +26,8 @@ async def _lead(request: web.Request) -> delivery_health.LeadDelivery:
 
 async def lead_page(request: web.Request) -> web.StreamResponse:
     lead = await _lead(request)
-    return pages_health.lead_page(request, lead, await stats.names(request.app[keys.DB]))
+    async with request.app[keys.DB].transaction() as uow:
+        return pages_health.lead_page(request, lead, await stats.names(uow))
 
 
 async def api_lead(request: web.Request) -> web.StreamResponse:

@@ -34,13 +34,18 @@ class Queue:
 
 
 async def _queue_reminders(db: Database, settings: Settings, now: datetime) -> None:
-    await queue_due_reminders(db, settings, now)
-    await prune_update_log(db, now)
+    # Two units: pruning the update log must not hold back the reminders' commit.
+    async with db.transaction() as uow:
+        await queue_due_reminders(uow, settings, now)
+    async with db.transaction() as uow:
+        await prune_update_log(uow, now)
 
 
 async def _queue_followups(db: Database, settings: Settings, now: datetime) -> None:
-    queued = await followup.queue_due_followups(db, settings, now)
-    closed = await close_idle_tickets(db, settings, now)
+    async with db.transaction() as uow:
+        queued = await followup.queue_due_followups(uow, settings, now)
+    async with db.transaction() as uow:
+        closed = await close_idle_tickets(uow, settings, now)
     if queued or closed:
         log.info("follow-up questions queued: %d; idle tickets closed: %d", queued, closed)
 

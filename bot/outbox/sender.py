@@ -328,7 +328,8 @@ class OutboxSender:
                 await outgoing.after_failed(session, error)
         log.warning("%s %s failed for good: %s", self.name, message_id, error[:200])
         if blocked and outgoing.private:
-            await mark_blocked(self.db, outgoing.targets[0], True)
+            async with self.db.transaction() as uow:
+                await mark_blocked(uow, outgoing.targets[0], True)
             if outgoing.on_blocked_notice is not None:
                 chat_id, text = outgoing.on_blocked_notice
                 with contextlib.suppress(TelegramError):

@@ -10,7 +10,7 @@ from bot.clock import utcnow
 from bot.events import EventKind
 from bot.leads import Confirmation, confirm_registration
 from bot.registration.flow import FLOW, Input, Outcome, PlaceResolver, State, Step, apply
-from db.engine import Database
+from db.engine import UnitOfWork
 from db.repositories.conversations import ConversationRepository
 from db.repositories.events import EventRepository
 
@@ -26,25 +26,23 @@ class Reply:
     stale: bool = False
 
 
-async def start(db: Database, user_id: int, language: str, now: datetime | None = None) -> Reply:
+async def start(uow: UnitOfWork, user_id: int, language: str, now: datetime | None = None) -> Reply:
     now = now or utcnow()
     state = State.start()
-    async with db.transaction() as session:
-        await ConversationRepository(session).put(user_id, FLOW, state.step, state.data, now)
-        await EventRepository(session).add(
-            EventKind.REGISTRATION_STARTED, user_id=user_id, at=now, language=language
-        )
+    await ConversationRepository(uow).put(user_id, FLOW, state.step, state.data, now)
+    await EventRepository(uow).add(
+        EventKind.REGISTRATION_STARTED, user_id=user_id, at=now, language=language
+    )
     return Reply(Outcome(state))
 
 
-async def current(db: Database, user_id: int) -> State | None:
-    async with db.transaction() as session:
-        row = await ConversationRepository(session).get(user_id)
-        return State(Step(row.step), dict(row.data)) if row and row.flow == FLOW else None
+async def current(uow: UnitOfWork, user_id: int) -> State | None:
+    row = await ConversationRepository(uow).get(user_id)
+    return State(Step(row.step), dict(row.data)) if row and row.flow == FLOW else None
 
 
 async def advance(
-    db: Database,
+    uow: UnitOfWork,
     user_id: int,
     event: Input,
     *,
@@ -59,60 +57,58 @@ async def advance(
     pressed button was shown for: from any other step, the press is reported stale.
     ``admin_group_id``: where cards of a branch without a group go (``ADMIN_GROUP_ID``)."""
     now = now or utcnow()
-    async with db.transaction() as session:
-        conversations = ConversationRepository(session)
-        row = await conversations.get(user_id, for_update=True)
-        if row is None or row.flow != FLOW:
-            return None
-        state = State(Step(row.step), dict(row.data))
-        if button_step is not None and button_step != state.step:
-            return Reply(Outcome(state), previous_step=state.step, stale=True)
-        outcome = apply(state, event, places, today)
-        events = EventRepository(session)
-        if outcome.declined:
-            await conversations.remove(user_id)
-            await events.add(
-                EventKind.REGISTRATION_CANCELLED,
-                user_id=user_id,
-                at=now,
-                details={"step": str(state.step), "reason": "no_consent"},
-            )
-            return Reply(outcome, previous_step=state.step)
-        if outcome.confirmed:
-            confirmation = await confirm_registration(
-                session,
-                user_id=user_id,
-                data=outcome.state.data,
-                language=language,
-                now=now,
-                admin_group_id=admin_group_id,
-            )
-            await conversations.remove(user_id)
-            return Reply(outcome, confirmation, state.step)
-        if outcome.state.step != state.step:
-            await events.add(
-                EventKind.REGISTRATION_STEP,
-                user_id=user_id,
-                at=now,
-                details={"step": str(outcome.state.step)},
-            )
-        if outcome.state.step != state.step or outcome.state.data != state.data:
-            await conversations.update(row, outcome.state.step, outcome.state.data, now)
-        return Reply(outcome, previous_step=state.step)
-
-
-async def cancel(db: Database, user_id: int, now: datetime | None = None) -> bool:
-    now = now or utcnow()
-    async with db.transaction() as session:
-        conversations = ConversationRepository(session)
-        row = await conversations.get(user_id)
-        if row is None:
-            return False
+    conversations = ConversationRepository(uow)
+    row = await conversations.get(user_id, for_update=True)
+    if row is None or row.flow != FLOW:
+        return None
+    state = State(Step(row.step), dict(row.data))
+    if button_step is not None and button_step != state.step:
+        return Reply(Outcome(state), previous_step=state.step, stale=True)
+    outcome = apply(state, event, places, today)
+    events = EventRepository(uow)
+    if outcome.declined:
         await conversations.remove(user_id)
-        await EventRepository(session).add(
+        await events.add(
             EventKind.REGISTRATION_CANCELLED,
             user_id=user_id,
             at=now,
-            details={"step": row.step, "reason": "cancelled"},
+            details={"step": str(state.step), "reason": "no_consent"},
         )
-        return True
+        return Reply(outcome, previous_step=state.step)
+    if outcome.confirmed:
+        confirmation = await confirm_registration(
+            uow,
+            user_id=user_id,
+            data=outcome.state.data,
+            language=language,
+            now=now,
+            admin_group_id=admin_group_id,
+        )
+        await conversations.remove(user_id)
+        return Reply(outcome, confirmation, state.step)
+    if outcome.state.step != state.step:
+        await events.add(
+            EventKind.REGISTRATION_STEP,
+            user_id=user_id,
+            at=now,
+            details={"step": str(outcome.state.step)},
+        )
+    if outcome.state.step != state.step or outcome.state.data != state.data:
+        await conversations.update(row, outcome.state.step, outcome.state.data, now)
+    return Reply(outcome, previous_step=state.step)
+
+
+async def cancel(uow: UnitOfWork, user_id: int, now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    conversations = ConversationRepository(uow)
+    row = await conversations.get(user_id)
+    if row is None:
+        return False
+    await conversations.remove(user_id)
+    await EventRepository(uow).add(
+        EventKind.REGISTRATION_CANCELLED,
+        user_id=user_id,
+        at=now,
+        details={"step": row.step, "reason": "cancelled"},
+    )
+    return True

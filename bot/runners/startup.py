@@ -43,15 +43,19 @@ async def migrate_with_retry(settings: Settings) -> None:
 async def prepare(settings: Settings) -> BotApplication:
     await migrate_with_retry(settings)
     db = Database(settings.database_url)
-    directory = await load_directory(db)
+    async with db.transaction() as uow:
+        directory = await load_directory(uow)
     # Leads whose branch has no staff group: say so before taking updates (issue #13).
-    await delivery_health.warn_unlinked_branches(
-        db, utcnow(), reminder_hours=settings.lead_reminder_hours,
-        admin_group_id=settings.admin_group_id,
-    )
+    async with db.transaction() as uow:
+        await delivery_health.warn_unlinked_branches(
+            uow, utcnow(), reminder_hours=settings.lead_reminder_hours,
+            admin_group_id=settings.admin_group_id,
+        )
     # Loaded from the cache in milliseconds; trained (a few seconds, before any update is
     # taken) only when the phrasings or the accepted labels changed since the last start.
-    model = await learning.load_model(db)
+    async with db.transaction() as uow:
+        accepted = await learning.export_labels(uow, trained_only=True)
+    model = learning.load_model(accepted)
     services = Services(settings=settings, db=db, directory=directory, model=model)
     answers.warm_up(services.today(), model)
     return build_application(services)

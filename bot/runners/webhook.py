@@ -51,7 +51,9 @@ async def receive_update(request: web.Request) -> web.Response:
         return web.Response(status=400, text="bad update")
     services: Services = application.bot_data[SERVICES_KEY]
     # Telegram re-delivers what it got no 200 for, maybe to another process: take it once.
-    if await first_delivery(services.db, update.update_id):
+    async with services.db.transaction() as uow:
+        first = await first_delivery(uow, update.update_id)
+    if first:
         await application.update_queue.put(update)
     return web.Response(text="ok")
 

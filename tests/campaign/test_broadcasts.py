@@ -19,17 +19,18 @@ SMALL = SETTINGS.with_overrides(broadcast_approval_threshold=2)
 
 
 async def create(db: Database, segment: Segment = Segment(), by: str = "akun:ani") -> int:  # noqa: B008
-    view = await broadcasts.create_broadcast(
-        db,
-        SMALL,
-        text="Halo <semua> & selamat",
-        segment=segment,
-        created_by=by,
-        preview_chat_id=42,
-        now=NOW,
-        button_text="Daftar",
-        button_url="https://bpjs.example/",
-    )
+    async with db.transaction() as uow:
+        view = await broadcasts.create_broadcast(
+            uow,
+            SMALL,
+            text="Halo <semua> & selamat",
+            segment=segment,
+            created_by=by,
+            preview_chat_id=42,
+            now=NOW,
+            button_text="Daftar",
+            button_url="https://bpjs.example/",
+        )
     return view.id
 
 
@@ -69,46 +70,56 @@ async def test_bad_messages_are_refused(db: Database) -> None:
     ):
         # The code names the rule, for the dashboard to word it in the manager's language.
         with pytest.raises(BroadcastError) as refused:
-            await broadcasts.create_broadcast(
-                db,
-                SETTINGS,
-                text=text,
-                segment=Segment(),
-                created_by="a",
-                preview_chat_id=1,
-                now=NOW,
-                button_text=label,
-                button_url=url,
-            )
+            async with db.transaction() as uow:
+                await broadcasts.create_broadcast(
+                    uow,
+                    SETTINGS,
+                    text=text,
+                    segment=Segment(),
+                    created_by="a",
+                    preview_chat_id=1,
+                    now=NOW,
+                    button_text=label,
+                    button_url=url,
+                )
         assert refused.value.code == code, text[:10]
 
 
 async def test_control_characters_are_dropped(db: Database) -> None:
     """A NUL pasted into the form or piped to the CLI: PostgreSQL would refuse the row."""
-    view = await broadcasts.create_broadcast(
-        db, SETTINGS, text="Halo\x00 semua\r\nBaris dua\tok\x1b", segment=Segment(),
-        created_by="a", preview_chat_id=1, now=NOW, button_text="Daf\x00tar",
-        button_url="https://bpjs.example/\x00",
-    )
+    async with db.transaction() as uow:
+        view = await broadcasts.create_broadcast(
+            uow, SETTINGS, text="Halo\x00 semua\r\nBaris dua\tok\x1b", segment=Segment(),
+            created_by="a", preview_chat_id=1, now=NOW, button_text="Daf\x00tar",
+            button_url="https://bpjs.example/\x00",
+        )
     assert view.text == "Halo semua\nBaris dua\tok"
     assert (view.button_text, view.button_url) == ("Daftar", "https://bpjs.example/")
     with pytest.raises(BroadcastError) as refused:
-        await broadcasts.create_broadcast(
-            db, SETTINGS, text="\x00\x07", segment=Segment(), created_by="a",
-            preview_chat_id=1, now=NOW,
-        )
+        async with db.transaction() as uow:
+            await broadcasts.create_broadcast(
+                uow, SETTINGS, text="\x00\x07", segment=Segment(), created_by="a",
+                preview_chat_id=1, now=NOW,
+            )
     assert refused.value.code == "empty_text"
 
 
 async def test_audience_skips_opted_out_blocked_and_deleted_workers(db: Database) -> None:
     users = [await worker(db, 9000 + n) for n in range(5)]
-    await broadcasts.opt_out(db, users[0], NOW)
-    assert not await broadcasts.opt_out(db, users[0], NOW)  # once is enough
-    await mark_blocked(db, 9001, True)
-    await delete_personal_data(db, users[2], NOW)
-    assert await broadcasts.audience_size(db, Segment()) == 2
-    assert await broadcasts.opt_in(db, users[0])
-    assert await broadcasts.audience_size(db, Segment()) == 3
+    async with db.transaction() as uow:
+        await broadcasts.opt_out(uow, users[0], NOW)
+    async with db.transaction() as uow:
+        assert not await broadcasts.opt_out(uow, users[0], NOW)  # once is enough
+    async with db.transaction() as uow:
+        await mark_blocked(uow, 9001, True)
+    async with db.transaction() as uow:
+        await delete_personal_data(uow, users[2], NOW)
+    async with db.transaction() as uow:
+        assert await broadcasts.audience_size(uow, Segment()) == 2
+    async with db.transaction() as uow:
+        assert await broadcasts.opt_in(uow, users[0])
+    async with db.transaction() as uow:
+        assert await broadcasts.audience_size(uow, Segment()) == 3
 
 
 async def test_segments_by_lead_status_language_province_and_source(db: Database) -> None:
@@ -116,11 +127,14 @@ async def test_segments_by_lead_status_language_province_and_source(db: Database
     lead = await lead_of(db, lead_id)
     await worker(db, 9102)  # no lead
     english = await worker(db, 9103, language="en")
-    await sources.create_source(db, "RADIO", "", NOW)
-    await sources.record_touch(db, english, "RADIO", NOW)
+    async with db.transaction() as uow:
+        await sources.create_source(uow, "RADIO", "", NOW)
+    async with db.transaction() as uow:
+        await sources.record_touch(uow, english, "RADIO", NOW)
 
     async def size(**fields: object) -> int:
-        return await broadcasts.audience_size(db, Segment.from_json(fields))
+        async with db.transaction() as uow:
+            return await broadcasts.audience_size(uow, Segment.from_json(fields))
 
     assert await size(lead_statuses=list(broadcasts.NOT_YET_ENROLLED)) == 1
     assert await size(lead_statuses=["none"]) == 2
@@ -137,7 +151,10 @@ async def test_preview_first_then_second_approval_above_the_threshold(db: Databa
     broadcast_id = await create(db)
 
     async def request(by: str) -> Decision:
-        return await broadcasts.request_send(db, SMALL, broadcast_id=broadcast_id, by=by, now=NOW)
+        async with db.transaction() as uow:
+            return await broadcasts.request_send(
+                uow, SMALL, broadcast_id=broadcast_id, by=by, now=NOW
+            )
 
     assert await request("akun:ani") == Decision.PREVIEW_PENDING
     await preview_delivered(db, broadcast_id)
@@ -145,12 +162,14 @@ async def test_preview_first_then_second_approval_above_the_threshold(db: Databa
     assert await request("akun:ani") == Decision.WRONG_STATUS
 
     async def approve(by: str) -> Decision:
-        return await broadcasts.approve(db, SMALL, broadcast_id=broadcast_id, by=by, now=NOW)
+        async with db.transaction() as uow:
+            return await broadcasts.approve(uow, SMALL, broadcast_id=broadcast_id, by=by, now=NOW)
 
     assert await approve("akun:ani") == Decision.SAME_PERSON
     await worker(db, 9210)  # joins after the request: still in, recipients are fixed at approval
     assert await approve("akun:budi") == Decision.SENDING
-    view = await broadcasts.get_broadcast(db, SMALL, broadcast_id, NOW)
+    async with db.transaction() as uow:
+        view = await broadcasts.get_broadcast(uow, SMALL, broadcast_id, NOW)
     assert view is not None and view.status == "sending" and view.approved_by == "akun:budi"
     assert view.progress.recipients == 4 and view.progress.remaining == 4
     assert view.progress.eta_seconds == 1 and view.needs_second_approval
@@ -161,17 +180,19 @@ async def test_preview_first_then_second_approval_above_the_threshold(db: Databa
 async def test_small_broadcast_starts_at_once_and_empty_ones_do_not(db: Database) -> None:
     empty = await create(db, Segment(languages=("en",)))
     await preview_delivered(db, empty)
-    assert (
-        await broadcasts.request_send(db, SMALL, broadcast_id=empty, by="a", now=NOW)
-        == Decision.EMPTY
-    )
+    async with db.transaction() as uow:
+        assert (
+            await broadcasts.request_send(uow, SMALL, broadcast_id=empty, by="a", now=NOW)
+            == Decision.EMPTY
+        )
     await worker(db, 9300)
     small = await create(db)
     await preview_delivered(db, small)
-    assert (
-        await broadcasts.request_send(db, SMALL, broadcast_id=small, by="a", now=NOW)
-        == Decision.SENDING
-    )
+    async with db.transaction() as uow:
+        assert (
+            await broadcasts.request_send(uow, SMALL, broadcast_id=small, by="a", now=NOW)
+            == Decision.SENDING
+        )
 
 
 async def started(db: Database, count: int, base: int) -> int:
@@ -180,9 +201,10 @@ async def started(db: Database, count: int, base: int) -> int:
     broadcast_id = await create(db)
     await preview_delivered(db, broadcast_id)
     settings = SMALL.with_overrides(broadcast_approval_threshold=1000)
-    decision = await broadcasts.request_send(
-        db, settings, broadcast_id=broadcast_id, by="a", now=NOW
-    )
+    async with db.transaction() as uow:
+        decision = await broadcasts.request_send(
+            uow, settings, broadcast_id=broadcast_id, by="a", now=NOW
+        )
     assert decision == Decision.SENDING
     return broadcast_id
 
@@ -193,8 +215,12 @@ async def test_waves_settle_each_outcome(db: Database) -> None:
         blocked_user = (
             await session.execute(select(User.id).where(User.telegram_id == 9401))
         ).scalar_one()
-    await broadcasts.opt_out(db, (await worker(db, 9402)), NOW)  # after sending started
-    wave = await broadcasts.claim_wave(db, broadcast_id=broadcast_id, holder="A", size=10, now=NOW)
+    async with db.transaction() as uow:
+        await broadcasts.opt_out(uow, (await worker(db, 9402)), NOW)  # after sending started
+    async with db.transaction() as uow:
+        wave = await broadcasts.claim_wave(
+            uow, broadcast_id=broadcast_id, holder="A", size=10, now=NOW
+        )
     assert sorted(d.telegram_id for d in wave) == [9400, 9401, 9403, 9404, 9405]
     results = [
         (wave[0].user_id, Outcome.SENT, None),
@@ -203,9 +229,10 @@ async def test_waves_settle_each_outcome(db: Database) -> None:
         (wave[3].user_id, Outcome.FAILED, "chat not found"),
         (wave[4].user_id, Outcome.UNKNOWN, "timed out"),
     ]
-    await broadcasts.record_wave(
-        db, broadcast_id=broadcast_id, holder="A", results=results, now=NOW
-    )
+    async with db.transaction() as uow:
+        await broadcasts.record_wave(
+            uow, broadcast_id=broadcast_id, holder="A", results=results, now=NOW
+        )
     assert await statuses(db, broadcast_id) == {
         9400: "sent",
         9401: "blocked",
@@ -217,23 +244,31 @@ async def test_waves_settle_each_outcome(db: Database) -> None:
     async with db.transaction() as session:
         user = await session.get(User, blocked_user)
         assert user is not None and user.blocked_at is not None
-    assert not await broadcasts.finish_if_done(db, broadcast_id, NOW)
-    [retry] = await broadcasts.claim_wave(
-        db, broadcast_id=broadcast_id, holder="A", size=10, now=NOW
-    )
-    await broadcasts.record_wave(
-        db,
-        broadcast_id=broadcast_id,
-        holder="A",
-        results=[(retry.user_id, Outcome.SENT, None)],
-        now=NOW + timedelta(seconds=1),
-    )
-    assert (
-        await broadcasts.claim_wave(db, broadcast_id=broadcast_id, holder="A", size=10, now=NOW)
-        == []
-    )
-    assert await broadcasts.finish_if_done(db, broadcast_id, NOW)
-    view = await broadcasts.get_broadcast(db, SETTINGS, broadcast_id, NOW)
+    async with db.transaction() as uow:
+        assert not await broadcasts.finish_if_done(uow, broadcast_id, NOW)
+    async with db.transaction() as uow:
+        [retry] = await broadcasts.claim_wave(
+            uow, broadcast_id=broadcast_id, holder="A", size=10, now=NOW
+        )
+    async with db.transaction() as uow:
+        await broadcasts.record_wave(
+            uow,
+            broadcast_id=broadcast_id,
+            holder="A",
+            results=[(retry.user_id, Outcome.SENT, None)],
+            now=NOW + timedelta(seconds=1),
+        )
+    async with db.transaction() as uow:
+        assert (
+            await broadcasts.claim_wave(
+                uow, broadcast_id=broadcast_id, holder="A", size=10, now=NOW
+            )
+            == []
+        )
+    async with db.transaction() as uow:
+        assert await broadcasts.finish_if_done(uow, broadcast_id, NOW)
+    async with db.transaction() as uow:
+        view = await broadcasts.get_broadcast(uow, SETTINGS, broadcast_id, NOW)
     assert view is not None and view.status == "done"
     progress = view.progress
     assert (progress.sent, progress.blocked, progress.skipped, progress.failed) == (2, 1, 1, 1)
@@ -242,25 +277,34 @@ async def test_waves_settle_each_outcome(db: Database) -> None:
 
 async def test_a_dead_senders_wave_is_never_sent_again(db: Database) -> None:
     broadcast_id = await started(db, 5, 9500)
-    assert await broadcasts.hold_sender_lease(db, "A", NOW, timedelta(seconds=20))
-    assert not await broadcasts.hold_sender_lease(db, "B", NOW, timedelta(seconds=20))
-    wave = await broadcasts.claim_wave(db, broadcast_id=broadcast_id, holder="A", size=2, now=NOW)
+    async with db.transaction() as uow:
+        assert await broadcasts.hold_sender_lease(uow, "A", NOW, timedelta(seconds=20))
+    async with db.transaction() as uow:
+        assert not await broadcasts.hold_sender_lease(uow, "B", NOW, timedelta(seconds=20))
+    async with db.transaction() as uow:
+        wave = await broadcasts.claim_wave(
+            uow, broadcast_id=broadcast_id, holder="A", size=2, now=NOW
+        )
     # A dies here. B takes over once A's lease has expired.
     later = NOW + timedelta(seconds=21)
-    assert await broadcasts.hold_sender_lease(db, "B", later, timedelta(seconds=20))
-    assert await broadcasts.settle_orphans(db) == 2
-    rest = await broadcasts.claim_wave(
-        db, broadcast_id=broadcast_id, holder="B", size=10, now=later
-    )
+    async with db.transaction() as uow:
+        assert await broadcasts.hold_sender_lease(uow, "B", later, timedelta(seconds=20))
+    async with db.transaction() as uow:
+        assert await broadcasts.settle_orphans(uow) == 2
+    async with db.transaction() as uow:
+        rest = await broadcasts.claim_wave(
+            uow, broadcast_id=broadcast_id, holder="B", size=10, now=later
+        )
     assert {d.user_id for d in rest}.isdisjoint({d.user_id for d in wave}) and len(rest) == 3
     # A wakes up late: its results no longer apply.
-    await broadcasts.record_wave(
-        db,
-        broadcast_id=broadcast_id,
-        holder="A",
-        results=[(d.user_id, Outcome.SENT, None) for d in wave],
-        now=later,
-    )
+    async with db.transaction() as uow:
+        await broadcasts.record_wave(
+            uow,
+            broadcast_id=broadcast_id,
+            holder="A",
+            results=[(d.user_id, Outcome.SENT, None) for d in wave],
+            now=later,
+        )
     assert sorted((await statuses(db, broadcast_id)).values()) == [
         "sending",
         "sending",
@@ -273,31 +317,44 @@ async def test_a_dead_senders_wave_is_never_sent_again(db: Database) -> None:
 async def test_retries_are_capped(db: Database) -> None:
     broadcast_id = await started(db, 1, 9600)
     for _ in range(broadcasts.MAX_ATTEMPTS):
-        [delivery] = await broadcasts.claim_wave(
-            db, broadcast_id=broadcast_id, holder="A", size=1, now=NOW
-        )
-        await broadcasts.record_wave(
-            db,
-            broadcast_id=broadcast_id,
-            holder="A",
-            results=[(delivery.user_id, Outcome.RETRY, "502")],
-            now=NOW,
-        )
+        async with db.transaction() as uow:
+            [delivery] = await broadcasts.claim_wave(
+                uow, broadcast_id=broadcast_id, holder="A", size=1, now=NOW
+            )
+        async with db.transaction() as uow:
+            await broadcasts.record_wave(
+                uow,
+                broadcast_id=broadcast_id,
+                holder="A",
+                results=[(delivery.user_id, Outcome.RETRY, "502")],
+                now=NOW,
+            )
     assert await statuses(db, broadcast_id) == {9600: "failed"}
 
 
 async def test_pause_resume_cancel(db: Database) -> None:
     broadcast_id = await started(db, 2, 9700)
-    assert await broadcasts.set_paused(db, broadcast_id=broadcast_id, paused=True)
-    assert (
-        await broadcasts.claim_wave(db, broadcast_id=broadcast_id, holder="A", size=5, now=NOW)
-        == []
-    )
-    assert await broadcasts.next_message(db) is None
-    assert not await broadcasts.set_paused(db, broadcast_id=broadcast_id, paused=True)
-    assert await broadcasts.set_paused(db, broadcast_id=broadcast_id, paused=False)
-    message = await broadcasts.next_message(db)
+    async with db.transaction() as uow:
+        assert await broadcasts.set_paused(uow, broadcast_id=broadcast_id, paused=True)
+    async with db.transaction() as uow:
+        assert (
+            await broadcasts.claim_wave(uow, broadcast_id=broadcast_id, holder="A", size=5, now=NOW)
+            == []
+        )
+    async with db.transaction() as uow:
+        assert await broadcasts.next_message(uow) is None
+    async with db.transaction() as uow:
+        assert not await broadcasts.set_paused(uow, broadcast_id=broadcast_id, paused=True)
+    async with db.transaction() as uow:
+        assert await broadcasts.set_paused(uow, broadcast_id=broadcast_id, paused=False)
+    async with db.transaction() as uow:
+        message = await broadcasts.next_message(uow)
     assert message is not None and message.button_url == "https://bpjs.example/"
-    assert await broadcasts.cancel(db, broadcast_id=broadcast_id, now=NOW)
-    assert not await broadcasts.cancel(db, broadcast_id=broadcast_id, now=NOW)
-    assert [v.status for v in await broadcasts.list_broadcasts(db, SETTINGS, NOW)] == ["cancelled"]
+    async with db.transaction() as uow:
+        assert await broadcasts.cancel(uow, broadcast_id=broadcast_id, now=NOW)
+    async with db.transaction() as uow:
+        assert not await broadcasts.cancel(uow, broadcast_id=broadcast_id, now=NOW)
+    async with db.transaction() as uow:
+        assert [v.status for v in await broadcasts.list_broadcasts(
+            uow, SETTINGS, NOW
+        )] == ["cancelled"]

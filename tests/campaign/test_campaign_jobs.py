@@ -53,9 +53,10 @@ async def test_ticket_round_trip_in_order_with_group_fallback(db: Database) -> N
     await link_group(db, -3001, lead.branch_code)
     bot = FakeBot(fail={-3001: Forbidden("bot was kicked from the supergroup chat")})
     sender = outbox_sender(db, bot)
-    await handoff.submit_question(
-        db, SETTINGS, user_id=lead.user_id, text="Kapan <dihubungi>?", language="id", now=NOW
-    )
+    async with db.transaction() as uow:
+        await handoff.submit_question(
+            uow, SETTINGS, user_id=lead.user_id, text="Kapan <dihubungi>?", language="id", now=NOW
+        )
     await drain(sender)
     [posted] = bot.to(ADMIN_GROUP)  # the branch group threw the bot out: the admin group
     assert "Kapan &lt;dihubungi&gt;?" in posted.text and "#1" in posted.text
@@ -64,16 +65,17 @@ async def test_ticket_round_trip_in_order_with_group_fallback(db: Database) -> N
         opening = (await session.execute(select(CampaignMessage))).scalars().one()
         assert opening.status == "sent" and opening.chat_id == ADMIN_GROUP
     for n, text in enumerate(("Besok jam 9.", "Bawa KTP ya.", "Terima kasih.")):
-        result = await handoff.relay_staff_reply(
-            db,
-            SETTINGS,
-            chat_id=ADMIN_GROUP,
-            reply_to_message_id=bot.next_id,
-            staff_message_id=500 + n,
-            staff_telegram_id=ADMIN,
-            text=text,
-            now=NOW,
-        )
+        async with db.transaction() as uow:
+            result = await handoff.relay_staff_reply(
+                uow,
+                SETTINGS,
+                chat_id=ADMIN_GROUP,
+                reply_to_message_id=bot.next_id,
+                staff_message_id=500 + n,
+                staff_telegram_id=ADMIN,
+                text=text,
+                now=NOW,
+            )
         assert result.outcome == handoff.ReplyOutcome.RELAYED
     await drain(sender)
     answers = bot.to(8101)
@@ -92,16 +94,17 @@ async def test_blocked_worker_is_marked_and_staff_are_told(db: Database) -> None
     sender = outbox_sender(db, bot)
     await submit(db, user, "Halo")  # no lead: routed by place, to the admin group
     await drain(sender)
-    await handoff.relay_staff_reply(
-        db,
-        SETTINGS,
-        chat_id=ADMIN_GROUP,
-        reply_to_message_id=bot.next_id,
-        staff_message_id=900,
-        staff_telegram_id=ADMIN,
-        text="Halo",
-        now=NOW,
-    )
+    async with db.transaction() as uow:
+        await handoff.relay_staff_reply(
+            uow,
+            SETTINGS,
+            chat_id=ADMIN_GROUP,
+            reply_to_message_id=bot.next_id,
+            staff_message_id=900,
+            staff_telegram_id=ADMIN,
+            text="Halo",
+            now=NOW,
+        )
     await drain(sender)
     assert "tidak terkirim" in bot.to(ADMIN_GROUP)[-1].text
     async with db.transaction() as session:
@@ -111,18 +114,20 @@ async def test_blocked_worker_is_marked_and_staff_are_told(db: Database) -> None
 async def start_broadcast(db: Database, count: int, base: int) -> int:
     for n in range(count):
         await worker(db, base + n)
-    view = await broadcasts.create_broadcast(
-        db,
-        SETTINGS,
-        text="Ayo daftar!",
-        segment=Segment(),
-        created_by="a",
-        preview_chat_id=1,
-        now=NOW,
-    )
+    async with db.transaction() as uow:
+        view = await broadcasts.create_broadcast(
+            uow,
+            SETTINGS,
+            text="Ayo daftar!",
+            segment=Segment(),
+            created_by="a",
+            preview_chat_id=1,
+            now=NOW,
+        )
     async with db.transaction() as session:
         await broadcasts.record_preview(session, view.id, NOW)
-    await broadcasts.request_send(db, SETTINGS, broadcast_id=view.id, by="a", now=NOW)
+    async with db.transaction() as uow:
+        await broadcasts.request_send(uow, SETTINGS, broadcast_id=view.id, by="a", now=NOW)
     return view.id
 
 
@@ -161,7 +166,8 @@ async def test_broadcast_is_paced_and_blocked_users_are_marked(db: Database) -> 
     assert len(bot.sent) == 44 and elapsed >= 1.3
     assert max_in_any_second([s.at for s in bot.sent]) <= 30
     assert await recipient_statuses(db) == Counter({"sent": 44, "blocked": 1})
-    [view] = await broadcasts.list_broadcasts(db, SETTINGS, NOW)
+    async with db.transaction() as uow:
+        [view] = await broadcasts.list_broadcasts(uow, SETTINGS, NOW)
     assert view.status == "done"
 
 

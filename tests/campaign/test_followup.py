@@ -17,16 +17,17 @@ DAY = timedelta(days=1)
 
 
 async def act(db: Database, lead_id: int, action: StaffAction, when=NOW) -> None:
-    result = await apply_action(
-        db,
-        lead_id=lead_id,
-        action=action,
-        staff_telegram_id=ADMIN,
-        staff_name="Budi",
-        chat_id=ADMIN_GROUP,
-        settings=SETTINGS,
-        now=when,
-    )
+    async with db.transaction() as uow:
+        result = await apply_action(
+            uow,
+            lead_id=lead_id,
+            action=action,
+            staff_telegram_id=ADMIN,
+            staff_name="Budi",
+            chat_id=ADMIN_GROUP,
+            settings=SETTINGS,
+            now=when,
+        )
     assert result.outcome == "done"
 
 
@@ -39,9 +40,12 @@ async def test_contact_question_is_due_after_the_delay_and_queued_once(db: Datab
     lead_id = await register(db, 6001)
     await register(db, 6002)  # never claimed: nothing to ask
     await act(db, lead_id, StaffAction.CLAIM)
-    assert await followup.queue_due_followups(db, SETTINGS, NOW + 2 * DAY) == 0
-    assert await followup.queue_due_followups(db, SETTINGS, NOW + 3 * DAY + timedelta(1)) == 1
-    assert await followup.queue_due_followups(db, SETTINGS, NOW + 4 * DAY) == 0
+    async with db.transaction() as uow:
+        assert await followup.queue_due_followups(uow, SETTINGS, NOW + 2 * DAY) == 0
+    async with db.transaction() as uow:
+        assert await followup.queue_due_followups(uow, SETTINGS, NOW + 3 * DAY + timedelta(1)) == 1
+    async with db.transaction() as uow:
+        assert await followup.queue_due_followups(uow, SETTINGS, NOW + 4 * DAY) == 0
     [asked] = await followups(db)
     assert (asked.kind, asked.lead_status, asked.status) == ("contact", "diambil", "pending")
     async with db.transaction() as session:
@@ -52,32 +56,38 @@ async def test_contact_question_is_due_after_the_delay_and_queued_once(db: Datab
     # Claims older than the catch-up window are not asked about.
     old = await register(db, 6003)
     await act(db, old, StaffAction.CLAIM, NOW - 30 * DAY)
-    assert await followup.queue_due_followups(db, SETTINGS, NOW + 4 * DAY) == 0
+    async with db.transaction() as uow:
+        assert await followup.queue_due_followups(uow, SETTINGS, NOW + 4 * DAY) == 0
 
 
 async def test_no_reopens_the_lead_and_alerts_the_branch(db: Database) -> None:
     lead_id = await register(db, 6101)
     await act(db, lead_id, StaffAction.CLAIM)
     await act(db, lead_id, StaffAction.CONTACTED)
-    await followup.queue_due_followups(db, SETTINGS, NOW + 4 * DAY)
+    async with db.transaction() as uow:
+        await followup.queue_due_followups(uow, SETTINGS, NOW + 4 * DAY)
     [asked] = await followups(db)
     lead = await lead_of(db, lead_id)
-    wrong_user = await followup.record_answer(
-        db, followup_id=asked.id, user_id=asked.user_id + 1, answer="no", now=NOW + 5 * DAY
-    )
+    async with db.transaction() as uow:
+        wrong_user = await followup.record_answer(
+            uow, followup_id=asked.id, user_id=asked.user_id + 1, answer="no", now=NOW + 5 * DAY
+        )
     assert wrong_user.outcome == followup.AnswerOutcome.INVALID
-    bad_answer = await followup.record_answer(
-        db, followup_id=asked.id, user_id=asked.user_id, answer="5", now=NOW + 5 * DAY
-    )
+    async with db.transaction() as uow:
+        bad_answer = await followup.record_answer(
+            uow, followup_id=asked.id, user_id=asked.user_id, answer="5", now=NOW + 5 * DAY
+        )
     assert bad_answer.outcome == followup.AnswerOutcome.INVALID
-    result = await followup.record_answer(
-        db, followup_id=asked.id, user_id=asked.user_id, answer="no", now=NOW + 5 * DAY
-    )
+    async with db.transaction() as uow:
+        result = await followup.record_answer(
+            uow, followup_id=asked.id, user_id=asked.user_id, answer="no", now=NOW + 5 * DAY
+        )
     assert result.outcome == followup.AnswerOutcome.RECORDED
     assert result.reopened_lead_id == lead_id and result.branch_name
-    again = await followup.record_answer(
-        db, followup_id=asked.id, user_id=asked.user_id, answer="yes", now=NOW + 5 * DAY
-    )
+    async with db.transaction() as uow:
+        again = await followup.record_answer(
+            uow, followup_id=asked.id, user_id=asked.user_id, answer="yes", now=NOW + 5 * DAY
+        )
     assert again.outcome == followup.AnswerOutcome.ALREADY_ANSWERED and again.answer == "no"
     reopened = await lead_of(db, lead_id)
     assert (reopened.status, reopened.claimed_by, reopened.claimed_at) == ("baru", None, None)
@@ -115,7 +125,8 @@ async def test_no_reopens_the_lead_and_alerts_the_branch(db: Database) -> None:
     assert (await lead_of(db, lead_id)).card_message_id == 4242
     # Claimed again: a new claim, so a new question later.
     await act(db, lead_id, StaffAction.CLAIM, NOW + 6 * DAY)
-    assert await followup.queue_due_followups(db, SETTINGS, NOW + 10 * DAY) == 1
+    async with db.transaction() as uow:
+        assert await followup.queue_due_followups(uow, SETTINGS, NOW + 10 * DAY) == 1
 
 
 async def test_already_registered_keeps_the_lead_and_satisfaction_follows_enrolment(
@@ -123,30 +134,36 @@ async def test_already_registered_keeps_the_lead_and_satisfaction_follows_enrolm
 ) -> None:
     lead_id = await register(db, 6201)
     await act(db, lead_id, StaffAction.CLAIM)
-    await followup.queue_due_followups(db, SETTINGS, NOW + 4 * DAY)
+    async with db.transaction() as uow:
+        await followup.queue_due_followups(uow, SETTINGS, NOW + 4 * DAY)
     [contact] = await followups(db)
-    result = await followup.record_answer(
-        db,
-        followup_id=contact.id,
-        user_id=contact.user_id,
-        answer="registered",
-        now=NOW + 4 * DAY,
-    )
+    async with db.transaction() as uow:
+        result = await followup.record_answer(
+            uow,
+            followup_id=contact.id,
+            user_id=contact.user_id,
+            answer="registered",
+            now=NOW + 4 * DAY,
+        )
     assert result.reopened_lead_id is None
     assert (await lead_of(db, lead_id)).status == "diambil"
     await act(db, lead_id, StaffAction.ENROLLED, NOW + 5 * DAY)
-    assert await followup.queue_due_followups(db, SETTINGS, NOW + 11 * DAY) == 0
-    assert await followup.queue_due_followups(db, SETTINGS, NOW + 12 * DAY + DAY) == 1
+    async with db.transaction() as uow:
+        assert await followup.queue_due_followups(uow, SETTINGS, NOW + 11 * DAY) == 0
+    async with db.transaction() as uow:
+        assert await followup.queue_due_followups(uow, SETTINGS, NOW + 12 * DAY + DAY) == 1
     satisfaction = (await followups(db))[-1]
     assert satisfaction.kind == "satisfaction"
-    await followup.record_answer(
-        db,
-        followup_id=satisfaction.id,
-        user_id=satisfaction.user_id,
-        answer="4",
-        now=NOW + 13 * DAY,
-    )
-    [everything, branch] = await followup.followup_summaries(db)
+    async with db.transaction() as uow:
+        await followup.record_answer(
+            uow,
+            followup_id=satisfaction.id,
+            user_id=satisfaction.user_id,
+            answer="4",
+            now=NOW + 13 * DAY,
+        )
+    async with db.transaction() as uow:
+        [everything, branch] = await followup.followup_summaries(uow)
     assert everything.branch_code is None and branch.branch_code == contact.branch_code
     assert (everything.contact_asked, everything.contact_answered) == (1, 1)
     assert (everything.contact_registered, everything.worker_contact_rate) == (1, 1.0)
@@ -158,15 +175,18 @@ async def test_already_registered_keeps_the_lead_and_satisfaction_follows_enrolm
 async def test_a_no_after_enrolment_does_not_reopen(db: Database) -> None:
     lead_id = await register(db, 6301)
     await act(db, lead_id, StaffAction.CLAIM)
-    await followup.queue_due_followups(db, SETTINGS, NOW + 4 * DAY)
+    async with db.transaction() as uow:
+        await followup.queue_due_followups(uow, SETTINGS, NOW + 4 * DAY)
     await act(db, lead_id, StaffAction.ENROLLED, NOW + 4 * DAY)
     [contact] = await followups(db)
-    result = await followup.record_answer(
-        db, followup_id=contact.id, user_id=contact.user_id, answer="no", now=NOW + 5 * DAY
-    )
+    async with db.transaction() as uow:
+        result = await followup.record_answer(
+            uow, followup_id=contact.id, user_id=contact.user_id, answer="no", now=NOW + 5 * DAY
+        )
     assert result.outcome == followup.AnswerOutcome.RECORDED and result.reopened_lead_id is None
     assert (await lead_of(db, lead_id)).status == "terdaftar"
-    [summary, _branch] = await followup.followup_summaries(db)
+    async with db.transaction() as uow:
+        [summary, _branch] = await followup.followup_summaries(uow)
     assert summary.disputed == 0 and summary.contact_no == 1
 
 
@@ -175,11 +195,13 @@ async def test_an_undelivered_question_is_counted(db: Database) -> None:
     PostgreSQL too, whose status column holds 12 characters (SQLite does not check)."""
     lead_id = await register(db, 6401)
     await act(db, lead_id, StaffAction.CLAIM)
-    await followup.queue_due_followups(db, SETTINGS, NOW + 4 * DAY)
+    async with db.transaction() as uow:
+        await followup.queue_due_followups(uow, SETTINGS, NOW + 4 * DAY)
     [contact] = await followups(db)
     async with db.transaction() as session:
         await followup.record_asked(session, contact.id, NOW + 4 * DAY, delivered=False)
     [stored] = await followups(db)
     assert stored.status == "undelivered" and stored.asked_at is None
-    [everything, _branch] = await followup.followup_summaries(db)
+    async with db.transaction() as uow:
+        [everything, _branch] = await followup.followup_summaries(uow)
     assert (everything.contact_asked, everything.undeliverable) == (1, 1)

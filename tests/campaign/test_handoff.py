@@ -26,14 +26,18 @@ async def submit(
     db: Database, user: int, text: str, when=NOW, language: str = "id"
 ) -> handoff.TicketReceipt:
     """Submit a question; a worker without a lead answers "Lamongan" when asked their place."""
-    receipt = await handoff.submit_question(
-        db, SETTINGS, user_id=user, text=text, language=language, now=when
-    )
-    if isinstance(receipt, handoff.PlaceNeeded):
-        places = DirectoryPlaces(await load_directory(db))
-        receipt = await handoff.continue_handoff(
-            db, SETTINGS, places, user_id=user, event=Text("Lamongan"), language=language, now=when
+    async with db.transaction() as uow:
+        receipt = await handoff.submit_question(
+            uow, SETTINGS, user_id=user, text=text, language=language, now=when
         )
+    if isinstance(receipt, handoff.PlaceNeeded):
+        async with db.transaction() as uow:
+            places = DirectoryPlaces(await load_directory(uow))
+        async with db.transaction() as uow:
+            receipt = await handoff.continue_handoff(
+                uow, SETTINGS, places, user_id=user, event=Text("Lamongan"), language=language,
+                now=when,
+            )
     assert isinstance(receipt, handoff.TicketReceipt)
     return receipt
 
@@ -48,15 +52,17 @@ async def test_worker_without_lead_goes_to_the_admin_group_with_recent_conversat
     db: Database,
 ) -> None:
     user = await worker(db, 8001)
-    await ask(
-        db,
-        user,
-        "kalau rumah saya kebanjiran dapat ganti?",
-        lang="id",
-        today=NOW.date(),
-        now=NOW - timedelta(minutes=3),
-    )
-    prompt = await handoff.begin_handoff(db, user, NOW)
+    async with db.transaction() as uow:
+        await ask(
+            uow,
+            user,
+            "kalau rumah saya kebanjiran dapat ganti?",
+            lang="id",
+            today=NOW.date(),
+            now=NOW - timedelta(minutes=3),
+        )
+    async with db.transaction() as uow:
+        prompt = await handoff.begin_handoff(uow, user, NOW)
     assert prompt.started and prompt.last_question == "kalau rumah saya kebanjiran dapat ganti?"
     receipt = await submit(db, user, "<b>Tolong</b> & bantu")
     # No lead: routed by the place given (Lamongan); its branch has no group, so the admin group.
@@ -77,10 +83,12 @@ async def test_handoff_prompt_waits_for_a_registration(db: Database) -> None:
     user = await worker(db, 8002)
     async with db.transaction() as session:
         await ConversationRepository(session).put(user, "registration", "name", {}, NOW)
-    assert not (await handoff.begin_handoff(db, user, NOW)).started
+    async with db.transaction() as uow:
+        assert not (await handoff.begin_handoff(uow, user, NOW)).started
     async with db.transaction() as session:
         await ConversationRepository(session).put(user, CALCULATOR_FLOW, "waiting", {}, NOW)
-    assert (await handoff.begin_handoff(db, user, NOW)).started
+    async with db.transaction() as uow:
+        assert (await handoff.begin_handoff(uow, user, NOW)).started
 
 
 async def test_staff_answer_is_relayed_once_and_only_by_the_right_group(db: Database) -> None:
@@ -98,24 +106,26 @@ async def test_staff_answer_is_relayed_once_and_only_by_the_right_group(db: Data
         assert post.lead_id == lead_id
         await handoff.record_group_post(session, 1, -2001, 55)
 
-    def reply(chat: int, staff: int, message_id: int, text: str = "Besok pagi ya, Bu."):
-        return handoff.relay_staff_reply(
-            db,
-            SETTINGS,
-            chat_id=chat,
-            reply_to_message_id=55,
-            staff_message_id=message_id,
-            staff_telegram_id=staff,
-            text=text,
-            now=NOW + timedelta(minutes=12),
-        )
+    async def reply(chat: int, staff: int, message_id: int, text: str = "Besok pagi ya, Bu."):
+        async with db.transaction() as uow:
+            return await handoff.relay_staff_reply(
+                uow,
+                SETTINGS,
+                chat_id=chat,
+                reply_to_message_id=55,
+                staff_message_id=message_id,
+                staff_telegram_id=staff,
+                text=text,
+                now=NOW + timedelta(minutes=12),
+            )
 
     assert (await reply(-2001, 31, 56, "   ")).outcome == handoff.ReplyOutcome.EMPTY
     assert (await reply(-2001, 31, 57)).outcome == handoff.ReplyOutcome.RELAYED
     assert (await reply(-2001, 31, 57)).outcome == handoff.ReplyOutcome.DUPLICATE
     # Another group's message id 55 is not this ticket; a stranger's chat is refused.
     assert (await reply(-2002, 31, 58)).outcome == handoff.ReplyOutcome.NOT_A_TICKET
-    [summary, per_branch] = await handoff.ticket_summaries(db, now=NOW + timedelta(hours=1))
+    async with db.transaction() as uow:
+        [summary, per_branch] = await handoff.ticket_summaries(uow, now=NOW + timedelta(hours=1))
     assert (summary.total, summary.answered, summary.median_response_minutes) == (1, 1, 12.0)
     assert per_branch.branch_code == branch
     async with db.transaction() as session:
@@ -147,38 +157,42 @@ async def test_unlinked_chat_cannot_answer_and_closed_tickets_take_no_answers(
     await submit(db, user, "Halo")
     async with db.transaction() as session:
         await handoff.record_group_post(session, 1, ADMIN_GROUP, 70)
-    forbidden = await handoff.relay_staff_reply(
-        db,
-        SETTINGS,
-        chat_id=ADMIN_GROUP,
-        reply_to_message_id=70,
-        staff_message_id=71,
-        staff_telegram_id=12345,
-        text="hi",
-        now=NOW,
-    )
-    assert forbidden.outcome == handoff.ReplyOutcome.RELAYED  # the admin group is trusted
-    closed = await handoff.close_ticket(
-        db, SETTINGS, ticket_id=1, chat_id=-777, staff_telegram_id=12345, now=NOW
-    )
-    assert closed == handoff.CloseOutcome.FORBIDDEN
-    assert (
-        await handoff.close_ticket(
-            # admins act from their private chat (in another group others would see it)
-            db, SETTINGS, ticket_id=1, chat_id=ADMIN, staff_telegram_id=ADMIN, now=NOW
+    async with db.transaction() as uow:
+        forbidden = await handoff.relay_staff_reply(
+            uow,
+            SETTINGS,
+            chat_id=ADMIN_GROUP,
+            reply_to_message_id=70,
+            staff_message_id=71,
+            staff_telegram_id=12345,
+            text="hi",
+            now=NOW,
         )
-        == handoff.CloseOutcome.CLOSED
-    )
-    late = await handoff.relay_staff_reply(
-        db,
-        SETTINGS,
-        chat_id=ADMIN_GROUP,
-        reply_to_message_id=70,
-        staff_message_id=72,
-        staff_telegram_id=1,
-        text="hi",
-        now=NOW,
-    )
+    assert forbidden.outcome == handoff.ReplyOutcome.RELAYED  # the admin group is trusted
+    async with db.transaction() as uow:
+        closed = await handoff.close_ticket(
+            uow, SETTINGS, ticket_id=1, chat_id=-777, staff_telegram_id=12345, now=NOW
+        )
+    assert closed == handoff.CloseOutcome.FORBIDDEN
+    async with db.transaction() as uow:
+        assert (
+            await handoff.close_ticket(
+                # admins act from their private chat (in another group others would see it)
+                uow, SETTINGS, ticket_id=1, chat_id=ADMIN, staff_telegram_id=ADMIN, now=NOW
+            )
+            == handoff.CloseOutcome.CLOSED
+        )
+    async with db.transaction() as uow:
+        late = await handoff.relay_staff_reply(
+            uow,
+            SETTINGS,
+            chat_id=ADMIN_GROUP,
+            reply_to_message_id=70,
+            staff_message_id=72,
+            staff_telegram_id=1,
+            text="hi",
+            now=NOW,
+        )
     assert late.outcome == handoff.ReplyOutcome.CLOSED
     # A new question after closing opens a new ticket.
     assert (await submit(db, user, "Saya lagi")).ticket_id == 2
@@ -196,7 +210,8 @@ async def test_out_of_hours_in_the_branch_time_zone(db: Database) -> None:
     assert receipt.expected_by is not None
     assert (receipt.expected_by.weekday(), receipt.expected_by.hour) == (0, 8)
     assert receipt.expected_by.utcoffset() == timedelta(hours=8)
-    [summary, *_] = await handoff.ticket_summaries(db, now=sunday)
+    async with db.transaction() as uow:
+        [summary, *_] = await handoff.ticket_summaries(uow, now=sunday)
     assert summary.out_of_hours == 1 and summary.open == 1
 
 
@@ -205,19 +220,23 @@ async def test_idle_answered_tickets_close(db: Database) -> None:
     await submit(db, user, "Halo")
     async with db.transaction() as session:
         await handoff.record_group_post(session, 1, ADMIN_GROUP, 80)
-    await handoff.relay_staff_reply(
-        db,
-        SETTINGS,
-        chat_id=ADMIN_GROUP,
-        reply_to_message_id=80,
-        staff_message_id=81,
-        staff_telegram_id=ADMIN,
-        text="Halo juga",
-        now=NOW,
-    )
-    assert await handoff.close_idle_tickets(db, SETTINGS, NOW + timedelta(days=1)) == 0
-    assert await handoff.close_idle_tickets(db, SETTINGS, NOW + timedelta(days=4)) == 1
-    [row] = await handoff.list_tickets(db)
+    async with db.transaction() as uow:
+        await handoff.relay_staff_reply(
+            uow,
+            SETTINGS,
+            chat_id=ADMIN_GROUP,
+            reply_to_message_id=80,
+            staff_message_id=81,
+            staff_telegram_id=ADMIN,
+            text="Halo juga",
+            now=NOW,
+        )
+    async with db.transaction() as uow:
+        assert await handoff.close_idle_tickets(uow, SETTINGS, NOW + timedelta(days=1)) == 0
+    async with db.transaction() as uow:
+        assert await handoff.close_idle_tickets(uow, SETTINGS, NOW + timedelta(days=4)) == 1
+    async with db.transaction() as uow:
+        [row] = await handoff.list_tickets(uow)
     assert row.status == "closed" and row.response_minutes == 0.0
     async with db.transaction() as session:
         await handoff.forget_user(session, user)
@@ -230,50 +249,56 @@ async def test_a_reply_faster_than_the_senders_record_uses_the_ticket_on_the_mes
     user = await worker(db, 8007)
     receipt = await submit(db, user, "Halo")
     # The sender has posted the ticket but not yet recorded where: the close button's ticket id.
-    result = await handoff.relay_staff_reply(
-        db,
-        SETTINGS,
-        chat_id=ADMIN_GROUP,
-        reply_to_message_id=90,
-        staff_message_id=91,
-        staff_telegram_id=ADMIN,
-        text="Halo juga",
-        now=NOW,
-        ticket_hint=receipt.ticket_id,
-    )
+    async with db.transaction() as uow:
+        result = await handoff.relay_staff_reply(
+            uow,
+            SETTINGS,
+            chat_id=ADMIN_GROUP,
+            reply_to_message_id=90,
+            staff_message_id=91,
+            staff_telegram_id=ADMIN,
+            text="Halo juga",
+            now=NOW,
+            ticket_hint=receipt.ticket_id,
+        )
     assert result == handoff.ReplyResult(handoff.ReplyOutcome.RELAYED, receipt.ticket_id)
-    stranger = await handoff.relay_staff_reply(
-        db,
-        SETTINGS,
-        chat_id=-5555,
-        reply_to_message_id=90,
-        staff_message_id=92,
-        staff_telegram_id=4,
-        text="x",
-        now=NOW,
-        ticket_hint=receipt.ticket_id,
-    )
+    async with db.transaction() as uow:
+        stranger = await handoff.relay_staff_reply(
+            uow,
+            SETTINGS,
+            chat_id=-5555,
+            reply_to_message_id=90,
+            staff_message_id=92,
+            staff_telegram_id=4,
+            text="x",
+            now=NOW,
+            ticket_hint=receipt.ticket_id,
+        )
     assert stranger.outcome == handoff.ReplyOutcome.FORBIDDEN
 
 
 async def test_a_stale_prompt_is_not_a_ticket_and_empty_text_sends_nothing(db: Database) -> None:
     user = await worker(db, 8008)
-    await handoff.begin_handoff(db, user, NOW)
-    late = await handoff.submit_question(
-        db,
-        SETTINGS,
-        user_id=user,
-        text="berapa iurannya?",
-        language="id",
-        now=NOW + handoff.PROMPT_TTL + timedelta(minutes=1),
-        from_prompt=True,
-    )
+    async with db.transaction() as uow:
+        await handoff.begin_handoff(uow, user, NOW)
+    async with db.transaction() as uow:
+        late = await handoff.submit_question(
+            uow,
+            SETTINGS,
+            user_id=user,
+            text="berapa iurannya?",
+            language="id",
+            now=NOW + handoff.PROMPT_TTL + timedelta(minutes=1),
+            from_prompt=True,
+        )
     assert late == handoff.NotSent.PROMPT_EXPIRED
-    empty = await handoff.submit_question(
-        db, SETTINGS, user_id=user, text=" ", language="id", now=NOW
-    )
-    nothing_to_reuse = await handoff.submit_question(
-        db, SETTINGS, user_id=user, text="", language="id", now=NOW, use_last_question=True
-    )
+    async with db.transaction() as uow:
+        empty = await handoff.submit_question(
+            uow, SETTINGS, user_id=user, text=" ", language="id", now=NOW
+        )
+    async with db.transaction() as uow:
+        nothing_to_reuse = await handoff.submit_question(
+            uow, SETTINGS, user_id=user, text="", language="id", now=NOW, use_last_question=True
+        )
     assert empty == nothing_to_reuse == handoff.NotSent.EMPTY
     assert await outbox(db) == []

@@ -72,10 +72,11 @@ async def create(
     db: Database, *, now: datetime, scheduled_at: datetime | None = None, force: bool = False,
     segment: Segment = Segment(),  # noqa: B008
 ) -> int:
-    view = await broadcasts.create_broadcast(
-        db, QUIET, text="Halo pekerja", segment=segment, created_by="akun:ani",
-        preview_chat_id=42, now=now, scheduled_at=scheduled_at, force=force,
-    )
+    async with db.transaction() as uow:
+        view = await broadcasts.create_broadcast(
+            uow, QUIET, text="Halo pekerja", segment=segment, created_by="akun:ani",
+            preview_chat_id=42, now=now, scheduled_at=scheduled_at, force=force,
+        )
     async with db.transaction() as session:
         await broadcasts.record_preview(session, view.id, now)
     return view.id
@@ -85,11 +86,13 @@ async def test_the_sender_holds_messages_in_quiet_hours_and_sends_after(db: Data
     for telegram_id in (7001, 7002):
         await worker(db, telegram_id)
     broadcast_id = await create(db, now=NIGHT)
-    assert (
-        await broadcasts.request_send(db, QUIET, broadcast_id=broadcast_id, by="a", now=NIGHT)
-        == Decision.SENDING
-    )
-    view = await broadcasts.get_broadcast(db, QUIET, broadcast_id, NIGHT)
+    async with db.transaction() as uow:
+        assert (
+            await broadcasts.request_send(uow, QUIET, broadcast_id=broadcast_id, by="a", now=NIGHT)
+            == Decision.SENDING
+        )
+    async with db.transaction() as uow:
+        view = await broadcasts.get_broadcast(uow, QUIET, broadcast_id, NIGHT)
     assert view is not None and view.held_until == MORNING
     assert view.progress.eta_at is not None and view.progress.eta_at > MORNING
 
@@ -98,13 +101,15 @@ async def test_the_sender_holds_messages_in_quiet_hours_and_sends_after(db: Data
     for moment in (NIGHT, NIGHT + timedelta(hours=3), SMALL_HOURS):
         assert await sender.run_once(moment) is False
     assert bot.sent == []
-    view = await broadcasts.get_broadcast(db, QUIET, broadcast_id, SMALL_HOURS)
+    async with db.transaction() as uow:
+        view = await broadcasts.get_broadcast(uow, QUIET, broadcast_id, SMALL_HOURS)
     assert view is not None and view.status == "sending" and view.progress.remaining == 2
 
     while await sender.run_once(MORNING):
         pass
     assert sorted(s.chat_id for s in bot.sent) == [7001, 7002]
-    view = await broadcasts.get_broadcast(db, QUIET, broadcast_id, MORNING)
+    async with db.transaction() as uow:
+        view = await broadcasts.get_broadcast(uow, QUIET, broadcast_id, MORNING)
     assert view is not None and view.status == "done" and view.held_until is None
 
 
@@ -113,14 +118,17 @@ async def test_a_forced_broadcast_goes_out_in_quiet_hours(db: Database) -> None:
     held = await create(db, now=NIGHT)
     forced = await create(db, now=NIGHT, force=True)
     for broadcast_id in (held, forced):  # the held one is older: the forced one still goes
-        await broadcasts.request_send(db, QUIET, broadcast_id=broadcast_id, by="a", now=NIGHT)
+        async with db.transaction() as uow:
+            await broadcasts.request_send(uow, QUIET, broadcast_id=broadcast_id, by="a", now=NIGHT)
     bot = FakeBot()
     sender = BroadcastSender(db, bot, QUIET, "A")  # type: ignore[arg-type]
     while await sender.run_once(NIGHT):
         pass
     assert [s.chat_id for s in bot.sent] == [7101]
-    done = await broadcasts.get_broadcast(db, QUIET, forced, NIGHT)
-    waiting = await broadcasts.get_broadcast(db, QUIET, held, NIGHT)
+    async with db.transaction() as uow:
+        done = await broadcasts.get_broadcast(uow, QUIET, forced, NIGHT)
+    async with db.transaction() as uow:
+        waiting = await broadcasts.get_broadcast(uow, QUIET, held, NIGHT)
     assert done is not None and done.status == "done" and done.ignore_quiet_hours
     assert waiting is not None and waiting.status == "sending" and waiting.progress.sent == 0
 
@@ -133,7 +141,8 @@ async def test_schedules_in_the_past_or_in_quiet_hours_are_refused(db: Database)
         await create(db, now=EVENING, scheduled_at=EVENING - timedelta(minutes=1))
     assert past.value.code == "schedule_past"
     forced = await create(db, now=EVENING, scheduled_at=NIGHT, force=True)
-    view = await broadcasts.get_broadcast(db, QUIET, forced, EVENING)
+    async with db.transaction() as uow:
+        view = await broadcasts.get_broadcast(uow, QUIET, forced, EVENING)
     assert view is not None and view.scheduled_at == NIGHT and view.ignore_quiet_hours
 
 
@@ -141,11 +150,15 @@ async def test_a_scheduled_broadcast_starts_at_its_time(db: Database) -> None:
     await worker(db, 7201)
     at = MORNING + timedelta(hours=2)  # 09:00 WIB
     broadcast_id = await create(db, now=EVENING, scheduled_at=at)
-    assert (
-        await broadcasts.request_send(db, QUIET, broadcast_id=broadcast_id, by="a", now=EVENING)
-        == Decision.SCHEDULED
-    )
-    view = await broadcasts.get_broadcast(db, QUIET, broadcast_id, EVENING)
+    async with db.transaction() as uow:
+        assert (
+            await broadcasts.request_send(
+                uow, QUIET, broadcast_id=broadcast_id, by="a", now=EVENING
+            )
+            == Decision.SCHEDULED
+        )
+    async with db.transaction() as uow:
+        view = await broadcasts.get_broadcast(uow, QUIET, broadcast_id, EVENING)
     assert view is not None and view.status == "scheduled" and view.progress.recipients == 0
     await worker(db, 7202)  # joined before the time comes: recipients are fixed then
     bot = FakeBot()
@@ -155,13 +168,17 @@ async def test_a_scheduled_broadcast_starts_at_its_time(db: Database) -> None:
     while await sender.run_once(at):
         pass
     assert sorted(s.chat_id for s in bot.sent) == [7201, 7202]
-    view = await broadcasts.get_broadcast(db, QUIET, broadcast_id, at)
+    async with db.transaction() as uow:
+        view = await broadcasts.get_broadcast(uow, QUIET, broadcast_id, at)
     assert view is not None and view.status == "done"
     # Cancelling a scheduled one means it never starts.
     other = await create(db, now=EVENING, scheduled_at=at + timedelta(days=1))
-    await broadcasts.request_send(db, QUIET, broadcast_id=other, by="a", now=EVENING)
-    assert await broadcasts.cancel(db, broadcast_id=other, now=EVENING)
-    assert await broadcasts.start_due(db, at + timedelta(days=2)) == 0
+    async with db.transaction() as uow:
+        await broadcasts.request_send(uow, QUIET, broadcast_id=other, by="a", now=EVENING)
+    async with db.transaction() as uow:
+        assert await broadcasts.cancel(uow, broadcast_id=other, now=EVENING)
+    async with db.transaction() as uow:
+        assert await broadcasts.start_due(uow, at + timedelta(days=2)) == 0
 
 
 async def test_a_scheduled_broadcast_above_the_threshold_waits_for_approval(
@@ -171,16 +188,22 @@ async def test_a_scheduled_broadcast_above_the_threshold_waits_for_approval(
     strict = QUIET.with_overrides(broadcast_approval_threshold=0)
     at = MORNING + timedelta(hours=2)
     broadcast_id = await create(db, now=EVENING, scheduled_at=at)
-    assert (
-        await broadcasts.request_send(db, strict, broadcast_id=broadcast_id, by="a", now=EVENING)
-        == Decision.AWAITING_APPROVAL
-    )
-    assert (
-        await broadcasts.approve(db, strict, broadcast_id=broadcast_id, by="b", now=EVENING)
-        == Decision.SCHEDULED
-    )
-    assert await broadcasts.start_due(db, at) == 1
-    view = await broadcasts.get_broadcast(db, strict, broadcast_id, at)
+    async with db.transaction() as uow:
+        assert (
+            await broadcasts.request_send(
+                uow, strict, broadcast_id=broadcast_id, by="a", now=EVENING
+            )
+            == Decision.AWAITING_APPROVAL
+        )
+    async with db.transaction() as uow:
+        assert (
+            await broadcasts.approve(uow, strict, broadcast_id=broadcast_id, by="b", now=EVENING)
+            == Decision.SCHEDULED
+        )
+    async with db.transaction() as uow:
+        assert await broadcasts.start_due(uow, at) == 1
+    async with db.transaction() as uow:
+        view = await broadcasts.get_broadcast(uow, strict, broadcast_id, at)
     assert view is not None and view.status == "sending" and view.progress.recipients == 1
 
 
@@ -200,10 +223,11 @@ async def test_the_telegram_preview_names_the_segment_and_the_schedule(db: Datab
     at = MORNING + timedelta(hours=2)
     segment = Segment(provinces=("ID-JI",), branches=("KC-UJI-SBY",),
                       occupations=("ojek_driver",), lead_statuses=("none",))
-    view = await broadcasts.create_broadcast(
-        db, QUIET, text="Halo", segment=segment, created_by="akun:ani", preview_chat_id=42,
-        now=EVENING, scheduled_at=at, force=True,
-    )
+    async with db.transaction() as uow:
+        view = await broadcasts.create_broadcast(
+            uow, QUIET, text="Halo", segment=segment, created_by="akun:ani", preview_chat_id=42,
+            now=EVENING, scheduled_at=at, force=True,
+        )
     bot = FakeBot()
     sender = OutboxSender(db, bot, QUIET, CAMPAIGN)  # type: ignore[arg-type]
     sender._next_housekeeping = utcnow() + timedelta(days=1)

@@ -19,7 +19,8 @@ async def question_branch(db: Database, telegram_id: int, place: str) -> tuple[s
     """The branch as the follow-up question names it, the worker's user id, the lead's branch."""
     lead_id = await register(db, telegram_id, place=place)
     await act(db, lead_id, StaffAction.CLAIM)
-    await followup.queue_due_followups(db, SETTINGS, NOW + 4 * DAY)
+    async with db.transaction() as uow:
+        await followup.queue_due_followups(uow, SETTINGS, NOW + 4 * DAY)
     async with db.transaction() as session:
         asked = (await session.execute(
             select(FollowUp).where(FollowUp.lead_id == lead_id))).scalar_one()

@@ -46,12 +46,16 @@ def settings(database_url: str) -> Settings:
 @pytest.fixture
 async def campaign(db: Database) -> Ids:
     ids = await seed(db)
-    await create_account(db, "manajer", PASSWORD, Role.MANAGER, None, NOW,
-                         telegram_id=MANAGER_TELEGRAM)
-    await create_account(db, "manajer2", PASSWORD, Role.MANAGER, None, NOW,
-                         telegram_id=SECOND_MANAGER_TELEGRAM)
-    await create_account(db, "timur", PASSWORD, Role.BRANCH, TIMUR, NOW)
-    await create_account(db, "aceh", PASSWORD, Role.BRANCH, ACEH, NOW)
+    async with db.transaction() as uow:
+        await create_account(uow, "manajer", PASSWORD, Role.MANAGER, None, NOW,
+                             telegram_id=MANAGER_TELEGRAM)
+    async with db.transaction() as uow:
+        await create_account(uow, "manajer2", PASSWORD, Role.MANAGER, None, NOW,
+                             telegram_id=SECOND_MANAGER_TELEGRAM)
+    async with db.transaction() as uow:
+        await create_account(uow, "timur", PASSWORD, Role.BRANCH, TIMUR, NOW)
+    async with db.transaction() as uow:
+        await create_account(uow, "aceh", PASSWORD, Role.BRANCH, ACEH, NOW)
     return ids
 
 

@@ -10,7 +10,6 @@ from bot.accounts import (
     AccountError,
     LoginLimiter,
     Role,
-    authenticate,
     create_account,
     delete_account,
     hash_password,
@@ -21,6 +20,7 @@ from bot.accounts import (
     start_session,
     verify_password,
 )
+from bot.dashboard.login import authenticate
 from db.engine import Database
 from tests.dashboard.data import NOW, TIMUR, seed
 
@@ -37,7 +37,8 @@ def test_hash_is_salted_scrypt_and_verifies() -> None:
 
 
 async def test_create_and_authenticate(db: Database) -> None:
-    created = await create_account(db, "Budi", "panjang-sekali", Role.MANAGER, None, NOW)
+    async with db.transaction() as uow:
+        created = await create_account(uow, "Budi", "panjang-sekali", Role.MANAGER, None, NOW)
     assert created.account.username == "budi" and created.account.is_manager
     assert await authenticate(db, "BUDI", "panjang-sekali", NOW) == created.account
     assert await authenticate(db, "budi", "salah-sandi", NOW) is None
@@ -57,64 +58,96 @@ async def test_create_and_authenticate(db: Database) -> None:
 async def test_account_rules(db: Database, username: str, password: str, role: Role,
                              branch: str | None, reason: str) -> None:
     with pytest.raises(AccountError, match=reason):
-        await create_account(db, username, password, role, branch, NOW)
+        async with db.transaction() as uow:
+            await create_account(uow, username, password, role, branch, NOW)
 
 
 async def test_duplicate_username_is_refused(db: Database) -> None:
-    await create_account(db, "ani", "cukup-panjang", Role.MANAGER, None, NOW)
+    async with db.transaction() as uow:
+        await create_account(uow, "ani", "cukup-panjang", Role.MANAGER, None, NOW)
     with pytest.raises(AccountError, match="already exists"):
-        await create_account(db, "ANI", "cukup-panjang", Role.MANAGER, None, NOW)
+        async with db.transaction() as uow:
+            await create_account(uow, "ANI", "cukup-panjang", Role.MANAGER, None, NOW)
 
 
 async def test_branch_code_checked_against_the_directory(db: Database) -> None:
     # No branches in the database yet: the shipped directory is the reference.
-    shipped = await create_account(db, "sby", "cukup-panjang", Role.BRANCH, "kc-surabaya", NOW)
+    async with db.transaction() as uow:
+        shipped = await create_account(uow, "sby", "cukup-panjang", Role.BRANCH, "kc-surabaya", NOW)
     assert shipped.account.branch_code == "KC-SURABAYA" and shipped.branch_known
     await seed(db)
-    known = await create_account(db, "timur", "cukup-panjang", Role.BRANCH, TIMUR, NOW)
+    async with db.transaction() as uow:
+        known = await create_account(uow, "timur", "cukup-panjang", Role.BRANCH, TIMUR, NOW)
     assert known.branch_known
-    unknown = await create_account(db, "x", "cukup-panjang", Role.BRANCH, "KC-TIDAK-ADA", NOW)
+    async with db.transaction() as uow:
+        unknown = await create_account(uow, "x", "cukup-panjang", Role.BRANCH, "KC-TIDAK-ADA", NOW)
     assert not unknown.branch_known  # allowed, with a warning: it sees nothing
 
 
 async def test_sessions_expire_and_end_with_a_new_password(db: Database) -> None:
-    account = (await create_account(db, "ani", "cukup-panjang", Role.MANAGER, None, NOW)).account
-    session = await start_session(db, account, NOW, hours=2)
-    assert (await session_for(db, session.token, NOW + timedelta(hours=1))) is not None
-    assert (await session_for(db, session.token, NOW + timedelta(hours=2))) is None
-    assert (await session_for(db, "x" * 43, NOW)) is None
-    other = await start_session(db, account, NOW, hours=2)
-    assert await set_password(db, "ani", "sandi-baru-panjang")
-    assert (await session_for(db, other.token, NOW)) is None
+    async with db.transaction() as uow:
+        account = (await create_account(
+            uow, "ani", "cukup-panjang", Role.MANAGER, None, NOW
+        )).account
+    async with db.transaction() as uow:
+        session = await start_session(uow, account, NOW, hours=2)
+    async with db.transaction() as uow:
+        assert (await session_for(uow, session.token, NOW + timedelta(hours=1))) is not None
+    async with db.transaction() as uow:
+        assert (await session_for(uow, session.token, NOW + timedelta(hours=2))) is None
+    async with db.transaction() as uow:
+        assert (await session_for(uow, "x" * 43, NOW)) is None
+    async with db.transaction() as uow:
+        other = await start_session(uow, account, NOW, hours=2)
+    async with db.transaction() as uow:
+        assert await set_password(uow, "ani", "sandi-baru-panjang")
+    async with db.transaction() as uow:
+        assert (await session_for(uow, other.token, NOW)) is None
     assert await authenticate(db, "ani", "sandi-baru-panjang", NOW) is not None
-    assert not await set_password(db, "siapa", "sandi-baru-panjang")
+    async with db.transaction() as uow:
+        assert not await set_password(uow, "siapa", "sandi-baru-panjang")
 
 
 async def test_list_and_delete(db: Database) -> None:
-    await create_account(db, "b", "cukup-panjang", Role.MANAGER, None, NOW)
-    await create_account(db, "a", "cukup-panjang", Role.MANAGER, None, NOW)
-    assert [a.username for a in await list_accounts(db)] == ["a", "b"]
-    assert await delete_account(db, "a") and not await delete_account(db, "a")
-    assert [a.username for a in await list_accounts(db)] == ["b"]
+    async with db.transaction() as uow:
+        await create_account(uow, "b", "cukup-panjang", Role.MANAGER, None, NOW)
+    async with db.transaction() as uow:
+        await create_account(uow, "a", "cukup-panjang", Role.MANAGER, None, NOW)
+    async with db.transaction() as uow:
+        assert [a.username for a in await list_accounts(uow)] == ["a", "b"]
+    async with db.transaction() as uow:
+        assert await delete_account(uow, "a")
+    async with db.transaction() as uow:
+        assert not await delete_account(uow, "a")
+    async with db.transaction() as uow:
+        assert [a.username for a in await list_accounts(uow)] == ["b"]
 
 
 async def test_telegram_id_for_broadcast_previews(db: Database) -> None:
-    created = await create_account(db, "ani", "cukup-panjang", Role.MANAGER, None, NOW,
-                                   telegram_id=123456789)
+    async with db.transaction() as uow:
+        created = await create_account(uow, "ani", "cukup-panjang", Role.MANAGER, None, NOW,
+                                       telegram_id=123456789)
     assert created.account.telegram_id == 123456789
     assert created.account.actor == "akun:ani"
-    session = await start_session(db, created.account, NOW, 1)
-    view = await session_for(db, session.token, NOW)
+    async with db.transaction() as uow:
+        session = await start_session(uow, created.account, NOW, 1)
+    async with db.transaction() as uow:
+        view = await session_for(uow, session.token, NOW)
     assert view is not None and view.account.telegram_id == 123456789
-    assert await set_telegram_id(db, "ANI", None)
-    assert (await list_accounts(db))[0].telegram_id is None
-    assert not await set_telegram_id(db, "siapa", 5)
+    async with db.transaction() as uow:
+        assert await set_telegram_id(uow, "ANI", None)
+    async with db.transaction() as uow:
+        assert (await list_accounts(uow))[0].telegram_id is None
+    async with db.transaction() as uow:
+        assert not await set_telegram_id(uow, "siapa", 5)
     for bad in (0, -100123, 2**53):  # a group's id, or beyond Telegram's user ids
         with pytest.raises(AccountError):
-            await set_telegram_id(db, "ani", bad)
+            async with db.transaction() as uow:
+                await set_telegram_id(uow, "ani", bad)
         with pytest.raises(AccountError):
-            await create_account(db, f"x{abs(bad)}", "cukup-panjang", Role.MANAGER, None, NOW,
-                                 telegram_id=bad)
+            async with db.transaction() as uow:
+                await create_account(uow, f"x{abs(bad)}", "cukup-panjang", Role.MANAGER, None, NOW,
+                                     telegram_id=bad)
 
 
 class FakeLimiter(LoginLimiter):

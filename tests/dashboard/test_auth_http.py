@@ -131,7 +131,8 @@ async def test_logout_needs_the_session_token_and_ends_the_session(
     # The old cookie is dead on the server too, not only deleted in this browser.
     client.session.cookie_jar.update_cookies({"bc_session": stolen})
     assert (await client.get("/api/ringkasan")).status == 401
-    assert await count_sessions(db, "manajer") == 0
+    async with db.transaction() as uow:
+        assert await count_sessions(uow, "manajer") == 0
 
 
 async def test_session_expires(client: TestClient, clock: Clock, campaign: Ids) -> None:

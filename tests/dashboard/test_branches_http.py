@@ -70,7 +70,8 @@ async def test_branch_accounts_are_refused_everywhere(
                                      data={"csrf_token": token, **data}, allow_redirects=False)
         assert response.status == 403, suffix
     assert await changes(db) == 0
-    assert (await load_directory(db)).route_regency("kab-lamongan").code == LAMONGAN
+    async with db.transaction() as uow:
+        assert (await load_directory(uow)).route_regency("kab-lamongan").code == LAMONGAN
 
 
 async def test_every_form_refuses_a_post_without_its_token(
@@ -106,7 +107,8 @@ async def test_edit_and_move_are_recorded_with_who_and_when(
     assert moved.status == 303
 
     # The bot's directory now routes Lamongan to KC-TIMUR, named as edited and verified.
-    routed = (await load_directory(db)).route_regency("kab-lamongan")
+    async with db.transaction() as uow:
+        routed = (await load_directory(uow)).route_regency("kab-lamongan")
     assert (routed.code, routed.name, routed.provisional) == (
         TIMUR, "Kantor Cabang Surabaya Rungkut", False)
     html = await (await client.get(moved.headers["Location"])).text()
@@ -162,7 +164,8 @@ async def test_link_code_is_shown_once_and_links_the_group(
     assert code not in await (await client.get(f"/cabang/{LAMONGAN}")).text()
     data = await (await client.get("/api/cabang")).json()
     assert [(c["action"], c["details"]) for c in data["changes"]] == [("link_code", {})]
-    linked = await link_group(db, code=code, chat_id=-100777, by_telegram_id=1, now=NOW)
+    async with db.transaction() as uow:
+        linked = await link_group(uow, code=code, chat_id=-100777, by_telegram_id=1, now=NOW)
     assert (linked.outcome, linked.branch_code) == (LinkOutcome.LINKED, LAMONGAN)
     data = await (await client.get("/api/cabang")).json()
     [lamongan_row] = [b for b in data["branches"] if b["code"] == LAMONGAN]

@@ -151,7 +151,8 @@ async def test_form_refusals_are_worded_and_keep_the_text(client: TestClient, ca
 
 async def test_an_account_without_telegram_id_cannot_create(client: TestClient, campaign: Ids,
                                                             db: Database) -> None:
-    await create_account(db, "tanpa.telegram", PASSWORD, Role.MANAGER, None, NOW)
+    async with db.transaction() as uow:
+        await create_account(uow, "tanpa.telegram", PASSWORD, Role.MANAGER, None, NOW)
     await login(client, "tanpa.telegram")
     html = await (await client.get("/siaran/baru")).text()
     assert "python -m bot akun telegram tanpa.telegram ID" in html
@@ -198,12 +199,14 @@ async def test_a_large_audience_needs_a_second_different_manager(
     assert progress["progress"]["eta_seconds"] == 3  # 6 at BROADCAST_RATE 2 a second
 
     # The sender settles a wave of three: one delivered, one failed, one blocked the bot.
-    wave = await broadcasts.claim_wave(db, broadcast_id=broadcast_id, holder="test", size=3,
-                                       now=NOW)
+    async with db.transaction() as uow:
+        wave = await broadcasts.claim_wave(uow, broadcast_id=broadcast_id, holder="test", size=3,
+                                           now=NOW)
     outcomes = [broadcasts.Outcome.SENT, broadcasts.Outcome.FAILED, broadcasts.Outcome.BLOCKED]
-    await broadcasts.record_wave(db, broadcast_id=broadcast_id, holder="test", now=NOW,
-                                 results=[(d.user_id, o, None if o == outcomes[0] else "x")
-                                          for d, o in zip(wave, outcomes, strict=True)])
+    async with db.transaction() as uow:
+        await broadcasts.record_wave(uow, broadcast_id=broadcast_id, holder="test", now=NOW,
+                                     results=[(d.user_id, o, None if o == outcomes[0] else "x")
+                                              for d, o in zip(wave, outcomes, strict=True)])
     page = await (await client.get(f"/siaran/{broadcast_id}")).text()
     shown = kpis(page)
     assert (shown["sent"], shown["failed"], shown["blocked"], shown["remaining"]) == (

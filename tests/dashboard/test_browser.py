@@ -265,11 +265,13 @@ def settle_one_recipient(database_url: str, broadcast_id: int) -> None:
         db = Database(database_url)
         try:
             now = datetime.now(UTC)
-            wave = await broadcasts.claim_wave(db, broadcast_id=broadcast_id, holder="browser",
-                                               size=1, now=now)
-            await broadcasts.record_wave(db, broadcast_id=broadcast_id, holder="browser",
-                                         results=[(wave[0].user_id, broadcasts.Outcome.SENT,
-                                                   None)], now=now)
+            async with db.transaction() as uow:
+                wave = await broadcasts.claim_wave(uow, broadcast_id=broadcast_id, holder="browser",
+                                                   size=1, now=now)
+            async with db.transaction() as uow:
+                await broadcasts.record_wave(uow, broadcast_id=broadcast_id, holder="browser",
+                                             results=[(wave[0].user_id, broadcasts.Outcome.SENT,
+                                                       None)], now=now)
         finally:
             await db.dispose()
 

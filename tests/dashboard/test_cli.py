@@ -8,8 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.accounts import authenticate, list_accounts
+from bot.accounts import list_accounts
 from bot.cli import build_parser
+from bot.dashboard.login import authenticate
 from db.engine import Database
 from tests.dashboard.data import NOW
 
@@ -33,7 +34,8 @@ async def test_akun_tambah_reads_the_password_from_stdin(database_url: str,
     branch = akun(database_url, "tambah", "budi", "--peran", "cabang", "--cabang", "KC-SURABAYA",
                   stdin="sandi-rahasia-2\n")
     assert branch.returncode == 0, branch.stderr
-    accounts = {a.username: a for a in await list_accounts(db)}
+    async with db.transaction() as uow:
+        accounts = {a.username: a for a in await list_accounts(uow)}
     assert accounts["sari"].role == "manajer" and accounts["budi"].branch_code == "KC-SURABAYA"
     assert await authenticate(db, "sari", "sandi-rahasia-1", NOW) is not None
     listing = akun(database_url, "daftar")
@@ -44,13 +46,16 @@ async def test_akun_telegram_sets_where_previews_go(database_url: str, db: Datab
     done = akun(database_url, "tambah", "sari", "--peran", "manajer", "--telegram", "4242",
                 stdin="sandi-rahasia-1\n")
     assert done.returncode == 0, done.stderr
-    assert (await list_accounts(db))[0].telegram_id == 4242
+    async with db.transaction() as uow:
+        assert (await list_accounts(uow))[0].telegram_id == 4242
     assert "sari\tmanajer\t\t4242" in akun(database_url, "daftar").stdout
     changed = akun(database_url, "telegram", "sari", "5151")
     assert changed.returncode == 0 and "5151" in changed.stdout
-    assert (await list_accounts(db))[0].telegram_id == 5151
+    async with db.transaction() as uow:
+        assert (await list_accounts(uow))[0].telegram_id == 5151
     assert akun(database_url, "telegram", "sari", "--hapus").returncode == 0
-    assert (await list_accounts(db))[0].telegram_id is None
+    async with db.transaction() as uow:
+        assert (await list_accounts(uow))[0].telegram_id is None
     group = akun(database_url, "telegram", "sari", "-100123")
     assert group.returncode != 0
     unknown = akun(database_url, "telegram", "siapa", "5151")

@@ -14,8 +14,10 @@ from tests.db.test_delivery_health import BOGOR, NOW, SURABAYA, seed
 
 
 async def accounts(db: Database) -> None:
-    await create_account(db, "manajer", PASSWORD, Role.MANAGER, None, NOW)
-    await create_account(db, "surabaya", PASSWORD, Role.BRANCH, SURABAYA, NOW)
+    async with db.transaction() as uow:
+        await create_account(uow, "manajer", PASSWORD, Role.MANAGER, None, NOW)
+    async with db.transaction() as uow:
+        await create_account(uow, "surabaya", PASSWORD, Role.BRANCH, SURABAYA, NOW)
 
 
 def health_rows(html: str) -> list[str]:

@@ -54,7 +54,8 @@ async def test_a_labelled_missed_question_is_answered_after_nlu_latih(
 ) -> None:
     assert not DEFAULT_POLICY.decide(default_model().predict(MISSED)).answered
     worker = await _worker(db, 880_001)
-    missed = await ask(db, worker, MISSED, lang="id", today=NOW.date(), now=NOW)
+    async with db.transaction() as uow:
+        missed = await ask(uow, worker, MISSED, lang="id", today=NOW.date(), now=NOW)
     assert not missed.answered
 
     # The manager sees it, picks the topic and saves.
@@ -82,7 +83,8 @@ async def test_a_labelled_missed_question_is_answered_after_nlu_latih(
     assert "DITERIMA" in trained.stdout and "Sebelum" in trained.stdout
     answer = json.loads(cli(database_url, "ask", "--json", MISSED).stdout)
     assert answer["topic"] == "manfaat_jkk" and answer["answered"] is True
-    assert (await learning.export_labels(db))[0].trained
+    async with db.transaction() as uow:
+        assert (await learning.export_labels(uow))[0].trained
 
     exported = cli(database_url, "nlu", "ekspor")
     assert exported.stdout.splitlines() == ["question\ttopic", f"{MISSED}\tmanfaat_jkk"]
@@ -92,7 +94,8 @@ async def test_branch_accounts_cannot_label(
     client: TestClient, campaign: Ids, db: Database
 ) -> None:
     worker = await _worker(db, 880_002)
-    await ask(db, worker, MISSED, lang="id", today=NOW.date(), now=NOW)
+    async with db.transaction() as uow:
+        await ask(uow, worker, MISSED, lang="id", today=NOW.date(), now=NOW)
     assert await login(client, "timur") == 303
     page = await (await client.get("/tak-terjawab")).text()
     assert 'action="/tak-terjawab/label"' not in page
@@ -102,12 +105,14 @@ async def test_branch_accounts_cannot_label(
         allow_redirects=False,
     )
     assert refused.status == 403
-    assert await learning.export_labels(db) == []
+    async with db.transaction() as uow:
+        assert await learning.export_labels(uow) == []
 
 
 async def test_a_forged_topic_is_refused(client: TestClient, campaign: Ids, db: Database) -> None:
     worker = await _worker(db, 880_003)
-    await ask(db, worker, MISSED, lang="id", today=NOW.date(), now=NOW)
+    async with db.transaction() as uow:
+        await ask(uow, worker, MISSED, lang="id", today=NOW.date(), now=NOW)
     assert await login(client, "manajer") == 303
     page = await (await client.get("/tak-terjawab")).text()
     forged = await client.post(
@@ -116,7 +121,8 @@ async def test_a_forged_topic_is_refused(client: TestClient, campaign: Ids, db: 
         allow_redirects=False,
     )
     assert forged.headers["Location"].endswith("hasil=invalid")
-    assert await learning.export_labels(db) == []
+    async with db.transaction() as uow:
+        assert await learning.export_labels(uow) == []
 
 
 async def test_a_worse_model_is_refused(db: Database, database_url: str) -> None:
@@ -133,10 +139,12 @@ async def test_a_worse_model_is_refused(db: Database, database_url: str) -> None
                 )
             )
     for question in questions:
-        assert await learning.label_question(db, question, "salam", by="akun:uji", now=NOW)
+        async with db.transaction() as uow:
+            assert await learning.label_question(uow, question, "salam", by="akun:uji", now=NOW)
     refused = cli(database_url, "nlu", "latih")
     assert refused.returncode == 1, refused.stdout + refused.stderr
     assert "DITOLAK" in refused.stdout
-    assert not any(label.trained for label in await learning.export_labels(db))
+    async with db.transaction() as uow:
+        assert not any(label.trained for label in await learning.export_labels(uow))
     answer = json.loads(cli(database_url, "ask", "--json", "iuran sebulan brp").stdout)
     assert answer["topic"] == "iuran"

@@ -67,7 +67,8 @@ async def test_funnel_rates_name_their_base_and_stay_within_100(client: TestClie
 
 async def test_off_topic_questions_do_not_count_as_answered(db: Database,
                                                             campaign: Ids) -> None:
-    before = await stats.summary(db, stats.EVERYTHING, NOW)
+    async with db.transaction() as uow:
+        before = await stats.summary(uow, stats.EVERYTHING, NOW)
     assert (before.questions, before.answered) == (6, 5)
     # An off-topic question recorded without an "unanswered" event (as the off-topic reply
     # once was): a question, never an answer.
@@ -75,10 +76,12 @@ async def test_off_topic_questions_do_not_count_as_answered(db: Database,
         user_id = campaign.users["u1"]
         session.add(Event(kind="question", user_id=user_id, created_at=NOW - timedelta(hours=1),
                           topic="di_luar_topik", language="id"))
-    after = await stats.summary(db, stats.EVERYTHING, NOW)
+    async with db.transaction() as uow:
+        after = await stats.summary(uow, stats.EVERYTHING, NOW)
     assert after.questions == 7 and after.answered == 5
     assert after.answered_share == 5 / 7
-    topics = await stats.topics(db, stats.EVERYTHING, stats.Period.last_days(30, NOW.date()))
+    async with db.transaction() as uow:
+        topics = await stats.topics(uow, stats.EVERYTHING, stats.Period.last_days(30, NOW.date()))
     assert {t.topic: t.answered_share for t in topics}["di_luar_topik"] == 0.0
 
 
@@ -199,7 +202,8 @@ async def test_akun_page_sets_the_preview_telegram_id(client: TestClient, campai
         return response.headers.get("Location", str(response.status))
 
     async def stored() -> int | None:
-        return {a.username: a for a in await list_accounts(db)}["timur"].telegram_id
+        async with db.transaction() as uow:
+            return {a.username: a for a in await list_accounts(uow)}["timur"].telegram_id
 
     assert await post(" 123456789 ") == "/akun?hasil=saved"
     assert await stored() == 123456789
@@ -213,7 +217,8 @@ async def test_akun_page_sets_the_preview_telegram_id(client: TestClient, campai
     assert await post("") == "/akun?hasil=removed"
     assert await stored() is None
     # Only its own account: the form names none, and the other accounts are untouched.
-    accounts = {a.username: a for a in await list_accounts(db)}
+    async with db.transaction() as uow:
+        accounts = {a.username: a for a in await list_accounts(uow)}
     assert accounts["manajer"].telegram_id == 777_001 and accounts["aceh"].telegram_id is None
 
 
@@ -286,7 +291,8 @@ async def test_staff_ekspor_csv_times_are_wib(db: Database, campaign: Ids,
                                               settings: Settings) -> None:
     """The branch staff's /ekspor in Telegram: the same campaign clock as the dashboard."""
     admins = dataclasses.replace(settings, admin_group_id=-100_500)
-    body = await export_csv(db, chat_id=-100_500, user_telegram_id=1, settings=admins)
+    async with db.transaction() as uow:
+        body = await export_csv(uow, chat_id=-100_500, user_telegram_id=1, settings=admins)
     assert body is not None
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
     times = {int(row["id"]): row["created_at"] for row in rows}

@@ -10,7 +10,8 @@ from tests.dashboard.data import NOW, seed
 
 async def test_digest_text_in_both_languages(db: Database) -> None:
     await seed(db)
-    digest = await stats.digest(db, NOW, reminder_hours=24)
+    async with db.transaction() as uow:
+        digest = await stats.digest(uow, NOW, reminder_hours=24)
     indonesian = render_digest(digest, "id", "2026-11-20")
     assert indonesian.startswith("<b>Statistik Bebas Cemas</b> (2026-11-20)")
     assert "Pengguna: 6 (aktif: 4 dalam 7 hari, 5 dalam 30 hari)" in indonesian

@@ -36,7 +36,8 @@ def figures(summary: stats.Summary) -> dict[str, int]:
 
 
 async def test_summary_for_everything(db: Database, campaign: Ids) -> None:
-    summary = await stats.summary(db, EVERYTHING, NOW)
+    async with db.transaction() as uow:
+        summary = await stats.summary(uow, EVERYTHING, NOW)
     assert figures(summary) == EXPECTED_SUMMARY
     assert summary.answered_share == pytest.approx(5 / 6)
     assert [s.step for s in summary.funnel] == list(stats.FUNNEL_STEPS)
@@ -44,7 +45,8 @@ async def test_summary_for_everything(db: Database, campaign: Ids) -> None:
 
 
 async def test_funnel_conversions(db: Database, campaign: Ids) -> None:
-    funnel = (await stats.summary(db, EVERYTHING, NOW)).funnel
+    async with db.transaction() as uow:
+        funnel = (await stats.summary(uow, EVERYTHING, NOW)).funnel
     assert funnel[0].conversion is None and funnel[0].share == 1.0
     assert funnel[1].conversion == pytest.approx(3 / 6)
     assert funnel[2].conversion == pytest.approx(2 / 3)
@@ -55,23 +57,27 @@ async def test_funnel_conversions(db: Database, campaign: Ids) -> None:
 
 async def test_branch_scope_counts_its_leads_and_their_workers(db: Database,
                                                                campaign: Ids) -> None:
-    summary = await stats.summary(db, Scope(TIMUR), NOW)
+    async with db.transaction() as uow:
+        summary = await stats.summary(uow, Scope(TIMUR), NOW)
     assert figures(summary) == EXPECTED_TIMUR_SUMMARY
     assert [s.count for s in summary.funnel] == EXPECTED_TIMUR_FUNNEL
-    empty = await stats.summary(db, Scope("KC-NOWHERE"), NOW)
+    async with db.transaction() as uow:
+        empty = await stats.summary(uow, Scope("KC-NOWHERE"), NOW)
     assert figures(empty) == dict.fromkeys(EXPECTED_SUMMARY, 0)
     assert empty.answered_share is None
     assert all(step.conversion is None for step in empty.funnel)
 
 
 async def test_empty_database(db: Database) -> None:
-    summary = await stats.summary(db, EVERYTHING, NOW)
+    async with db.transaction() as uow:
+        summary = await stats.summary(uow, EVERYTHING, NOW)
     assert summary.users == 0 and summary.leads == 0
     assert [s.count for s in summary.funnel] == [0] * 8
 
 
 async def test_trend_counts_per_campaign_day(db: Database, campaign: Ids) -> None:
-    trend = await stats.trend(db, EVERYTHING, Period.last_days(7, TODAY))
+    async with db.transaction() as uow:
+        trend = await stats.trend(uow, EVERYTHING, Period.last_days(7, TODAY))
     assert [p.day for p in trend.points] == [TODAY - timedelta(days=6 - i) for i in range(7)]
     by_day = {p.day: p for p in trend.points}
     assert by_day[TODAY].questions == 1  # u3, 3 hours ago
@@ -83,7 +89,8 @@ async def test_trend_counts_per_campaign_day(db: Database, campaign: Ids) -> Non
 
 
 async def test_trend_for_one_branch(db: Database, campaign: Ids) -> None:
-    trend = await stats.trend(db, Scope(TIMUR), Period.last_days(7, TODAY))
+    async with db.transaction() as uow:
+        trend = await stats.trend(uow, Scope(TIMUR), Period.last_days(7, TODAY))
     assert (trend.totals.users, trend.totals.questions, trend.totals.leads) == (1, 4, 2)
     by_day = {p.day: p for p in trend.points}
     assert by_day[date(2026, 11, 17)].users == 1 and by_day[TODAY].leads == 1
@@ -100,14 +107,19 @@ async def test_day_boundary_is_midnight_wib(db: Database) -> None:
                    datetime(2026, 11, 18, 17, 0, 0, tzinfo=UTC),
                    datetime(2026, 11, 18, 17, 0, 1, tzinfo=UTC)):
             session.add(Event(kind="question", user_id=user.id, created_at=at, topic="iuran"))
-    trend = await stats.trend(db, EVERYTHING, Period(date(2026, 11, 18), date(2026, 11, 19)))
+    async with db.transaction() as uow:
+        trend = await stats.trend(uow, EVERYTHING, Period(date(2026, 11, 18), date(2026, 11, 19)))
     assert [p.questions for p in trend.points] == [1, 2]
-    only_19th = await stats.topics(db, EVERYTHING, Period(date(2026, 11, 19), date(2026, 11, 19)))
+    async with db.transaction() as uow:
+        only_19th = await stats.topics(
+            uow, EVERYTHING, Period(date(2026, 11, 19), date(2026, 11, 19))
+        )
     assert [(t.topic, t.questions) for t in only_19th] == [("iuran", 2)]
 
 
 async def test_topics_in_period(db: Database, campaign: Ids) -> None:
-    topics = await stats.topics(db, EVERYTHING, Period.last_days(30, TODAY))
+    async with db.transaction() as uow:
+        topics = await stats.topics(uow, EVERYTHING, Period.last_days(30, TODAY))
     counts = {t.topic: (t.questions, t.unanswered) for t in topics}
     # u1's question 30 days ago (21 Oct, WIB) is outside the last 30 days (22 Oct - 20 Nov).
     assert counts == {"iuran": (2, 0), "klaim": (1, 0), "manfaat_jkk": (1, 0),
@@ -117,13 +129,15 @@ async def test_topics_in_period(db: Database, campaign: Ids) -> None:
 
 
 async def test_unanswered_grouped_by_similar_wording(db: Database, campaign: Ids) -> None:
-    groups = await stats.unanswered_groups(db, EVERYTHING)
+    async with db.transaction() as uow:
+        groups = await stats.unanswered_groups(uow, EVERYTHING)
     assert [(g.text, g.count) for g in groups] == [
         ("berapa iuran untuk ojol?", 2),
         ("kapan bansos cair", 1),
     ]
     assert groups[0].variants == ["iuran ojol berapa ya"]
-    scoped = await stats.unanswered_groups(db, Scope(ACEH))
+    async with db.transaction() as uow:
+        scoped = await stats.unanswered_groups(uow, Scope(ACEH))
     assert [g.text for g in scoped] == ["kapan bansos cair"]
 
 
@@ -137,7 +151,8 @@ def test_grouping_is_by_token_set_not_order() -> None:
 
 
 async def test_lead_stats(db: Database, campaign: Ids) -> None:
-    data = await stats.lead_stats(db, EVERYTHING, LeadFilter(), NOW, reminder_hours=24)
+    async with db.transaction() as uow:
+        data = await stats.lead_stats(uow, EVERYTHING, LeadFilter(), NOW, reminder_hours=24)
     assert data.total == 3
     assert data.overdue == 1
     assert {c.key: c.count for c in data.by_status} == {"terdaftar": 1, "baru": 1, "diambil": 1}
@@ -151,7 +166,8 @@ async def test_lead_stats(db: Database, campaign: Ids) -> None:
 
 async def test_lead_filters_and_scope(db: Database, campaign: Ids) -> None:
     async def total(scope: Scope, lead_filter: LeadFilter) -> int:
-        return (await stats.lead_stats(db, scope, lead_filter, NOW, 24)).total
+        async with db.transaction() as uow:
+            return (await stats.lead_stats(uow, scope, lead_filter, NOW, 24)).total
 
     assert await total(EVERYTHING, LeadFilter(province_code="ID-AC")) == 1
     assert await total(EVERYTHING, LeadFilter(branch_code=TIMUR)) == 2
@@ -162,17 +178,20 @@ async def test_lead_filters_and_scope(db: Database, campaign: Ids) -> None:
     # A branch scope wins over any filter asking for another branch.
     assert await total(Scope(TIMUR), LeadFilter(branch_code=ACEH)) == 0
     assert await total(Scope(TIMUR), LeadFilter(province_code="ID-AC")) == 0
-    rows = await stats.lead_rows(db, Scope(TIMUR), LeadFilter(), NOW, 24)
+    async with db.transaction() as uow:
+        rows = await stats.lead_rows(uow, Scope(TIMUR), LeadFilter(), NOW, 24)
     assert {row.branch_code for row in rows} == {TIMUR}
 
 
 async def test_overdue_follows_the_reminder_deadline(db: Database, campaign: Ids) -> None:
-    assert (await stats.lead_stats(db, EVERYTHING, LeadFilter(), NOW, 72)).overdue == 0
+    async with db.transaction() as uow:
+        assert (await stats.lead_stats(uow, EVERYTHING, LeadFilter(), NOW, 72)).overdue == 0
     async with db.transaction() as session:
         lead = await session.get(Lead, campaign.leads["L2"])
         assert lead is not None
         lead.anonymized_at = NOW  # /hapusdata: no reminder, so not overdue either
-    assert (await stats.lead_stats(db, EVERYTHING, LeadFilter(), NOW, 24)).overdue == 0
+    async with db.transaction() as uow:
+        assert (await stats.lead_stats(uow, EVERYTHING, LeadFilter(), NOW, 24)).overdue == 0
 
 
 async def test_median_of_an_odd_count(db: Database, campaign: Ids) -> None:
@@ -180,12 +199,14 @@ async def test_median_of_an_odd_count(db: Database, campaign: Ids) -> None:
         lead = await session.get(Lead, campaign.leads["L2"])
         assert lead is not None
         lead.status, lead.claimed_at = "diambil", lead.created_at + timedelta(hours=30)
-    data = await stats.lead_stats(db, EVERYTHING, LeadFilter(), NOW, 24)
+    async with db.transaction() as uow:
+        data = await stats.lead_stats(uow, EVERYTHING, LeadFilter(), NOW, 24)
     assert data.median_hours_to_claim == pytest.approx(2.0)  # 1, 2, 30
 
 
 async def test_digest_for_statistik(db: Database, campaign: Ids) -> None:
-    digest = await stats.digest(db, NOW, reminder_hours=24)
+    async with db.transaction() as uow:
+        digest = await stats.digest(uow, NOW, reminder_hours=24)
     assert digest.overdue_leads == 1
     assert digest.summary.users == 6
 

@@ -55,7 +55,8 @@ async def add_lead(db: Database, branch: str, *, created: datetime, status: str 
 
 
 async def seed(db: Database) -> dict[str, int]:
-    await load_directory(db)
+    async with db.transaction() as uow:
+        await load_directory(uow)
     async with db.transaction() as session:
         session.add(BranchGroup(chat_id=SURABAYA_GROUP, branch_code=SURABAYA, linked_by=1))
     return {
@@ -82,8 +83,9 @@ async def test_figures_per_branch(db: Database) -> None:
         outbox = OutboxRepository(session)
         outbox.add(OUTBOX_LEAD_REMINDER, lead_id=ids["sby_overdue"], now=NOW - timedelta(hours=2))
         outbox.add(OUTBOX_LEAD_ESCALATION, lead_id=ids["bogor_old"], now=NOW)
-    health = await delivery_health.delivery_health(db, NOW, reminder_hours=24,
-                                                   admin_group_id=None)
+    async with db.transaction() as uow:
+        health = await delivery_health.delivery_health(uow, NOW, reminder_hours=24,
+                                                       admin_group_id=None)
     by_code = {b.branch_code: b for b in health.branches}
     assert set(by_code) == {BOGOR, SURABAYA}  # branches without leads or groups are left out
     bogor, surabaya = by_code[BOGOR], by_code[SURABAYA]
@@ -99,8 +101,9 @@ async def test_figures_per_branch(db: Database) -> None:
     assert (health.undelivered, health.overdue, health.admin_group) == (3, 2, False)
     assert [b.branch_code for b in health.unlinked] == [BOGOR]
     # One branch's account sees only its branch, even one with nothing yet.
-    [only] = (await delivery_health.delivery_health(
-        db, NOW, reminder_hours=24, admin_group_id=-9, branch_code=MALANG)).branches
+    async with db.transaction() as uow:
+        [only] = (await delivery_health.delivery_health(
+            uow, NOW, reminder_hours=24, admin_group_id=-9, branch_code=MALANG)).branches
     assert (only.branch_code, only.leads, only.undelivered, only.group_linked) == (
         MALANG, 0, 0, False)
 
@@ -110,10 +113,12 @@ async def test_waiting_for_a_group_is_derived_from_the_undelivered_card(db: Data
     claimed_in_bogor = await add_lead(db, BOGOR, created=NOW, status="diambil")
     delivered_in_bogor = await add_lead(db, BOGOR, created=NOW, card="sent")
     every = [*ids.values(), claimed_in_bogor, delivered_in_bogor]
-    waiting = await delivery_health.waiting_for_group(db, every, None)
+    async with db.transaction() as uow:
+        waiting = await delivery_health.waiting_for_group(uow, every, None)
     assert waiting == {ids["bogor_old"], ids["bogor_new"]}
     # With an admin group, the cards go there: nothing waits for a group.
-    assert await delivery_health.waiting_for_group(db, every, -9) == set()
+    async with db.transaction() as uow:
+        assert await delivery_health.waiting_for_group(uow, every, -9) == set()
 
 
 @pytest.mark.parametrize(
@@ -138,8 +143,10 @@ async def test_linking_a_group_makes_the_branch_waiting_cards_due_now(
         refused = (await session.execute(select(OutboxMessage).where(
             OutboxMessage.lead_id == ids["bogor_old"]))).scalar_one()
         refused.payload = {"updated": False, **refusal}
-    code = await staff.create_link_code(db, BOGOR, NOW)
-    result = await staff.link_group(db, code=code, chat_id=-100_777, by_telegram_id=1, now=NOW)
+    async with db.transaction() as uow:
+        code = await staff.create_link_code(uow, BOGOR, NOW)
+    async with db.transaction() as uow:
+        result = await staff.link_group(uow, code=code, chat_id=-100_777, by_telegram_id=1, now=NOW)
     assert result.outcome == staff.LinkOutcome.LINKED and result.released_cards == 2
     async with db.transaction() as session:
         rows = (await session.execute(select(OutboxMessage))).scalars().all()
@@ -148,27 +155,32 @@ async def test_linking_a_group_makes_the_branch_waiting_cards_due_now(
     assert due[ids["bogor_old"]] == due[ids["bogor_new"]] == NOW
     assert payloads[ids["bogor_old"]] == {"updated": False}  # for the new group again
     assert due[malang] == later  # another branch's card is left alone
-    health = await delivery_health.delivery_health(db, NOW, reminder_hours=24,
-                                                   admin_group_id=None)
+    async with db.transaction() as uow:
+        health = await delivery_health.delivery_health(uow, NOW, reminder_hours=24,
+                                                       admin_group_id=None)
     assert [b.branch_code for b in health.unlinked] == [MALANG]
 
 
 async def register(db: Database, telegram_id: int, place: str, admin_group_id: int | None
                    ) -> CardTarget:
     user = await touch_user(db, telegram_id, "id")
-    places = DirectoryPlaces(await load_directory(db))
-    await service.start(db, user.id, "id", now=NOW)
+    async with db.transaction() as uow:
+        places = DirectoryPlaces(await load_directory(uow))
+    async with db.transaction() as uow:
+        await service.start(uow, user.id, "id", now=NOW)
     reply = None
     for event in (Choice("yes"), Text("Siti Aminah"), Text("0812-3456-7890"), Choice("petani"),
                   Text(place), Choice("skip"), Choice("pagi"), Choice("confirm")):
-        reply = await service.advance(db, user.id, event, places=places, language="id",
-                                      today=TODAY, now=NOW, admin_group_id=admin_group_id)
+        async with db.transaction() as uow:
+            reply = await service.advance(uow, user.id, event, places=places, language="id",
+                                          today=TODAY, now=NOW, admin_group_id=admin_group_id)
     assert reply is not None and reply.confirmation is not None
     return reply.confirmation.target
 
 
 async def test_the_confirmation_knows_whether_a_group_will_get_the_card(db: Database) -> None:
-    await load_directory(db)
+    async with db.transaction() as uow:
+        await load_directory(uow)
     assert (await register(db, 7001, "Kota Bogor", None)).kind == TargetKind.NONE
     assert await register(db, 7002, "Kota Bogor", -9) == CardTarget(TargetKind.ADMIN_GROUP, -9)
     async with db.transaction() as session:
@@ -179,10 +191,12 @@ async def test_the_confirmation_knows_whether_a_group_will_get_the_card(db: Data
 
 async def test_statistik_names_the_branches_with_leads_but_no_group(db: Database) -> None:
     await seed(db)
-    digest = await stats.digest(db, NOW, 24, None)
+    async with db.transaction() as uow:
+        digest = await stats.digest(uow, NOW, 24, None)
     text = render_digest(digest, "id", "2026-11-22")
     assert "⚠️ <b>Cabang dengan lead tanpa grup terhubung</b>" in text
     assert "• Kantor Cabang Bogor: 2 lead, 2 kartu belum terkirim" in text
     assert "Surabaya" not in text and "Grup admin juga belum diatur" in text
-    with_admin = render_digest(await stats.digest(db, NOW, 24, -9), "en", "2026-11-22")
+    async with db.transaction() as uow:
+        with_admin = render_digest(await stats.digest(uow, NOW, 24, -9), "en", "2026-11-22")
     assert "Their cards go to the admin group" in with_admin

@@ -30,8 +30,10 @@ async def register(
     db: Database, telegram_id: int, name: str = "Siti Aminah", place: str = "Lamongan"
 ) -> int:
     user = await touch_user(db, telegram_id, "id")
-    places = DirectoryPlaces(await load_directory(db))
-    await service.start(db, user.id, "id", now=NOW)
+    async with db.transaction() as uow:
+        places = DirectoryPlaces(await load_directory(uow))
+    async with db.transaction() as uow:
+        await service.start(uow, user.id, "id", now=NOW)
     steps = [
         Choice("yes"),
         Text(name),
@@ -44,9 +46,10 @@ async def register(
     ]
     reply = None
     for event in steps:
-        reply = await service.advance(
-            db, user.id, event, places=places, language="id", today=TODAY, now=NOW
-        )
+        async with db.transaction() as uow:
+            reply = await service.advance(
+                uow, user.id, event, places=places, language="id", today=TODAY, now=NOW
+            )
         assert reply is not None and reply.outcome.error is None, (event, reply)
     assert reply is not None and reply.confirmation is not None
     return reply.confirmation.lead_id
@@ -58,8 +61,10 @@ async def count(db: Database, model: type) -> int:
 
 
 async def test_directory_is_seeded_once_into_the_database(db: Database) -> None:
-    first = await load_directory(db)
-    again = await load_directory(db)
+    async with db.transaction() as uow:
+        first = await load_directory(uow)
+    async with db.transaction() as uow:
+        again = await load_directory(uow)
     assert await count(db, Branch) == len(first.branches) == len(again.branches)
 
 
@@ -84,14 +89,18 @@ async def test_registering_again_updates_the_open_lead(db: Database) -> None:
 
 async def test_restart_mid_registration_resumes_at_the_same_step(db: Database) -> None:
     user = await touch_user(db, 5003, "id")
-    places = DirectoryPlaces(await load_directory(db))
-    await service.start(db, user.id, "id", now=NOW)
+    async with db.transaction() as uow:
+        places = DirectoryPlaces(await load_directory(uow))
+    async with db.transaction() as uow:
+        await service.start(uow, user.id, "id", now=NOW)
     for event in (Choice("yes"), Text("Budi"), Text("081234567890")):
-        await service.advance(db, user.id, event, places=places, language="id", today=TODAY)
+        async with db.transaction() as uow:
+            await service.advance(uow, user.id, event, places=places, language="id", today=TODAY)
     # A new Database object stands for a restarted process.
     restarted = Database(db.url)
     try:
-        state = await service.current(restarted, user.id)
+        async with restarted.transaction() as uow:
+            state = await service.current(uow, user.id)
         assert state is not None and state.step == Step.OCCUPATION
         assert (await touch_user(restarted, 5003, "id")).flow == "registration"
     finally:
@@ -123,27 +132,33 @@ async def test_staff_access_matrix(db: Database) -> None:
         other_branch = (
             await session.execute(select(Branch.code).where(Branch.code != own_branch).limit(1))
         ).scalar_one()
-    own_code = await staff.create_link_code(db, own_branch, NOW)
-    other_code = await staff.create_link_code(db, other_branch, NOW)
-    assert (
-        await staff.link_group(db, code=own_code, chat_id=-1001, by_telegram_id=1, now=NOW)
-    ).outcome == staff.LinkOutcome.LINKED
-    assert (
-        await staff.link_group(db, code=own_code, chat_id=-1003, by_telegram_id=1, now=NOW)
-    ).outcome == staff.LinkOutcome.USED
-    await staff.link_group(db, code=other_code, chat_id=-1002, by_telegram_id=2, now=NOW)
+    async with db.transaction() as uow:
+        own_code = await staff.create_link_code(uow, own_branch, NOW)
+    async with db.transaction() as uow:
+        other_code = await staff.create_link_code(uow, other_branch, NOW)
+    async with db.transaction() as uow:
+        assert (
+            await staff.link_group(uow, code=own_code, chat_id=-1001, by_telegram_id=1, now=NOW)
+        ).outcome == staff.LinkOutcome.LINKED
+    async with db.transaction() as uow:
+        assert (
+            await staff.link_group(uow, code=own_code, chat_id=-1003, by_telegram_id=1, now=NOW)
+        ).outcome == staff.LinkOutcome.USED
+    async with db.transaction() as uow:
+        await staff.link_group(uow, code=other_code, chat_id=-1002, by_telegram_id=2, now=NOW)
 
     async def act(chat_id: int, user: int, action: StaffAction) -> staff.ActionOutcome:
-        result = await staff.apply_action(
-            db,
-            lead_id=lead_id,
-            action=action,
-            staff_telegram_id=user,
-            staff_name="Petugas",
-            chat_id=chat_id,
-            settings=SETTINGS,
-            now=NOW,
-        )
+        async with db.transaction() as uow:
+            result = await staff.apply_action(
+                uow,
+                lead_id=lead_id,
+                action=action,
+                staff_telegram_id=user,
+                staff_name="Petugas",
+                chat_id=chat_id,
+                settings=SETTINGS,
+                now=NOW,
+            )
         return result.outcome
 
     # An unlinked group, a private chat of a stranger, another branch: refused.
@@ -163,30 +178,45 @@ async def test_staff_access_matrix(db: Database) -> None:
         assert lead.contacted_at is not None and lead.closed_at is not None
     assert await count(db, LeadStatusChange) == 4
     # Other branches' leads are invisible to a group's listing and export.
-    assert await staff.open_leads(db, chat_id=-1002, user_telegram_id=2, settings=SETTINGS) == []
-    csv_bytes = await staff.export_csv(db, chat_id=-1002, user_telegram_id=2, settings=SETTINGS)
+    async with db.transaction() as uow:
+        assert await staff.open_leads(
+            uow, chat_id=-1002, user_telegram_id=2, settings=SETTINGS
+        ) == []
+    async with db.transaction() as uow:
+        csv_bytes = await staff.export_csv(
+            uow, chat_id=-1002, user_telegram_id=2, settings=SETTINGS
+        )
     assert csv_bytes is not None and b"Siti" not in csv_bytes
-    own_csv = await staff.export_csv(db, chat_id=-1001, user_telegram_id=10, settings=SETTINGS)
+    async with db.transaction() as uow:
+        own_csv = await staff.export_csv(uow, chat_id=-1001, user_telegram_id=10, settings=SETTINGS)
     assert own_csv is not None and b"Siti Aminah" in own_csv
 
 
 async def test_expired_link_code_is_refused(db: Database) -> None:
-    await load_directory(db)
+    async with db.transaction() as uow:
+        await load_directory(uow)
     async with db.transaction() as session:
         code = (await session.execute(select(Branch.code).limit(1))).scalar_one()
-    link = await staff.create_link_code(db, code, NOW - timedelta(days=2))
-    result = await staff.link_group(db, code=link, chat_id=-5, by_telegram_id=1, now=NOW)
+    async with db.transaction() as uow:
+        link = await staff.create_link_code(uow, code, NOW - timedelta(days=2))
+    async with db.transaction() as uow:
+        result = await staff.link_group(uow, code=link, chat_id=-5, by_telegram_id=1, now=NOW)
     assert result.outcome == staff.LinkOutcome.EXPIRED
 
 
 async def test_reminder_and_escalation_are_queued_once(db: Database) -> None:
     await register(db, 5006)
     settings = Settings(lead_reminder_hours=24, lead_escalation_hours=48)
-    assert await queue_due_reminders(db, settings, NOW + timedelta(hours=1)) == 0
-    assert await queue_due_reminders(db, settings, NOW + timedelta(hours=25)) == 1
-    assert await queue_due_reminders(db, settings, NOW + timedelta(hours=26)) == 0
-    assert await queue_due_reminders(db, settings, NOW + timedelta(hours=49)) == 1
-    assert await queue_due_reminders(db, settings, NOW + timedelta(hours=99)) == 0
+    async with db.transaction() as uow:
+        assert await queue_due_reminders(uow, settings, NOW + timedelta(hours=1)) == 0
+    async with db.transaction() as uow:
+        assert await queue_due_reminders(uow, settings, NOW + timedelta(hours=25)) == 1
+    async with db.transaction() as uow:
+        assert await queue_due_reminders(uow, settings, NOW + timedelta(hours=26)) == 0
+    async with db.transaction() as uow:
+        assert await queue_due_reminders(uow, settings, NOW + timedelta(hours=49)) == 1
+    async with db.transaction() as uow:
+        assert await queue_due_reminders(uow, settings, NOW + timedelta(hours=99)) == 0
     async with db.transaction() as session:
         kinds = await session.execute(select(OutboxMessage.kind).order_by(OutboxMessage.id))
         assert [k for (k,) in kinds] == ["lead_card", "lead_reminder", "lead_escalation"]
@@ -200,11 +230,14 @@ async def test_delete_my_data_anonymises_leads_and_forgets_questions(db: Databas
         lead = await session.get(Lead, lead_id)
         assert lead is not None
         lead.card_chat_id, lead.card_message_id = -1001, 5
-    before = await stored_data(db, user.id)
+    async with db.transaction() as uow:
+        before = await stored_data(uow, user.id)
     assert before is not None and before.leads[0].phone == "+6281234567890"
     assert before.kept_questions == 1
-    assert await delete_personal_data(db, user.id, NOW) == 1
-    after = await stored_data(db, user.id)
+    async with db.transaction() as uow:
+        assert await delete_personal_data(uow, user.id, NOW) == 1
+    async with db.transaction() as uow:
+        after = await stored_data(uow, user.id)
     assert after is not None and after.leads[0].anonymized and after.leads[0].phone is None
     assert after.kept_questions == 0
     async with db.transaction() as session:

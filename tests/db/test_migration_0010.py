@@ -42,7 +42,8 @@ async def seed_old_directory(url: str, overrides: dict[str, str]) -> None:
 async def routes_and_changes(url: str) -> tuple[dict[str, str], list[BranchChange]]:
     db = Database(url)
     try:
-        directory = await load_directory(db)
+        async with db.transaction() as uow:
+            directory = await load_directory(uow)
         async with db.transaction() as session:
             changes = list((await session.execute(
                 select(BranchChange).order_by(BranchChange.id))).scalars())

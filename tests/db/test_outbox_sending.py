@@ -313,16 +313,17 @@ async def test_a_staff_answer_that_timed_out_is_sent_again_marked_in_the_workers
     await drain(sender)
     [ticket] = bot.sent
     assert ticket.chat_id == ADMIN_GROUP and ticket.kwargs["read_timeout"] == READ_TIMEOUT
-    await handoff.relay_staff_reply(
-        db,
-        SETTINGS,
-        chat_id=ADMIN_GROUP,
-        reply_to_message_id=bot.next_id,
-        staff_message_id=700,
-        staff_telegram_id=ADMIN,
-        text="Tomorrow at 9.",
-        now=NOW,
-    )
+    async with db.transaction() as uow:
+        await handoff.relay_staff_reply(
+            uow,
+            SETTINGS,
+            chat_id=ADMIN_GROUP,
+            reply_to_message_id=bot.next_id,
+            staff_message_id=700,
+            staff_telegram_id=ADMIN,
+            text="Tomorrow at 9.",
+            now=NOW,
+        )
     bot.script = [READ_TIMED_OUT]
     await drain(sender)
     [answer] = [s for s in bot.sent if s.chat_id == 7201]
@@ -409,7 +410,9 @@ class _Application:
 
 async def test_the_outbox_tasks_send_what_either_queue_holds(db: Database) -> None:
     """bot.app starts one sender task per queue, sharing Services' one wake event."""
-    services = Services(SETTINGS, db, await load_directory(db))
+    async with db.transaction() as uow:
+        directory = await load_directory(uow)
+    services = Services(SETTINGS, db, directory)
     both_sent = asyncio.Event()
 
     async def count() -> None:

@@ -16,7 +16,8 @@ TODAY = date(2026, 11, 22)
 
 async def test_answered_question_and_typed_calculation_are_events(db: Database) -> None:
     user = await touch_user(db, 7001, "id")
-    answer = await ask(db, user.id, "gaji sy 2,5jt bayar brp", lang="id", today=TODAY)
+    async with db.transaction() as uow:
+        answer = await ask(uow, user.id, "gaji sy 2,5jt bayar brp", lang="id", today=TODAY)
     assert answer.topic == "iuran" and answer.answered
     async with db.transaction() as session:
         kinds = sorted(k for (k,) in await session.execute(
@@ -27,7 +28,8 @@ async def test_answered_question_and_typed_calculation_are_events(db: Database) 
 async def test_unanswered_question_is_kept_without_the_phone_number(db: Database) -> None:
     user = await touch_user(db, 7002, "id")
     text = "bpjs sy gmn ya 0812-3456-7890 " + "x" * 500
-    answer = await ask(db, user.id, text, lang="id", today=TODAY)
+    async with db.transaction() as uow:
+        answer = await ask(uow, user.id, text, lang="id", today=TODAY)
     assert not answer.answered
     async with db.transaction() as session:
         kept = (await session.execute(select(UnansweredQuestion.text))).scalars().all()

@@ -31,17 +31,18 @@ async def act(
     change_id: int | None = None,
 ) -> staff.ActionResult:
     # Admins in their private chat: the simplest scope that covers every branch.
-    return await staff.apply_action(
-        db,
-        lead_id=lead_id,
-        action=action,
-        staff_telegram_id=who[0],
-        staff_name=who[1],
-        chat_id=who[0],
-        settings=SETTINGS_TWO_ADMINS,
-        now=at,
-        change_id=change_id,
-    )
+    async with db.transaction() as uow:
+        return await staff.apply_action(
+            uow,
+            lead_id=lead_id,
+            action=action,
+            staff_telegram_id=who[0],
+            staff_name=who[1],
+            chat_id=who[0],
+            settings=SETTINGS_TWO_ADMINS,
+            now=at,
+            change_id=change_id,
+        )
 
 
 def undo_of(result: staff.ActionResult) -> int:

@@ -29,7 +29,8 @@ async def test_unknown_telegram_language_falls_back_to_indonesian(db: Database) 
 
 async def test_chosen_language_survives_telegram_language(db: Database) -> None:
     await touch_user(db, 1003, "id")
-    await set_language(db, 1003, "en")
+    async with db.transaction() as uow:
+        await set_language(uow, 1003, "en")
     user = await touch_user(db, 1003, "id")
     assert user.language == "en"
 

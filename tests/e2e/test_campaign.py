@@ -336,33 +336,37 @@ async def test_broadcast_to_5000_killed_and_resumed_sends_nobody_twice(
     database = Database(bot.database_url)
     try:
         segment = broadcasts.Segment(sources=("SIARAN-E2E",))
-        assert await broadcasts.audience_size(database, segment) == SEGMENT_SIZE
-        view = await broadcasts.create_broadcast(
-            database,
-            settings,
-            text="Ayo lindungi diri: iuran mulai Rp16.800/bulan!",
-            segment=segment,
-            created_by=f"tg:{manager}",
-            preview_chat_id=manager,
-            now=utcnow(),
-            button_text="Daftar sekarang",
-            button_url="https://www.bpjsketenagakerjaan.go.id/",
-        )
+        async with database.transaction() as uow:
+            assert await broadcasts.audience_size(uow, segment) == SEGMENT_SIZE
+        async with database.transaction() as uow:
+            view = await broadcasts.create_broadcast(
+                uow,
+                settings,
+                text="Ayo lindungi diri: iuran mulai Rp16.800/bulan!",
+                segment=segment,
+                created_by=f"tg:{manager}",
+                preview_chat_id=manager,
+                now=utcnow(),
+                button_text="Daftar sekarang",
+                button_url="https://www.bpjsketenagakerjaan.go.id/",
+            )
         preview, note = await sandbox.wait_for_messages(manager, count=2, timeout=15)
         assert preview["text"].startswith("Ayo lindungi diri") and "/berhenti" in preview["text"]
         assert "5000" in note["text"] and "manajer kedua" in note["text"].lower()
         for _ in range(50):  # the preview's delivery is recorded just after it arrives
-            request = await broadcasts.request_send(
-                database, settings, broadcast_id=view.id, by=f"tg:{manager}", now=utcnow()
-            )
+            async with database.transaction() as uow:
+                request = await broadcasts.request_send(
+                    uow, settings, broadcast_id=view.id, by=f"tg:{manager}", now=utcnow()
+                )
             if request != broadcasts.Decision.PREVIEW_PENDING:
                 break
             await asyncio.sleep(0.1)
         assert request == broadcasts.Decision.AWAITING_APPROVAL
         await sandbox.reset_stats()
-        approved = await broadcasts.approve(
-            database, settings, broadcast_id=view.id, by=f"tg:{second}", now=utcnow()
-        )
+        async with database.transaction() as uow:
+            approved = await broadcasts.approve(
+                uow, settings, broadcast_id=view.id, by=f"tg:{second}", now=utcnow()
+            )
         assert approved == broadcasts.Decision.SENDING
         for user_id in blocked:
             await sandbox.block_bot(user_id)
@@ -375,7 +379,8 @@ async def test_broadcast_to_5000_killed_and_resumed_sends_nobody_twice(
         await asyncio.to_thread(bot.restart, kill=True)
 
         for _ in range(2400):
-            current = await broadcasts.get_broadcast(database, settings, view.id, utcnow())
+            async with database.transaction() as uow:
+                current = await broadcasts.get_broadcast(uow, settings, view.id, utcnow())
             assert current is not None
             if current.status == "done":
                 break

@@ -48,7 +48,8 @@ async def dashboard_leads_page(database: Database, database_url: str, lead_id: i
     settings = Settings(database_url=database_url, dashboard_secret_key="k" * 40,
                         lead_reminder_hours=24)
     username = f"manajer{new_user_id()}"
-    await create_account(database, username, PASSWORD, Role.MANAGER, None, utcnow())
+    async with database.transaction() as uow:
+        await create_account(uow, username, PASSWORD, Role.MANAGER, None, utcnow())
     async with TestClient(TestServer(create_app(settings, database))) as client:
         assert await login(client, username) == 303
         page = await (await client.get("/leads")).text()
@@ -91,14 +92,16 @@ async def test_a_lead_with_no_group_is_promised_nothing_false_shown_stuck_and_de
         assert "no branch group and no admin group" in (card.last_error or "")
 
         # 2. Stuck, as the repository and the dashboard show it.
-        health = await delivery_health.delivery_health(
-            database, utcnow(), reminder_hours=24, admin_group_id=None, branch_code=branch.code
-        )
+        async with database.transaction() as uow:
+            health = await delivery_health.delivery_health(
+                uow, utcnow(), reminder_hours=24, admin_group_id=None, branch_code=branch.code
+            )
         [bogor] = health.branches
         assert (bogor.group_linked, bogor.leads, bogor.undelivered) == (False, 1, 1)
         assert bogor.oldest_undelivered_hours is not None and bogor.oldest_undelivered_hours < 1
         assert [b.branch_code for b in health.unlinked] == [branch.code]
-        assert await delivery_health.waiting_for_group(database, [lead_id], None) == {lead_id}
+        async with database.transaction() as uow:
+            assert await delivery_health.waiting_for_group(uow, [lead_id], None) == {lead_id}
         page, overview = await dashboard_leads_page(database, bot.database_url, lead_id)
         row = page.split(f'href="/leads/{lead_id}"', 1)[1].split("</tr>", 1)[0]
         assert "Menunggu grup" in row or "Waiting for a group" in row, row
@@ -133,12 +136,14 @@ async def test_a_lead_with_no_group_is_promised_nothing_false_shown_stuck_and_de
             await asyncio.sleep(0.2)
         assert card.status == "sent" and card.chat_id == group_id
         assert lead.card_chat_id == group_id
-        health = await delivery_health.delivery_health(
-            database, utcnow(), reminder_hours=24, admin_group_id=None, branch_code=branch.code
-        )
+        async with database.transaction() as uow:
+            health = await delivery_health.delivery_health(
+                uow, utcnow(), reminder_hours=24, admin_group_id=None, branch_code=branch.code
+            )
         [bogor] = health.branches
         assert (bogor.group_linked, bogor.undelivered, health.unlinked) == (True, 0, [])
-        assert await delivery_health.waiting_for_group(database, [lead_id], None) == set()
+        async with database.transaction() as uow:
+            assert await delivery_health.waiting_for_group(uow, [lead_id], None) == set()
         await asyncio.sleep(1)
         cards = [m for m in await sandbox.messages(group_id, sender="bot")
                  if "Dewi Lestari" in (m.get("text") or "")]

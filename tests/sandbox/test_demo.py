@@ -94,11 +94,14 @@ async def test_without_a_demo_the_sandbox_starts_empty(client: SandboxClient) ->
 
 
 async def test_the_demo_group_is_linked_to_the_demo_workers_branch_once(db: Database) -> None:
-    expected = (await load_directory(db)).nearest_branch(*DEMO_POINT)
-    first = await link_demo_group(db, NOW)
+    async with db.transaction() as uow:
+        expected = (await load_directory(uow)).nearest_branch(*DEMO_POINT)
+    async with db.transaction() as uow:
+        first = await link_demo_group(uow, NOW)
     assert (first.branch_code, first.newly_linked, first.receives_leads) == (
         expected.code, True, True)
-    again = await link_demo_group(db, NOW)
+    async with db.transaction() as uow:
+        again = await link_demo_group(uow, NOW)
     assert (again.branch_code, again.newly_linked, again.receives_leads) == (
         expected.code, False, True)
     async with db.transaction() as session:
@@ -109,10 +112,12 @@ async def test_the_demo_group_is_linked_to_the_demo_workers_branch_once(db: Data
 
 
 async def test_a_group_linked_earlier_to_the_branch_is_named_on_the_page(db: Database) -> None:
-    branch = (await load_directory(db)).nearest_branch(*DEMO_POINT)
+    async with db.transaction() as uow:
+        branch = (await load_directory(uow)).nearest_branch(*DEMO_POINT)
     async with db.transaction() as session:
         await BranchRepository(session).link_group(-1001234, branch.code, 42)
-    link = await link_demo_group(db, NOW)
+    async with db.transaction() as uow:
+        link = await link_demo_group(uow, NOW)
     assert not link.receives_leads and link.first_group_id == -1001234
     assert "-1001234" in page_note(link)
 
